@@ -1,0 +1,29 @@
+package dev.lawfit.fit;
+
+import java.util.Map;
+
+/**
+ * One law fitted to one group: the parameters as users know them, derived quantities, fit quality,
+ * what the search cost and the prediction at every point (null unless the fit is ok).
+ *
+ * @param objective     summed Huber loss of log residuals at the optimum
+ * @param rmseLog       root mean square of log(predicted) - log(observed)
+ * @param r2            coefficient of determination of the loss itself
+ * @param fingerprint   hash of the group's points and the law's settings: equal inputs, equal hash
+ */
+public record LawFit(String law, String formula, FitStatus status, String message,
+                     Map<String, Double> parameters, Map<String, Double> derived, double[] theta,
+                     int nPoints, double objective, double rmseLog, double r2,
+                     int gridPoints, int startsPolished, long objectiveEvaluations, int iterations,
+                     String stopReason, long fitMillis, String fingerprint, double[] predicted) {
+
+    public static LawFit notFitted(String law, String formula, FitStatus status, String message, int nPoints,
+                                   long fitMillis, String fingerprint) {
+        return new LawFit(law, formula, status, message, Map.of(), Map.of(), null, nPoints,
+                Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, null, fitMillis, fingerprint, null);
+    }
+
+    public boolean ok() {
+        return status == FitStatus.OK;
+    }
+}

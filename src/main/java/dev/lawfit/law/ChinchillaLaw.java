@@ -1,0 +1,116 @@
+package dev.lawfit.law;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hoffmann et al.'s approach 3: L(N, D) = E + A / N^alpha + B / D^beta, fitted in the log-sum-exp
+ * form log L = LSE(a - alpha log N, b - beta log D, e) with A = e^a, B = e^b, E = e^e.
+ */
+public final class ChinchillaLaw implements Law {
+
+    private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta");
+
+    @Override
+    public String name() {
+        return "chinchilla";
+    }
+
+    @Override
+    public String formula() {
+        return "L(N,D) = E + A/N^alpha + B/D^beta";
+    }
+
+    @Override
+    public List<String> coordinateNames() {
+        return COORDINATES;
+    }
+
+    @Override
+    public double[] lowerBounds() {
+        return new double[] {-10, -10, -10, 0, 0};
+    }
+
+    @Override
+    public double[] upperBounds() {
+        return new double[] {5, 60, 60, 3, 3};
+    }
+
+    /** Hoffmann's grid as Epoch used it: 5 x 6 x 6 x 5 x 5 = 4,500 starts. */
+    @Override
+    public StartingGrid defaultGrid() {
+        double[] exponents = {0, 0.5, 1, 1.5, 2};
+        return StartingGrid.of(
+                "e", new double[] {-1, -0.5, 0, 0.5, 1},
+                "a", StartingGrid.range(0, 25, 5),
+                "b", StartingGrid.range(0, 25, 5),
+                "alpha", exponents,
+                "beta", exponents);
+    }
+
+    @Override
+    public int minPoints() {
+        return 7;
+    }
+
+    @Override
+    public double logPredict(double[] theta, Points points, int i) {
+        double t1 = theta[1] - theta[3] * points.logParams()[i];
+        double t2 = theta[2] - theta[4] * points.logTokens()[i];
+        double t3 = theta[0];
+        double m = Math.max(t1, Math.max(t2, t3));
+        return m + Math.log(Math.exp(t1 - m) + Math.exp(t2 - m) + Math.exp(t3 - m));
+    }
+
+    @Override
+    public double logPredict(double[] theta, Points points, int i, double[] gradient) {
+        double logN = points.logParams()[i];
+        double logD = points.logTokens()[i];
+        double t1 = theta[1] - theta[3] * logN;
+        double t2 = theta[2] - theta[4] * logD;
+        double t3 = theta[0];
+        double m = Math.max(t1, Math.max(t2, t3));
+        double w1 = Math.exp(t1 - m);
+        double w2 = Math.exp(t2 - m);
+        double w3 = Math.exp(t3 - m);
+        double sum = w1 + w2 + w3;
+        w1 /= sum;
+        w2 /= sum;
+        w3 /= sum;
+        gradient[0] = w3;
+        gradient[1] = w1;
+        gradient[2] = w2;
+        gradient[3] = -w1 * logN;
+        gradient[4] = -w2 * logD;
+        return m + Math.log(sum);
+    }
+
+    @Override
+    public Map<String, Double> parameters(double[] theta) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        p.put("E", Math.exp(theta[0]));
+        p.put("A", Math.exp(theta[1]));
+        p.put("B", Math.exp(theta[2]));
+        p.put("alpha", theta[3]);
+        p.put("beta", theta[4]);
+        return p;
+    }
+
+    /**
+     * Compute-optimal allocation under C = 6ND: N_opt = G (C/6)^a, D_opt = (C/6)^b / G with
+     * a = beta/(alpha+beta), b = alpha/(alpha+beta), G = (alpha A / (beta B))^(1/(alpha+beta)).
+     */
+    @Override
+    public Map<String, Double> derived(double[] theta) {
+        double alpha = theta[3];
+        double beta = theta[4];
+        double sum = alpha + beta;
+        Map<String, Double> d = new LinkedHashMap<>();
+        d.put("a", beta / sum);
+        d.put("b", alpha / sum);
+        // G computed in logs: A and B can be e^50.
+        d.put("G", Math.exp((Math.log(alpha) + theta[1] - Math.log(beta) - theta[2]) / sum));
+        return d;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.lawfit.law;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scaling law: its parameters, their bounds and starting grid, and the prediction of log loss with
+ * its analytic gradient. Everything is over primitive arrays; a law allocates nothing per evaluation.
+ * Nothing outside the law classes knows a formula.
+ */
+public interface Law {
+
+    /** The name used in job specs and output tables, e.g. {@code chinchilla}. */
+    String name();
+
+    /** The law in one line, for the README and the output. */
+    String formula();
+
+    /** Names of the coordinates the optimiser works in (e.g. log-coefficients). */
+    List<String> coordinateNames();
+
+    double[] lowerBounds();
+
+    double[] upperBounds();
+
+    /** The default grid of starting points in optimiser coordinates. */
+    StartingGrid defaultGrid();
+
+    /** Fewer points than this and the law is not fitted (status too_few_points). */
+    int minPoints();
+
+    /** Predicted log loss at point {@code i}. */
+    double logPredict(double[] theta, Points points, int i);
+
+    /** Predicted log loss at point {@code i}; writes d(log prediction)/d(theta) into {@code gradient}. */
+    double logPredict(double[] theta, Points points, int i, double[] gradient);
+
+    /** The law's parameters as users know them (e.g. E, A, B, alpha, beta), in a stable order. */
+    Map<String, Double> parameters(double[] theta);
+
+    /** Quantities derived from the parameters (e.g. compute-optimal exponents); may be empty. */
+    Map<String, Double> derived(double[] theta);
+
+    default int dimension() {
+        return coordinateNames().size();
+    }
+}

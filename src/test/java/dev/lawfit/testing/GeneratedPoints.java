@@ -1,0 +1,36 @@
+package dev.lawfit.testing;
+
+import dev.lawfit.law.Law;
+import dev.lawfit.law.Points;
+
+import java.util.Random;
+
+/** Points on a grid of sizes and token counts whose loss follows a known law, with log-normal noise. */
+public final class GeneratedPoints {
+
+    private GeneratedPoints() {
+    }
+
+    public static Points fromLaw(Law law, double[] theta, double[] sizes, double[] tokenCounts, double noise, long seed) {
+        Random random = new Random(seed);
+        int n = sizes.length * tokenCounts.length;
+        double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n];
+        int i = 0;
+        for (double size : sizes) {
+            for (double tokens : tokenCounts) {
+                p[i] = size; d[i] = tokens; c[i] = 6 * size * tokens; l[i] = 1; i++;
+            }
+        }
+        Points shape = Points.of(p, d, c, l);
+        for (int k = 0; k < n; k++) {
+            l[k] = Math.exp(law.logPredict(theta, shape, k) + noise * random.nextGaussian());
+        }
+        return Points.of(p, d, c, l);
+    }
+
+    public static double[] logSpaced(double from, double to, int count) {
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) out[i] = Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * i / (count - 1));
+        return out;
+    }
+}
