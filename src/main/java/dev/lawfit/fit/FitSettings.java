@@ -10,7 +10,7 @@ import java.util.Map;
  * (0 = every grid point, the exhaustive search), the optimiser's settings and per-law grid overrides.
  */
 public record FitSettings(double huberDelta, int polishStarts, LbfgsSettings lbfgs,
-                          Map<String, Map<String, double[]>> gridOverrides) {
+                          Map<String, Map<String, double[]>> gridOverrides) implements java.io.Serializable {
 
     public static final FitSettings DEFAULT = new FitSettings(1e-3, 8, LbfgsSettings.DEFAULT, Map.of());
 

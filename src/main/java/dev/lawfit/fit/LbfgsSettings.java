@@ -4,6 +4,6 @@ package dev.lawfit.fit;
  * Settings of one bounded L-BFGS run. {@code tolerance} is Breeze's relative tolerance on the
  * improvement of the objective and on the gradient norm.
  */
-public record LbfgsSettings(int maxIterations, int memory, double tolerance, int maxLineSearchSteps) {
+public record LbfgsSettings(int maxIterations, int memory, double tolerance, int maxLineSearchSteps) implements java.io.Serializable {
     public static final LbfgsSettings DEFAULT = new LbfgsSettings(1000, 10, 1e-12, 64);
 }

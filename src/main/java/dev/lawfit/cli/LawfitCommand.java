@@ -1,0 +1,49 @@
+package dev.lawfit.cli;
+
+import dev.lawfit.LawfitException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code lawfit} command line: {@code run}, {@code generate}. Exit 0 ok, 1 internal failure, 2 bad input. */
+@Command(name = "lawfit", mixinStandardHelpOptions = true, version = "lawfit 0.1.0",
+        description = "Fits scaling laws to archives of checkpoint evaluations on Apache Spark.",
+        subcommands = {RunCommand.class, GenerateCommand.class})
+public final class LawfitCommand implements Runnable {
+
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_FAILURE = 1;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, with errors written to {@code err}. */
+    public static int execute(PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new LawfitCommand()).setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter out = cmd.getErr();
+            if (e instanceof LawfitException) {
+                out.println("lawfit: error: " + e.getMessage());
+                out.flush();
+                return EXIT_BAD_INPUT;
+            }
+            out.println("lawfit: failed: " + e);
+            e.printStackTrace(out);
+            out.flush();
+            return EXIT_FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lawfit.generate;
+
+/**
+ * One row of the checkpoint-evaluation contract as the generator writes it. Boxed where the contract
+ * allows a null, so generated bad rows can carry one; {@code flops} is null to let lawfit derive 6ND.
+ */
+public record CheckpointEvaluation(String runId, String model, String dataset, String tokenizer, String evalDataset,
+                                   Double params, Double tokens, Long step, Double flops, Double loss,
+                                   Integer nLayers, Integer dModel, Integer nHeads, Integer contextLength) {
+
+    CheckpointEvaluation withModel(String value) {
+        return new CheckpointEvaluation(runId, value, dataset, tokenizer, evalDataset, params, tokens, step, flops, loss, nLayers, dModel, nHeads, contextLength);
+    }
+
+    CheckpointEvaluation withParams(Double value) {
+        return new CheckpointEvaluation(runId, model, dataset, tokenizer, evalDataset, value, tokens, step, flops, loss, nLayers, dModel, nHeads, contextLength);
+    }
+
+    CheckpointEvaluation withTokens(Double value) {
+        return new CheckpointEvaluation(runId, model, dataset, tokenizer, evalDataset, params, value, step, flops, loss, nLayers, dModel, nHeads, contextLength);
+    }
+
+    CheckpointEvaluation withLoss(Double value) {
+        return new CheckpointEvaluation(runId, model, dataset, tokenizer, evalDataset, params, tokens, step, flops, value, nLayers, dModel, nHeads, contextLength);
+    }
+
+    CheckpointEvaluation withFlops(Double value) {
+        return new CheckpointEvaluation(runId, model, dataset, tokenizer, evalDataset, params, tokens, step, value, loss, nLayers, dModel, nHeads, contextLength);
+    }
+}

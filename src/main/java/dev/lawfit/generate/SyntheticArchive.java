@@ -1,0 +1,132 @@
+package dev.lawfit.generate;
+
+import dev.lawfit.law.ChinchillaLaw;
+import dev.lawfit.law.Points;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Archives of checkpoint evaluations whose losses follow known Chinchilla laws plus log-normal noise,
+ * so a fit can be checked against the truth. Deterministic for a given seed.
+ */
+public final class SyntheticArchive {
+
+    /** Ground truth of one group: L(N, D) = E + A/N^alpha + B/D^beta. */
+    public record Truth(String model, double e, double a, double b, double alpha, double beta) {
+        public double[] theta() {
+            return new double[] {Math.log(e), Math.log(a), Math.log(b), alpha, beta};
+        }
+    }
+
+    /** Model shapes of the linear-complexity study: layers, hidden size, heads. */
+    private static final int[][] SHAPES = {{6, 512, 8}, {12, 768, 8}, {26, 1024, 8}, {32, 1536, 16}, {35, 2560, 20}, {32, 4096, 32}};
+    private static final String[] SIZE_NAMES = {"70m", "160m", "410m", "1b", "3b", "7b"};
+    private static final int CONTEXT = 8192;
+    private static final int BATCH_SEQUENCES = 480;
+    private static final double TOTAL_TOKENS = 300e9;
+    private static final int TOTAL_CHECKPOINTS = 1376;
+
+    /** Per-architecture truths near Hoffmann et al.'s published fit. */
+    public static final List<Truth> LINEAR_COMPLEXITY_TRUTHS = List.of(
+            new Truth("llama", 1.69, 406.4, 410.7, 0.34, 0.28),
+            new Truth("tnl", 1.72, 380.0, 430.0, 0.335, 0.285),
+            new Truth("hgrn2", 1.71, 360.0, 420.0, 0.33, 0.283),
+            new Truth("cosformer2", 1.73, 390.0, 445.0, 0.332, 0.286));
+
+    public static final double NOISE = 0.005;
+
+    private SyntheticArchive() {
+    }
+
+    /**
+     * The quickstart archive, shaped like the linear-complexity study: 4 architectures x 6 sizes (70M to
+     * 7B), checkpoints at equal token intervals up to 300B tokens, 1,376 evaluations in all, plus
+     * {@code badRows} rows that break the contract (for the rejects table).
+     */
+    public static List<CheckpointEvaluation> linearComplexityStudy(long seed, int badRows) {
+        Random random = new Random(seed);
+        List<CheckpointEvaluation> rows = new ArrayList<>();
+        int runs = LINEAR_COMPLEXITY_TRUTHS.size() * SHAPES.length;
+        int run = 0;
+        for (Truth truth : LINEAR_COMPLEXITY_TRUTHS) {
+            for (int s = 0; s < SHAPES.length; s++, run++) {
+                int checkpoints = TOTAL_CHECKPOINTS / runs + (run < TOTAL_CHECKPOINTS % runs ? 1 : 0);
+                int layers = SHAPES[s][0], hidden = SHAPES[s][1], heads = SHAPES[s][2];
+                double params = nonEmbeddingParams(truth.model(), layers, hidden, heads);
+                String runId = truth.model() + "-" + SIZE_NAMES[s];
+                for (int k = 1; k <= checkpoints; k++) {
+                    double tokens = TOTAL_TOKENS * k / checkpoints;
+                    long step = Math.round(tokens / ((double) BATCH_SEQUENCES * CONTEXT));
+                    rows.add(new CheckpointEvaluation(runId, truth.model(), "slimpajama", "llama2-32k", "slimpajama-val",
+                            params, tokens, step, null, noisyLoss(truth, params, tokens, random),
+                            layers, hidden, heads, CONTEXT));
+                }
+            }
+        }
+        rows.addAll(badRows(rows, badRows));
+        return rows;
+    }
+
+    /**
+     * {@code groups} groups (one model family each, truths spread around Hoffmann's fit), each with
+     * {@code pointsPerGroup} evaluations over 8 sizes; used by the benchmark and scale tests.
+     */
+    public static List<CheckpointEvaluation> manyGroups(int groups, int pointsPerGroup, long seed) {
+        Random random = new Random(seed);
+        List<CheckpointEvaluation> rows = new ArrayList<>(groups * pointsPerGroup);
+        int sizes = Math.min(8, Math.max(2, pointsPerGroup / 5));
+        int perSize = (pointsPerGroup + sizes - 1) / sizes;
+        for (int g = 0; g < groups; g++) {
+            Truth truth = new Truth(String.format("family-%05d", g), 1.6 + 0.3 * random.nextDouble(),
+                    300 + 300 * random.nextDouble(), 300 + 1700 * random.nextDouble(),
+                    0.28 + 0.1 * random.nextDouble(), 0.26 + 0.12 * random.nextDouble());
+            int written = 0;
+            for (int s = 0; s < sizes && written < pointsPerGroup; s++) {
+                double params = 5e7 * Math.pow(2, s);
+                String runId = truth.model() + "-" + s;
+                for (int k = 1; k <= perSize && written < pointsPerGroup; k++, written++) {
+                    double tokens = 20 * params * Math.pow(2, (k - perSize / 2.0) / 2.0);
+                    rows.add(new CheckpointEvaluation(runId, truth.model(), "web", "bpe-50k", "web-val",
+                            params, tokens, (long) k * 1000, null, noisyLoss(truth, params, tokens, random),
+                            null, null, null, null));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Non-embedding parameters as the linear-complexity study counts them. */
+    static double nonEmbeddingParams(String model, int layers, int hidden, int heads) {
+        double base = 12.0 * layers * hidden * hidden;
+        return switch (model) {
+            case "tnl" -> base + 2.0 * layers * hidden * hidden / heads;
+            case "hgrn2" -> base + (double) layers * hidden;
+            case "cosformer2" -> base + 2.0 * layers * hidden * hidden / heads + (double) hidden * hidden / heads;
+            default -> base;
+        };
+    }
+
+    private static double noisyLoss(Truth truth, double params, double tokens, Random random) {
+        Points one = Points.of(new double[] {params}, new double[] {tokens}, new double[] {6 * params * tokens}, new double[] {1});
+        return Math.exp(new ChinchillaLaw().logPredict(truth.theta(), one, 0) + NOISE * random.nextGaussian());
+    }
+
+    /** One of each kind of contract violation, cycling, each a corrupted copy of a good row. */
+    private static List<CheckpointEvaluation> badRows(List<CheckpointEvaluation> good, int count) {
+        List<CheckpointEvaluation> bad = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            CheckpointEvaluation row = good.get((i * 37) % good.size());
+            bad.add(switch (i % 6) {
+                case 0 -> row.withLoss(Double.NaN);
+                case 1 -> row.withLoss(-1.0);
+                case 2 -> row.withParams(0.0);
+                case 3 -> row.withModel(null);
+                case 4 -> row.withTokens(null);
+                default -> row.withFlops(Double.POSITIVE_INFINITY);
+            });
+        }
+        return bad;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.lawfit.job;
+
+import dev.lawfit.LawfitException;
+import dev.lawfit.generate.CheckpointEvaluation;
+import dev.lawfit.generate.SyntheticArchive;
+import dev.lawfit.spec.JobSpec;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Writes generated checkpoint evaluations as a Parquet archive in the contract's schema. */
+public final class ArchiveWriter {
+
+    public static final StructType SCHEMA = new StructType(new StructField[] {
+            DataTypes.createStructField("run_id", DataTypes.StringType, true),
+            DataTypes.createStructField("model", DataTypes.StringType, true),
+            DataTypes.createStructField("dataset", DataTypes.StringType, true),
+            DataTypes.createStructField("tokenizer", DataTypes.StringType, true),
+            DataTypes.createStructField("eval_dataset", DataTypes.StringType, true),
+            DataTypes.createStructField("params", DataTypes.DoubleType, true),
+            DataTypes.createStructField("tokens", DataTypes.DoubleType, true),
+            DataTypes.createStructField("step", DataTypes.LongType, true),
+            DataTypes.createStructField("flops", DataTypes.DoubleType, true),
+            DataTypes.createStructField("loss", DataTypes.DoubleType, true),
+            DataTypes.createStructField("n_layers", DataTypes.IntegerType, true),
+            DataTypes.createStructField("d_model", DataTypes.IntegerType, true),
+            DataTypes.createStructField("n_heads", DataTypes.IntegerType, true),
+            DataTypes.createStructField("context_length", DataTypes.IntegerType, true)});
+
+    private ArchiveWriter() {
+    }
+
+    public static Dataset<Row> toDataFrame(SparkSession spark, List<CheckpointEvaluation> rows) {
+        List<Row> out = rows.stream().map(r -> RowFactory.create(r.runId(), r.model(), r.dataset(), r.tokenizer(), r.evalDataset(),
+                r.params(), r.tokens(), r.step(), r.flops(), r.loss(), r.nLayers(), r.dModel(), r.nHeads(), r.contextLength())).toList();
+        return spark.createDataFrame(out, SCHEMA);
+    }
+
+    public static void write(SparkSession spark, List<CheckpointEvaluation> rows, String path, int files) {
+        toDataFrame(spark, rows).coalesce(files).write().mode("overwrite").parquet(path);
+    }
+
+    /** Writes the spec's sample archive to its first input path, unless something is there already. */
+    public static boolean ensureSample(SparkSession spark, JobSpec spec) {
+        if (spec.sample() == null) return false;
+        String path = spec.input().paths().get(0);
+        try {
+            Path target = new Path(path);
+            FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(target)) return false;
+        } catch (IOException e) {
+            throw new LawfitException("cannot check sample path " + path + ": " + e.getMessage(), e);
+        }
+        if (!spec.sample().preset().equals("linear_complexity")) {
+            throw new LawfitException("sample.preset must be linear_complexity, got '" + spec.sample().preset() + "'");
+        }
+        write(spark, SyntheticArchive.linearComplexityStudy(spec.sample().seed(), spec.sample().badRows()), path, 1);
+        return true;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.lawfit.job;
+
+import java.util.List;
+
+/** Column names of the checkpoint-evaluation contract (see the README's input section). */
+public final class CheckpointContract {
+    public static final String RUN_ID = "run_id";
+    public static final String MODEL = "model";
+    public static final String DATASET = "dataset";
+    public static final String TOKENIZER = "tokenizer";
+    public static final String EVAL_DATASET = "eval_dataset";
+    public static final String PARAMS = "params";
+    public static final String TOKENS = "tokens";
+    public static final String STEP = "step";
+    public static final String FLOPS = "flops";
+    public static final String LOSS = "loss";
+
+    /** Added by lawfit: where a row came from, and whether its flops were derived as 6ND. */
+    public static final String SOURCE_FILE = "source_file";
+    public static final String FLOPS_DERIVED = "flops_derived";
+    public static final String REJECT_REASON = "reject_reason";
+
+    public static final List<String> REQUIRED_KEYS = List.of(RUN_ID, MODEL, DATASET, TOKENIZER, EVAL_DATASET);
+    public static final List<String> REQUIRED_NUMBERS = List.of(PARAMS, TOKENS, LOSS);
+    public static final List<String> OPTIONAL_NUMBERS = List.of(STEP, FLOPS);
+
+    private CheckpointContract() {
+    }
+}

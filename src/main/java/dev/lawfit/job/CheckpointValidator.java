@@ -1,0 +1,153 @@
+package dev.lawfit.job;
+
+import dev.lawfit.LawfitException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NullType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static dev.lawfit.job.CheckpointContract.FLOPS;
+import static dev.lawfit.job.CheckpointContract.FLOPS_DERIVED;
+import static dev.lawfit.job.CheckpointContract.PARAMS;
+import static dev.lawfit.job.CheckpointContract.REJECT_REASON;
+import static dev.lawfit.job.CheckpointContract.STEP;
+import static dev.lawfit.job.CheckpointContract.TOKENS;
+import static dev.lawfit.job.InputReader.column;
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Splits the input into rows that meet the contract and rejects with every reason they break it.
+ * Rows read = rows filtered out by the spec + rows accepted + rows rejected, always.
+ */
+public final class CheckpointValidator {
+
+    /** Accepted rows in contract types, the rejects as they were read with a reason, and the counts. */
+    public record Validated(Dataset<Row> accepted, Dataset<Row> rejects, long rowsRead, long rowsFiltered,
+                            long rowsAccepted, long rowsRejected, Dataset<Row> cached) {
+    }
+
+    private CheckpointValidator() {
+    }
+
+    public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths) {
+        Set<String> keys = new LinkedHashSet<>(CheckpointContract.REQUIRED_KEYS);
+        keys.addAll(groupKeys);
+        checkColumns(input, keys, paths);
+
+        List<Column> reasons = new ArrayList<>();
+        for (String key : keys) {
+            reasons.add(when(column(key).isNull().or(trim(column(key).cast("string")).equalTo("")), lit(key + " is missing")));
+        }
+        for (String name : CheckpointContract.REQUIRED_NUMBERS) reasons.add(numberReason(name, true, true));
+        if (has(input, FLOPS)) reasons.add(numberReason(FLOPS, false, true));
+        if (has(input, STEP)) reasons.add(numberReason(STEP, false, false));
+
+        Dataset<Row> checked = input.withColumn(REJECT_REASON, concat_ws("; ", reasons.toArray(Column[]::new)))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Column kept = column(InputReader.KEPT);
+        Column good = column(REJECT_REASON).equalTo("");
+        Row counts = checked.agg(count(lit(1)),
+                sum(when(not(kept), 1).otherwise(0)),
+                sum(when(kept.and(good), 1).otherwise(0)),
+                sum(when(kept.and(not(good)), 1).otherwise(0))).first();
+
+        Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT);
+        Dataset<Row> accepted = checked.where(kept.and(good)).select(contractColumns(input, keys).toArray(Column[]::new));
+        return new Validated(accepted, rejects, counts.getLong(0), longOrZero(counts, 1), longOrZero(counts, 2),
+                longOrZero(counts, 3), checked);
+    }
+
+    private static List<Column> contractColumns(Dataset<Row> input, Set<String> keys) {
+        List<Column> columns = new ArrayList<>();
+        for (String key : keys) columns.add(column(key).cast("string").as(key));
+        columns.add(number(PARAMS).as(PARAMS));
+        columns.add(number(TOKENS).as(TOKENS));
+        Column sixNd = number(PARAMS).multiply(number(TOKENS)).multiply(6.0);
+        columns.add(has(input, FLOPS) ? coalesce(number(FLOPS), sixNd).as(FLOPS) : sixNd.as(FLOPS));
+        columns.add(has(input, FLOPS) ? column(FLOPS).isNull().as(FLOPS_DERIVED) : lit(true).as(FLOPS_DERIVED));
+        columns.add(has(input, STEP) ? number(STEP).as(STEP) : lit(null).cast("double").as(STEP));
+        columns.add(number(CheckpointContract.LOSS).as(CheckpointContract.LOSS));
+        return columns;
+    }
+
+    /** The first thing wrong with a numeric column, or null. Invalid text casts to null (ANSI is off). */
+    private static Column numberReason(String name, boolean required, boolean positive) {
+        Column raw = column(name);
+        Column value = number(name);
+        Column reason = required ? when(raw.isNull(), lit(name + " is missing")) : when(lit(false), lit(""));
+        reason = reason
+                .when(raw.isNotNull().and(value.isNull()), concat(lit(name + " is not a number: '"), raw.cast("string"), lit("'")))
+                .when(isnan(value).or(abs(value).equalTo(Double.POSITIVE_INFINITY)), concat(lit(name + " is not finite: "), value.cast("string")));
+        return positive
+                ? reason.when(value.leq(0), concat(lit(name + " must be > 0, got "), value.cast("string")))
+                : reason.when(value.lt(0), concat(lit(name + " must be >= 0, got "), value.cast("string")));
+    }
+
+    private static Column number(String name) {
+        return column(name).cast("double");
+    }
+
+    private static void checkColumns(Dataset<Row> input, Set<String> keys, List<String> paths) {
+        List<String> missing = new ArrayList<>();
+        for (String key : keys) if (!has(input, key)) missing.add(key);
+        for (String name : CheckpointContract.REQUIRED_NUMBERS) if (!has(input, name)) missing.add(name);
+        if (!missing.isEmpty()) {
+            throw new LawfitException("input " + paths + " has no column " + String.join(", ", missing)
+                    + " (required by the checkpoint-evaluation contract or group_by); available columns: "
+                    + Arrays.toString(input.drop(CheckpointContract.SOURCE_FILE, InputReader.KEPT).columns())
+                    + ". Map a source column with input.columns." + missing.get(0) + ": <source column>, or derive it with input.derive.");
+        }
+        List<String> numbers = new ArrayList<>(CheckpointContract.REQUIRED_NUMBERS);
+        numbers.addAll(CheckpointContract.OPTIONAL_NUMBERS);
+        for (String name : numbers) {
+            if (!has(input, name)) continue;
+            DataType type = field(input, name).dataType();
+            if (!(type instanceof NumericType || type instanceof StringType || type instanceof NullType)) {
+                throw new LawfitException("input " + paths + ": column '" + name + "' has type " + type.simpleString()
+                        + ", expected a number");
+            }
+        }
+        for (String key : keys) {
+            DataType type = field(input, key).dataType();
+            if (!type.sameType(DataTypes.StringType) && !(type instanceof NumericType) && !type.sameType(DataTypes.BooleanType)
+                    && !(type instanceof NullType)) {
+                throw new LawfitException("input " + paths + ": key column '" + key + "' has type " + type.simpleString()
+                        + ", expected a string");
+            }
+        }
+    }
+
+    private static boolean has(Dataset<Row> input, String name) {
+        return Arrays.asList(input.columns()).contains(name);
+    }
+
+    private static StructField field(Dataset<Row> input, String name) {
+        return input.schema().apply(name);
+    }
+
+    private static long longOrZero(Row row, int i) {
+        return row.isNullAt(i) ? 0 : row.getLong(i);
+    }
+}

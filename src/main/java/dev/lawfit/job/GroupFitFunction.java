@@ -1,0 +1,89 @@
+package dev.lawfit.job;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.GroupFitter;
+import dev.lawfit.fit.LawFit;
+import dev.lawfit.law.LawCatalog;
+import dev.lawfit.law.Points;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.jdk.javaapi.CollectionConverters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bridge from Spark to the fitting core for one group: the group's collected points become
+ * {@link Points}, the core fits every law, and the results become rows. No fitting logic lives here.
+ */
+final class GroupFitFunction implements MapFunction<Row, Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int keyCount;
+    private final List<String> lawNames;
+    private final FitSettings settings;
+    private transient GroupFitter fitter;
+
+    GroupFitFunction(int keyCount, List<String> lawNames, FitSettings settings) {
+        this.keyCount = keyCount;
+        this.lawNames = List.copyOf(lawNames);
+        this.settings = settings;
+    }
+
+    @Override
+    public Row call(Row group) {
+        if (fitter == null) fitter = new GroupFitter(lawNames.stream().map(LawCatalog::byName).toList(), settings);
+        List<Row> pointRows = group.getList(keyCount);
+        int n = pointRows.size();
+        double[] params = new double[n], tokens = new double[n], flops = new double[n], loss = new double[n], steps = new double[n];
+        String[] runIds = new String[n];
+        int derivedFlops = 0;
+        for (int i = 0; i < n; i++) {
+            Row p = pointRows.get(i);
+            params[i] = p.getDouble(0);
+            tokens[i] = p.getDouble(1);
+            flops[i] = p.getDouble(2);
+            loss[i] = p.getDouble(3);
+            runIds[i] = p.getString(4);
+            steps[i] = p.isNullAt(5) ? Double.NaN : p.getDouble(5);
+            if (p.getBoolean(6)) derivedFlops++;
+        }
+        GroupFitter.GroupFit result = fitter.fit(Points.of(params, tokens, flops, loss, runIds, steps));
+
+        List<Row> laws = new ArrayList<>();
+        List<Row> predictions = new ArrayList<>();
+        for (LawFit fit : result.fits()) {
+            laws.add(lawRow(fit, derivedFlops));
+            if (fit.ok()) addPredictions(predictions, fit, result.points());
+        }
+        Object[] values = new Object[keyCount + 2];
+        for (int k = 0; k < keyCount; k++) values[k] = group.get(k);
+        values[keyCount] = CollectionConverters.asScala(laws).toSeq();
+        values[keyCount + 1] = CollectionConverters.asScala(predictions).toSeq();
+        return RowFactory.create(values);
+    }
+
+    private Row lawRow(LawFit fit, int derivedFlops) {
+        return RowFactory.create(fit.law(), fit.formula(), fit.status().label(), fit.message(),
+                CollectionConverters.asScala(fit.parameters()), CollectionConverters.asScala(fit.derived()),
+                fit.nPoints(), nullIfNaN(fit.objective()), nullIfNaN(fit.rmseLog()), nullIfNaN(fit.r2()),
+                settings.huberDelta(), fit.gridPoints(), fit.startsPolished(), fit.objectiveEvaluations(), fit.iterations(),
+                fit.stopReason(), derivedFlops, fit.fitMillis(), fit.fingerprint());
+    }
+
+    private static void addPredictions(List<Row> out, LawFit fit, Points points) {
+        double[] predicted = fit.predicted();
+        for (int i = 0; i < points.size(); i++) {
+            double observed = points.loss()[i];
+            out.add(RowFactory.create(fit.law(), points.runIds()[i], nullIfNaN(points.steps()[i]), points.params()[i],
+                    points.tokens()[i], points.flops()[i], observed, predicted[i], observed - predicted[i],
+                    Math.log(observed) - Math.log(predicted[i])));
+        }
+    }
+
+    private static Double nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+}

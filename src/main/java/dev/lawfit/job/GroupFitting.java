@@ -1,0 +1,62 @@
+package dev.lawfit.job;
+
+import dev.lawfit.fit.FitSettings;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.lawfit.job.InputReader.column;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.struct;
+
+/**
+ * Groups accepted rows by the spec's keys and fits every law per group, groups in parallel across
+ * Spark tasks. The grouped data is repartitioned to an explicit count, because fitting cost does not
+ * follow data size and adaptive execution would otherwise merge many groups into few tasks.
+ */
+public final class GroupFitting {
+
+    private GroupFitting() {
+    }
+
+    /** One row per group with arrays of law rows and prediction rows (see {@link FitOutputSchema}). */
+    public static Dataset<Row> fit(Dataset<Row> accepted, List<String> keys, List<String> laws, FitSettings settings,
+                                   int partitions) {
+        Column[] keyColumns = keys.stream().map(InputReader::column).toArray(Column[]::new);
+        Dataset<Row> groups = accepted
+                .groupBy(keyColumns)
+                .agg(collect_list(struct(column(CheckpointContract.PARAMS), column(CheckpointContract.TOKENS),
+                        column(CheckpointContract.FLOPS), column(CheckpointContract.LOSS), column(CheckpointContract.RUN_ID),
+                        column(CheckpointContract.STEP), column(CheckpointContract.FLOPS_DERIVED))).as("points"))
+                .repartition(partitions, keyColumns);
+        return groups.map(new GroupFitFunction(keys.size(), laws, settings), Encoders.row(FitOutputSchema.groupResult(keys)));
+    }
+
+    /** The {@code laws} table: group keys, then the law columns; ordered by group and law. */
+    public static Dataset<Row> lawsTable(Dataset<Row> fitted, List<String> keys) {
+        return explodeTable(fitted, keys, "laws", List.of("law"));
+    }
+
+    /** The {@code predictions} table: one row per (group, law, point). */
+    public static Dataset<Row> predictionsTable(Dataset<Row> fitted, List<String> keys) {
+        return explodeTable(fitted, keys, "predictions", List.of("law", "params", "tokens", "run_id", "step", "observed"));
+    }
+
+    private static Dataset<Row> explodeTable(Dataset<Row> fitted, List<String> keys, String arrayColumn, List<String> order) {
+        List<Column> select = new ArrayList<>();
+        for (String key : keys) select.add(column(key));
+        select.add(explode(column(arrayColumn)).as("item"));
+        List<Column> flat = new ArrayList<>();
+        for (String key : keys) flat.add(column(key));
+        flat.add(org.apache.spark.sql.functions.col("item.*"));
+        List<Column> sort = new ArrayList<>();
+        for (String key : keys) sort.add(column(key));
+        for (String o : order) sort.add(column(o));
+        return fitted.select(select.toArray(Column[]::new)).select(flat.toArray(Column[]::new)).orderBy(sort.toArray(Column[]::new));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.lawfit.job;
+
+import dev.lawfit.LawfitException;
+import dev.lawfit.spec.JobSpec;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.lawfit.job.InputReader.column;
+
+/**
+ * The lawfit batch job, top to bottom: read, validate, group and fit, write, publish.
+ * Nothing is published unless every table was written; a failure leaves the previous version current.
+ */
+public final class LawfitJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LawfitJob.class);
+
+    private LawfitJob() {
+    }
+
+    public static RunSummary run(SparkSession spark, JobSpec spec) {
+        long started = System.currentTimeMillis();
+        // Spec expressions over bad values give null (and a reject) instead of failing the job.
+        spark.conf().set("spark.sql.ansi.enabled", "false");
+        if (ArchiveWriter.ensureSample(spark, spec)) {
+            LOG.info("wrote the sample archive to {}", spec.input().paths().get(0));
+        }
+
+        Dataset<Row> input = InputReader.read(spark, spec.input());
+        CheckpointValidator.Validated validated = CheckpointValidator.validate(input, spec.groupBy(), spec.input().paths());
+        LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
+                validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
+
+        OutputPublisher publisher = new OutputPublisher(spark.sparkContext().hadoopConfiguration(), spec.output().path());
+        int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
+        Dataset<Row> fitted = GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), spec.fit().toSettings(), partitions)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Dataset<Row> laws = GroupFitting.lawsTable(fitted, spec.groupBy());
+            publisher.write("laws", laws);
+            publisher.write("predictions", GroupFitting.predictionsTable(fitted, spec.groupBy()));
+            publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
+
+            Map<String, Long> byStatus = new TreeMap<>();
+            for (Row r : laws.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+            RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
+                    validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
+                    fitted.count(), byStatus, System.currentTimeMillis() - started);
+            publisher.publish(summary.toJson(), spec.output().keepVersions());
+            return summary;
+        } catch (RuntimeException e) {
+            publisher.abandon();
+            if (e instanceof LawfitException) throw e;
+            throw new LawfitException("the run failed before publishing (previous results are unchanged): " + InputReader.firstLine(e), e);
+        } finally {
+            fitted.unpersist();
+            validated.cached().unpersist();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.lawfit.job;
+
+import dev.lawfit.LawfitException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Publishes all tables of a run as one version, atomically. Tables are written under
+ * {@code <output>/versions/<version>/<table>}; only when every table is complete does the pointer file
+ * {@code <output>/CURRENT} move to the new version, by an atomic rename. A run that fails or is killed
+ * before that leaves CURRENT, and so the previous results, untouched.
+ */
+public final class OutputPublisher {
+
+    public static final String CURRENT = "CURRENT";
+    public static final String VERSIONS = "versions";
+    public static final String RUN_RECORD = "_lawfit_run.json";
+    private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Configuration conf;
+    private final Path root;
+    private final String version;
+
+    public OutputPublisher(Configuration conf, String outputPath) {
+        this.conf = conf;
+        this.root = new Path(outputPath);
+        this.version = "v" + VERSION_TIME.format(Instant.now());
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public Path versionDir() {
+        return new Path(new Path(root, VERSIONS), version);
+    }
+
+    public Path tablePath(String table) {
+        return new Path(versionDir(), table);
+    }
+
+    public void write(String table, Dataset<Row> rows) {
+        rows.write().mode("errorifexists").parquet(tablePath(table).toString());
+    }
+
+    /** Records the run beside its tables, then makes this version the current one. */
+    public void publish(String runRecordJson, int keepVersions) {
+        try {
+            FileSystem fs = root.getFileSystem(conf);
+            try (FSDataOutputStream out = fs.create(new Path(versionDir(), RUN_RECORD), false)) {
+                out.write(runRecordJson.getBytes(StandardCharsets.UTF_8));
+            }
+            Path staged = new Path(root, "." + CURRENT + "." + version);
+            try (FSDataOutputStream out = fs.create(staged, true)) {
+                out.write((version + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            FileContext.getFileContext(root.toUri(), conf).rename(staged, new Path(root, CURRENT), Options.Rename.OVERWRITE);
+            prune(fs, keepVersions);
+        } catch (IOException e) {
+            throw new LawfitException("cannot publish results under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes this run's unpublished version after a failure; the current version is never touched. */
+    public void abandon() {
+        try {
+            FileSystem fs = root.getFileSystem(conf);
+            fs.delete(versionDir(), true);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: an orphaned version directory is harmless, CURRENT never points at it
+        }
+    }
+
+    /** The directory of the current version under {@code outputPath}, or null when nothing was published. */
+    public static Path currentVersion(Configuration conf, String outputPath) {
+        Path root = new Path(outputPath);
+        try {
+            FileSystem fs = root.getFileSystem(conf);
+            Path pointer = new Path(root, CURRENT);
+            if (!fs.exists(pointer)) return null;
+            try (var in = fs.open(pointer)) {
+                String version = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+                return new Path(new Path(root, VERSIONS), version);
+            }
+        } catch (IOException e) {
+            throw new LawfitException("cannot read " + new Path(root, CURRENT) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void prune(FileSystem fs, int keepVersions) throws IOException {
+        FileStatus[] versions = fs.listStatus(new Path(root, VERSIONS));
+        List<FileStatus> sorted = Arrays.stream(versions).filter(FileStatus::isDirectory)
+                .sorted(Comparator.comparing((FileStatus s) -> s.getPath().getName()).reversed()).toList();
+        for (int i = keepVersions; i < sorted.size(); i++) {
+            if (!sorted.get(i).getPath().getName().equals(version)) fs.delete(sorted.get(i).getPath(), true);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.lawfit.job;
+
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Map;
+
+/**
+ * Where lawfit gets its SparkSession. Under spark-submit (spark.master already set) the cluster's
+ * settings rule; otherwise lawfit starts embedded Spark bound to 127.0.0.1.
+ */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    /** True when this JVM was launched by spark-submit, which sets spark.master. */
+    public static boolean launchedBySparkSubmit() {
+        return System.getProperty("spark.master") != null;
+    }
+
+    /** An already running session (tests share one), or null. */
+    public static SparkSession active() {
+        return SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+    }
+
+    public static SparkSession start(String master, Map<String, String> conf) {
+        SparkSession.Builder builder = SparkSession.builder().appName("lawfit");
+        if (!launchedBySparkSubmit()) {
+            builder.master(master)
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "8");
+        }
+        conf.forEach(builder::config);
+        return builder.getOrCreate();
+    }
+}

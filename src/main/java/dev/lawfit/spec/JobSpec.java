@@ -1,0 +1,101 @@
+package dev.lawfit.spec;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.LbfgsSettings;
+import dev.lawfit.law.LawCatalog;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job spec: what to read, how to group, which laws to fit and where to write. Parsed from YAML by
+ * {@link JobSpecReader}; every field except {@code input.paths} and {@code output.path} has a default.
+ */
+public record JobSpec(String name, Input input, Sample sample, List<String> groupBy, List<String> laws,
+                      Fit fit, Output output, Spark spark) {
+
+    public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
+    public static final List<String> DEFAULT_LAWS = List.of("chinchilla", "power_compute");
+
+    public JobSpec {
+        name = name == null ? "lawfit" : name;
+        if (input == null) throw new IllegalArgumentException("input is required (input.paths: [...])");
+        if (output == null) throw new IllegalArgumentException("output is required (output.path: ...)");
+        groupBy = groupBy == null ? DEFAULT_GROUP_BY : List.copyOf(groupBy);
+        laws = laws == null ? DEFAULT_LAWS : List.copyOf(laws);
+        if (laws.isEmpty()) throw new IllegalArgumentException("laws must name at least one law; known: " + LawCatalog.names());
+        laws.forEach(LawCatalog::byName);
+        fit = fit == null ? new Fit(null, null, null, null, null) : fit;
+        spark = spark == null ? new Spark(null, null) : spark;
+    }
+
+    /**
+     * Where rows come from. {@code columns} maps a contract column to a source column; {@code derive}
+     * adds columns from Spark SQL expressions, in order; {@code filter} keeps rows where the predicate is true.
+     */
+    public record Input(List<String> paths, String format, Map<String, String> options,
+                       Map<String, String> columns, LinkedHashMap<String, String> derive, String filter) {
+        public Input {
+            if (paths == null || paths.isEmpty()) throw new IllegalArgumentException("input.paths needs at least one path");
+            paths = List.copyOf(paths);
+            format = format == null ? "parquet" : format.toLowerCase(java.util.Locale.ROOT);
+            if (!format.equals("parquet") && !format.equals("csv")) {
+                throw new IllegalArgumentException("input.format must be parquet or csv, got '" + format + "'");
+            }
+            options = options == null ? Map.of() : Map.copyOf(options);
+            columns = columns == null ? Map.of() : Map.copyOf(columns);
+            derive = derive == null ? new LinkedHashMap<>() : new LinkedHashMap<>(derive);
+        }
+    }
+
+    /** A synthetic archive written to the first input path when that path does not exist yet. */
+    public record Sample(String preset, Long seed, Integer badRows) {
+        public Sample {
+            preset = preset == null ? "linear_complexity" : preset;
+            seed = seed == null ? 42L : seed;
+            badRows = badRows == null ? 0 : badRows;
+        }
+    }
+
+    /** Fitting settings; {@code grid} overrides starting-grid axes per law, e.g. {chinchilla: {alpha: [0, 0.5]}}. */
+    public record Fit(Double huberDelta, Integer polishStarts, Integer maxIterations, Double tolerance,
+                      Map<String, Map<String, List<Double>>> grid) {
+
+        public FitSettings toSettings() {
+            FitSettings d = FitSettings.DEFAULT;
+            LbfgsSettings lbfgs = new LbfgsSettings(maxIterations == null ? d.lbfgs().maxIterations() : maxIterations,
+                    d.lbfgs().memory(), tolerance == null ? d.lbfgs().tolerance() : tolerance, d.lbfgs().maxLineSearchSteps());
+            Map<String, Map<String, double[]>> overrides = new LinkedHashMap<>();
+            if (grid != null) {
+                grid.forEach((law, axes) -> {
+                    LawCatalog.byName(law);
+                    Map<String, double[]> converted = new LinkedHashMap<>();
+                    axes.forEach((axis, values) -> converted.put(axis, values.stream().mapToDouble(Double::doubleValue).toArray()));
+                    overrides.put(law, converted);
+                });
+            }
+            FitSettings settings = new FitSettings(huberDelta == null ? d.huberDelta() : huberDelta,
+                    polishStarts == null ? d.polishStarts() : polishStarts, lbfgs, overrides);
+            overrides.forEach((law, axes) -> settings.gridFor(LawCatalog.byName(law)));
+            return settings;
+        }
+    }
+
+    /** Where results go, and how many earlier versions to keep beside the current one. */
+    public record Output(String path, Integer keepVersions) {
+        public Output {
+            if (path == null || path.isBlank()) throw new IllegalArgumentException("output.path is required");
+            keepVersions = keepVersions == null ? 3 : keepVersions;
+            if (keepVersions < 1) throw new IllegalArgumentException("output.keep_versions must be at least 1");
+        }
+    }
+
+    /** Spark settings for runs that start their own Spark (ignored under spark-submit, which decides). */
+    public record Spark(String master, Map<String, String> conf) {
+        public Spark {
+            master = master == null ? "local[*]" : master;
+            conf = conf == null ? Map.of() : Map.copyOf(conf);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.lawfit.testing;
+
+import dev.lawfit.job.SparkSessions;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Map;
+
+/** The one local SparkSession every test in the JVM shares: 2 threads, loopback only, no UI. */
+public final class TestSpark {
+
+    private static SparkSession session;
+
+    private TestSpark() {
+    }
+
+    public static synchronized SparkSession session() {
+        if (session == null) {
+            session = SparkSessions.start("local[2]", Map.of(
+                    "spark.sql.shuffle.partitions", "4",
+                    "spark.default.parallelism", "2",
+                    "spark.sql.adaptive.enabled", "true"));
+            Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
+        }
+        return session;
+    }
+}
