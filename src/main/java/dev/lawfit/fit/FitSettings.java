@@ -12,7 +12,7 @@ import java.util.Map;
 public record FitSettings(double huberDelta, int polishStarts, LbfgsSettings lbfgs,
                           Map<String, Map<String, double[]>> gridOverrides) implements java.io.Serializable {
 
-    public static final FitSettings DEFAULT = new FitSettings(1e-3, 8, LbfgsSettings.DEFAULT, Map.of());
+    public static final FitSettings DEFAULT = new FitSettings(1e-3, 25, LbfgsSettings.DEFAULT, Map.of());
 
     public boolean exhaustive() {
         return polishStarts <= 0;

@@ -5,5 +5,5 @@ package dev.lawfit.fit;
  * improvement of the objective and on the gradient norm.
  */
 public record LbfgsSettings(int maxIterations, int memory, double tolerance, int maxLineSearchSteps) implements java.io.Serializable {
-    public static final LbfgsSettings DEFAULT = new LbfgsSettings(1000, 10, 1e-12, 64);
+    public static final LbfgsSettings DEFAULT = new LbfgsSettings(1000, 5, 1e-12, 64);
 }

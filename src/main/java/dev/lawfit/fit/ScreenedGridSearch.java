@@ -3,13 +3,24 @@ package dev.lawfit.fit;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Global search the way the field does it, at a fraction of the cost: the objective is evaluated on the
- * whole starting grid (one pass, no gradients), and bounded L-BFGS polishes only the most promising
- * starts. With {@code polishStarts = 0} every grid point is polished (the exhaustive search).
+ * Global search the way the field does it, at a fraction of the cost:
+ * <ol>
+ *   <li>screen: the objective is evaluated at every grid point (one pass, no gradients);</li>
+ *   <li>explore: for each distinct combination of the law's shape coordinates (its exponents), the best
+ *       grid point is polished by bounded L-BFGS at a loose tolerance, best combinations first, up to
+ *       {@code polishStarts} of them. One start per shape keeps every polish from landing on the same
+ *       plateau (a start where one term of the law has vanished and the gradient with it);</li>
+ *   <li>refine: the best explored point is polished again at the full tolerance.</li>
+ * </ol>
+ * With {@code polishStarts = 0} every grid point is polished at the full tolerance (the exhaustive search).
  */
 public final class ScreenedGridSearch {
 
@@ -17,6 +28,10 @@ public final class ScreenedGridSearch {
     public record Outcome(double[] theta, double objective, int gridPoints, int startsPolished,
                           long objectiveEvaluations, int iterations, String stopReason) {
     }
+
+    /** Tolerance of the exploring polishes: enough to tell basins apart; the winner is refined after. */
+    static final double EXPLORE_TOLERANCE = 1e-8;
+    static final int EXPLORE_MAX_ITERATIONS = 200;
 
     private ScreenedGridSearch() {
     }
@@ -27,20 +42,23 @@ public final class ScreenedGridSearch {
         double[] upper = law.upperBounds();
         double[][] grid = settings.gridFor(law).points(law.coordinateNames());
         for (double[] start : grid) clamp(start, lower, upper);
+        if (settings.exhaustive()) return exhaustive(objective, grid, lower, upper, settings);
 
-        int[] order = screen(objective, grid, settings);
-        long evaluations = settings.exhaustive() ? 0 : grid.length;
+        int[] starts = chooseStarts(law, objective, grid, settings.polishStarts());
+        LbfgsSettings explore = new LbfgsSettings(Math.min(EXPLORE_MAX_ITERATIONS, settings.lbfgs().maxIterations()),
+                settings.lbfgs().memory(), Math.max(EXPLORE_TOLERANCE, settings.lbfgs().tolerance()), settings.lbfgs().maxLineSearchSteps());
+        long evaluations = grid.length;
         OptimizerOutcome best = null;
-        int bestIterations = 0;
-        for (int start : order) {
-            OptimizerOutcome run = BreezeBoundedLbfgs.minimize(objective, grid[start], lower, upper, settings.lbfgs());
+        for (int start : starts) {
+            OptimizerOutcome run = BreezeBoundedLbfgs.minimize(objective, grid[start], lower, upper, explore);
             evaluations += run.evaluations();
-            bestIterations = best == null || run.value() < best.value() ? run.iterations() : bestIterations;
             if (best == null || run.value() < best.value()) best = run;
         }
-        double[] theta = best.x();
-        return new Outcome(theta, objective.summedHuber(theta), grid.length, order.length, evaluations,
-                bestIterations, best.stopReason());
+        OptimizerOutcome refined = BreezeBoundedLbfgs.minimize(objective, best.x(), lower, upper, settings.lbfgs());
+        evaluations += refined.evaluations();
+        OptimizerOutcome winner = refined.value() <= best.value() ? refined : best;
+        return new Outcome(winner.x(), objective.summedHuber(winner.x()), grid.length, starts.length, evaluations,
+                refined.iterations(), refined.stopReason());
     }
 
     /** Polishes from a single given start (a bootstrap resample started at the full fit's optimum). */
@@ -52,25 +70,42 @@ public final class ScreenedGridSearch {
         return new Outcome(run.x(), objective.summedHuber(run.x()), 0, 1, run.evaluations(), run.iterations(), run.stopReason());
     }
 
-    /** Indices of the grid points to polish, best first; ties keep grid order, so the result is deterministic. */
-    private static int[] screen(HuberLogObjective objective, double[][] grid, FitSettings settings) {
-        if (settings.exhaustive()) {
-            int[] all = new int[grid.length];
-            for (int i = 0; i < all.length; i++) all[i] = i;
-            return all;
+    private static Outcome exhaustive(HuberLogObjective objective, double[][] grid, double[] lower, double[] upper,
+                                      FitSettings settings) {
+        long evaluations = 0;
+        OptimizerOutcome best = null;
+        for (double[] start : grid) {
+            OptimizerOutcome run = BreezeBoundedLbfgs.minimize(objective, start, lower, upper, settings.lbfgs());
+            evaluations += run.evaluations();
+            if (best == null || run.value() < best.value()) best = run;
         }
+        return new Outcome(best.x(), objective.summedHuber(best.x()), grid.length, grid.length, evaluations,
+                best.iterations(), best.stopReason());
+    }
+
+    /**
+     * The best grid point of each distinct shape (combination of shape-coordinate values), best shapes
+     * first, at most {@code limit}. Ties keep grid order, so the choice is deterministic.
+     */
+    static int[] chooseStarts(Law law, HuberLogObjective objective, double[][] grid, int limit) {
         double[] values = new double[grid.length];
         for (int i = 0; i < grid.length; i++) {
             double v = objective.optimiserValue(grid[i]);
             values[i] = Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
         }
-        Integer[] idx = new Integer[grid.length];
-        for (int i = 0; i < idx.length; i++) idx[i] = i;
-        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> values[i]).thenComparingInt(i -> i));
-        int keep = Math.min(settings.polishStarts(), grid.length);
-        int[] out = new int[keep];
-        for (int i = 0; i < keep; i++) out[i] = idx[i];
-        return out;
+        Integer[] order = new Integer[grid.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> values[i]).thenComparingInt(i -> i));
+        int[] shape = law.shapeCoordinates().stream().mapToInt(law.coordinateNames()::indexOf).toArray();
+        Set<List<Double>> seen = new HashSet<>();
+        List<Integer> chosen = new ArrayList<>();
+        for (int i : order) {
+            List<Double> key = new ArrayList<>(shape.length);
+            for (int k : shape) key.add(grid[i][k]);
+            if (seen.add(key)) chosen.add(i);
+            if (chosen.size() == limit) break;
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static void clamp(double[] x, double[] lower, double[] upper) {

@@ -28,6 +28,11 @@ public final class ChinchillaLaw implements Law {
     }
 
     @Override
+    public List<String> shapeCoordinates() {
+        return List.of("alpha", "beta");
+    }
+
+    @Override
     public double[] lowerBounds() {
         return new double[] {-10, -10, -10, 0, 0};
     }

@@ -26,6 +26,13 @@ public interface Law {
     /** The default grid of starting points in optimiser coordinates. */
     StartingGrid defaultGrid();
 
+    /**
+     * The coordinates that set the law's shape (its exponents). The search polishes the best start of
+     * each distinct combination of their starting values, so it cannot spend every polish on one
+     * plateau where a term has vanished.
+     */
+    List<String> shapeCoordinates();
+
     /** Fewer points than this and the law is not fitted (status too_few_points). */
     int minPoints();
 

@@ -25,6 +25,11 @@ public final class PowerComputeLaw implements Law {
     }
 
     @Override
+    public List<String> shapeCoordinates() {
+        return List.of("alpha");
+    }
+
+    @Override
     public double[] lowerBounds() {
         return new double[] {-10, -10, 0};
     }

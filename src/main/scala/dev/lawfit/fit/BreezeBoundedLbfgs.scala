@@ -42,8 +42,10 @@ object BreezeBoundedLbfgs {
         state.convergenceReason.foreach(r => reason = r.reason)
       }
     } catch {
-      // Breeze signals a failed line search by throwing; the best point reached so far stands.
-      case e: Exception => reason = "line_search: " + e.getClass.getSimpleName
+      // Breeze signals a failed line search by throwing, and asserts on step bounds when a start sits on a
+      // bound; either way the best point reached so far stands, and the reason is recorded.
+      case e: Exception => reason = "stopped: " + e.getClass.getSimpleName
+      case e: AssertionError => reason = "stopped: " + e.getMessage
     }
     new OptimizerOutcome(bestX, bestValue, iterations, evaluations, reason)
   }

@@ -1,0 +1,251 @@
+package dev.lawfit.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.GroupFitter;
+import dev.lawfit.fit.HuberLogObjective;
+import dev.lawfit.fit.LawFit;
+import dev.lawfit.generate.CheckpointEvaluation;
+import dev.lawfit.generate.SyntheticArchive;
+import dev.lawfit.job.ArchiveWriter;
+import dev.lawfit.job.LawfitJob;
+import dev.lawfit.job.RunSummary;
+import dev.lawfit.job.SparkSessions;
+import dev.lawfit.law.Law;
+import dev.lawfit.law.LawCatalog;
+import dev.lawfit.law.Points;
+import dev.lawfit.spec.JobSpec;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * lawfit's benchmark (scripts/bench; never part of the tests). For each law and archive shape it
+ * measures the fitting core alone on one thread, the core on all cores (a thread pool, no Spark) and the
+ * whole job on embedded Spark, and prints one JSON line per case plus a CSV file. It also compares the
+ * screened grid search with the exhaustive one and measures allocation per objective evaluation.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures lawfit's fitting throughput.")
+public final class FitBenchmark implements Runnable {
+
+    @Option(names = "--laws", split = ",", defaultValue = "chinchilla,power_compute")
+    List<String> laws;
+
+    @Option(names = "--groups", split = ",", defaultValue = "100,1000,10000", description = "group counts for 40-point groups")
+    List<Integer> groups;
+
+    @Option(names = "--large-groups", split = ",", defaultValue = "100,1000", description = "group counts for 240-point groups")
+    List<Integer> largeGroups;
+
+    @Option(names = "--exhaustive-groups", defaultValue = "10", description = "groups fitted both screened and exhaustively")
+    int exhaustiveGroups;
+
+    @Option(names = "--skip-spark", description = "measure the core only")
+    boolean skipSpark;
+
+    @Option(names = "--csv", defaultValue = "target/bench/bench.csv")
+    Path csv;
+
+    @Option(names = "--work", defaultValue = "target/bench/work", description = "where generated archives and outputs go")
+    Path work;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<BenchmarkCase> cases = new ArrayList<>();
+    private final int cores = Runtime.getRuntime().availableProcessors();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FitBenchmark()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        try {
+            Files.createDirectories(work);
+            for (String name : laws) allocationCase(LawCatalog.byName(name));
+            for (String name : laws) exhaustiveCase(LawCatalog.byName(name));
+            SparkSession spark = skipSpark ? null : SparkSessions.start("local[*]", Map.of("spark.sql.shuffle.partitions", String.valueOf(cores * 4)));
+            try {
+                for (String name : laws) {
+                    for (int g : groups) shapeCases(spark, LawCatalog.byName(name), g, 40);
+                    for (int g : largeGroups) shapeCases(spark, LawCatalog.byName(name), g, 240);
+                }
+            } finally {
+                if (spark != null) spark.stop();
+            }
+            writeCsv();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Bytes allocated per objective-and-gradient evaluation, after warm-up (should be 0). */
+    private void allocationCase(Law law) {
+        Points points = GroupedArchive.byModel(SyntheticArchive.manyGroups(1, 240, 3)).get(0);
+        HuberLogObjective objective = new HuberLogObjective(law, points, 1e-3);
+        double[] theta = law.defaultGrid().points(law.coordinateNames())[law.defaultGrid().size() / 2];
+        double[] gradient = new double[law.dimension()];
+        double sink = 0;
+        for (int i = 0; i < 200_000; i++) sink += objective.valueAndGradient(theta, gradient);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int evaluations = 100_000;
+        long before = threads.getThreadAllocatedBytes(thread);
+        long started = System.nanoTime();
+        for (int i = 0; i < evaluations; i++) sink += objective.valueAndGradient(theta, gradient);
+        long nanos = System.nanoTime() - started;
+        long bytes = threads.getThreadAllocatedBytes(thread) - before;
+        emit(new BenchmarkCase().put("case", "objective_allocation").put("law", law.name()).put("points_per_group", 240)
+                .put("evaluations", evaluations).put("bytes_per_evaluation", (double) bytes / evaluations)
+                .put("nanos_per_evaluation", (double) nanos / evaluations)
+                .put("nanos_per_point_evaluation", (double) nanos / evaluations / points.size())
+                .put("checksum", Double.isFinite(sink)));
+    }
+
+    /** The screened search against L-BFGS-B from every grid point: same optimum, at what cost. */
+    private void exhaustiveCase(Law law) {
+        List<Points> sample = GroupedArchive.byModel(SyntheticArchive.manyGroups(exhaustiveGroups, 40, 17));
+        GroupFitter screened = new GroupFitter(List.of(law), FitSettings.DEFAULT);
+        GroupFitter exhaustive = new GroupFitter(List.of(law), FitSettings.DEFAULT.withPolishStarts(0));
+        screened.fitOne(law, sample.get(0));
+        long screenedEvals = 0, exhaustiveEvals = 0, screenedNanos = 0, exhaustiveNanos = 0;
+        int sameOptimum = 0;
+        double worstObjectiveGap = 0, worstParamGap = 0;
+        for (Points points : sample) {
+            long t0 = System.nanoTime();
+            LawFit fast = screened.fitOne(law, points);
+            long t1 = System.nanoTime();
+            LawFit full = exhaustive.fitOne(law, points);
+            long t2 = System.nanoTime();
+            screenedNanos += t1 - t0;
+            exhaustiveNanos += t2 - t1;
+            screenedEvals += fast.objectiveEvaluations();
+            exhaustiveEvals += full.objectiveEvaluations();
+            double gap = (fast.objective() - full.objective()) / full.objective();
+            worstObjectiveGap = Math.max(worstObjectiveGap, gap);
+            double paramGap = 0;
+            for (String p : full.parameters().keySet()) {
+                paramGap = Math.max(paramGap, Math.abs(fast.parameters().get(p) / full.parameters().get(p) - 1));
+            }
+            worstParamGap = Math.max(worstParamGap, paramGap);
+            if (gap <= 1e-6) sameOptimum++;
+        }
+        emit(new BenchmarkCase().put("case", "screened_vs_exhaustive").put("law", law.name()).put("groups", sample.size())
+                .put("points_per_group", 40).put("same_optimum_groups", sameOptimum)
+                .put("worst_relative_objective_gap", worstObjectiveGap).put("worst_relative_parameter_gap", worstParamGap)
+                .put("screened_objective_evaluations", screenedEvals).put("exhaustive_objective_evaluations", exhaustiveEvals)
+                .put("evaluation_ratio", (double) exhaustiveEvals / screenedEvals)
+                .put("screened_seconds", screenedNanos / 1e9).put("exhaustive_seconds", exhaustiveNanos / 1e9)
+                .put("time_ratio", (double) exhaustiveNanos / screenedNanos));
+    }
+
+    private void shapeCases(SparkSession spark, Law law, int groupCount, int pointsPerGroup) throws Exception {
+        List<CheckpointEvaluation> rows = SyntheticArchive.manyGroups(groupCount, pointsPerGroup, 42);
+        List<Points> points = GroupedArchive.byModel(rows);
+        GroupFitter fitter = new GroupFitter(List.of(law), FitSettings.DEFAULT);
+
+        resetPeaks();
+        long started = System.nanoTime();
+        long evaluations = 0;
+        for (Points p : points) evaluations += fitter.fitOne(law, p).objectiveEvaluations();
+        emitShape("core_1_thread", law, groupCount, pointsPerGroup, 1, System.nanoTime() - started, evaluations);
+
+        resetPeaks();
+        started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(cores);
+        try {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (Points p : points) futures.add(pool.submit(() -> fitter.fitOne(law, p).objectiveEvaluations()));
+            evaluations = 0;
+            for (Future<Long> f : futures) evaluations += f.get();
+        } finally {
+            pool.shutdown();
+        }
+        emitShape("core_" + cores + "_threads", law, groupCount, pointsPerGroup, cores, System.nanoTime() - started, evaluations);
+
+        if (spark == null) return;
+        Path archive = work.resolve("archive-" + groupCount + "x" + pointsPerGroup);
+        if (!Files.exists(archive)) ArchiveWriter.write(spark, rows, archive.toString(), cores);
+        Path output = work.resolve("out-" + law.name() + "-" + groupCount + "x" + pointsPerGroup);
+        deleteRecursively(output);
+        JobSpec spec = new JobSpec("bench", new JobSpec.Input(List.of(archive.toString()), "parquet", null, null, null, null),
+                null, null, List.of(law.name()), null, new JobSpec.Output(output.toString(), 1), null);
+        resetPeaks();
+        started = System.nanoTime();
+        RunSummary summary = LawfitJob.run(spark, spec);
+        long nanos = System.nanoTime() - started;
+        long sparkEvaluations = spark.read().parquet(summary.versionPath() + "/laws").selectExpr("sum(objective_evaluations)").first().getLong(0);
+        emitShape("spark_local_" + cores + "_cores", law, groupCount, pointsPerGroup, cores, nanos, sparkEvaluations);
+    }
+
+    private void emitShape(String mode, Law law, int groupCount, int pointsPerGroup, int threads, long nanos, long evaluations) {
+        double seconds = nanos / 1e9;
+        emit(new BenchmarkCase().put("case", mode).put("law", law.name()).put("groups", groupCount)
+                .put("points_per_group", pointsPerGroup).put("threads", threads).put("seconds", seconds)
+                .put("groups_per_second", groupCount / seconds)
+                .put("checkpoint_evaluations_per_second", (double) groupCount * pointsPerGroup / seconds)
+                .put("objective_evaluations", evaluations)
+                .put("objective_evaluations_per_second_per_core", evaluations / seconds / threads)
+                .put("peak_heap_mb", peakHeapBytes() / 1e6));
+    }
+
+    private void emit(BenchmarkCase c) {
+        cases.add(c);
+        try {
+            System.out.println(json.writeValueAsString(c.fields()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void writeCsv() throws IOException {
+        List<String> columns = cases.stream().flatMap(c -> c.fields().keySet().stream()).distinct().toList();
+        Files.createDirectories(csv.toAbsolutePath().getParent());
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv))) {
+            out.println(String.join(",", columns));
+            for (BenchmarkCase c : cases) {
+                out.println(columns.stream().map(k -> c.get(k) == null ? "" : String.valueOf(c.get(k))).collect(Collectors.joining(",")));
+            }
+        }
+        System.err.println("bench: wrote " + cases.size() + " cases to " + csv);
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) pool.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeapBytes() {
+        long total = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) total += pool.getPeakUsage().getUsed();
+        }
+        return total;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}
