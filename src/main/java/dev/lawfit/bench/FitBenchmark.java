@@ -67,6 +67,10 @@ public final class FitBenchmark implements Runnable {
     @Option(names = "--work", defaultValue = "target/bench/work", description = "where generated archives and outputs go")
     Path work;
 
+    /** The default fit without backtest or bootstrap: the benchmark measures fitting alone. */
+    private static final FitSettings BENCH_SETTINGS = FitSettings.DEFAULT.withBacktestHoldOutSizes(0)
+            .withBootstrap(dev.lawfit.fit.BootstrapSettings.OFF);
+
     private final ObjectMapper json = new ObjectMapper();
     private final List<BenchmarkCase> cases = new ArrayList<>();
     private final int cores = Runtime.getRuntime().availableProcessors();
@@ -122,8 +126,8 @@ public final class FitBenchmark implements Runnable {
     /** The screened search against L-BFGS-B from every grid point: same optimum, at what cost. */
     private void exhaustiveCase(Law law) {
         List<Points> sample = GroupedArchive.byModel(SyntheticArchive.manyGroups(exhaustiveGroups, 40, 17));
-        GroupFitter screened = new GroupFitter(List.of(law), FitSettings.DEFAULT);
-        GroupFitter exhaustive = new GroupFitter(List.of(law), FitSettings.DEFAULT.withPolishStarts(0));
+        GroupFitter screened = new GroupFitter(List.of(law), BENCH_SETTINGS);
+        GroupFitter exhaustive = new GroupFitter(List.of(law), BENCH_SETTINGS.withPolishStarts(0));
         screened.fitOne(law, sample.get(0));
         long screenedEvals = 0, exhaustiveEvals = 0, screenedNanos = 0, exhaustiveNanos = 0;
         int sameOptimum = 0;
@@ -159,7 +163,7 @@ public final class FitBenchmark implements Runnable {
     private void shapeCases(SparkSession spark, Law law, int groupCount, int pointsPerGroup) throws Exception {
         List<CheckpointEvaluation> rows = SyntheticArchive.manyGroups(groupCount, pointsPerGroup, 42);
         List<Points> points = GroupedArchive.byModel(rows);
-        GroupFitter fitter = new GroupFitter(List.of(law), FitSettings.DEFAULT);
+        GroupFitter fitter = new GroupFitter(List.of(law), BENCH_SETTINGS);
 
         resetPeaks();
         long started = System.nanoTime();
@@ -186,7 +190,8 @@ public final class FitBenchmark implements Runnable {
         Path output = work.resolve("out-" + law.name() + "-" + groupCount + "x" + pointsPerGroup);
         deleteRecursively(output);
         JobSpec spec = new JobSpec("bench", new JobSpec.Input(List.of(archive.toString()), "parquet", null, null, null, null),
-                null, null, List.of(law.name()), null, new JobSpec.Output(output.toString(), 1), null);
+                null, null, List.of(law.name()), null, new JobSpec.Bootstrap(0, null, null, null, null, null),
+                new JobSpec.Backtest(0), new JobSpec.Output(output.toString(), 1), null);
         resetPeaks();
         started = System.nanoTime();
         RunSummary summary = LawfitJob.run(spark, spec);

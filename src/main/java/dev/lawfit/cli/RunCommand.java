@@ -29,8 +29,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobSpec job = JobSpecReader.read(spec);
-        if (output != null) job = new JobSpec(job.name(), job.input(), job.sample(), job.groupBy(), job.laws(), job.fit(),
-                new JobSpec.Output(output, job.output().keepVersions()), job.spark());
+        if (output != null) job = job.withOutputPath(output);
         SparkSession running = SparkSessions.active();
         SparkSession spark = running != null ? running : SparkSessions.start(master != null ? master : job.spark().master(), job.spark().conf());
         try {

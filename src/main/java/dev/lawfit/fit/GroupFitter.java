@@ -61,11 +61,12 @@ public final class GroupFitter {
                 return LawFit.notFitted(law.name(), law.formula(), FitStatus.FAILED,
                         "the objective is not finite at any start", n, millisSince(started), fingerprint);
             }
-            return new LawFit(law.name(), law.formula(), FitStatus.OK, "", law.parameters(theta), law.derived(theta),
+            Backtest.Result backtest = settings.backtestHoldOutSizes() > 0 ? Backtest.run(law, points, settings) : null;
+            return new LawFit(law.name(), law.formula(), FitStatus.OK, "", law.parameters(theta), law.derived(theta, settings.computeBudgets()),
                     theta, n, best.objective(), Math.sqrt(squaredLog / n),
                     totalSquares > 0 ? 1 - residualSquares / totalSquares : Double.NaN,
                     best.gridPoints(), best.startsPolished(), best.objectiveEvaluations(), best.iterations(),
-                    best.stopReason(), millisSince(started), fingerprint, predicted);
+                    best.stopReason(), millisSince(started), fingerprint, predicted, backtest);
         } catch (RuntimeException e) {
             return LawFit.notFitted(law.name(), law.formula(), FitStatus.FAILED,
                     e.getClass().getSimpleName() + ": " + e.getMessage(), n, millisSince(started), fingerprint);

@@ -10,17 +10,24 @@ import java.util.Map;
  * @param rmseLog       root mean square of log(predicted) - log(observed)
  * @param r2            coefficient of determination of the loss itself
  * @param fingerprint   hash of the group's points and the law's settings: equal inputs, equal hash
+ * @param backtest      held-out extrapolation of the law (null when turned off or the fit failed)
  */
 public record LawFit(String law, String formula, FitStatus status, String message,
                      Map<String, Double> parameters, Map<String, Double> derived, double[] theta,
                      int nPoints, double objective, double rmseLog, double r2,
                      int gridPoints, int startsPolished, long objectiveEvaluations, int iterations,
-                     String stopReason, long fitMillis, String fingerprint, double[] predicted) {
+                     String stopReason, long fitMillis, String fingerprint, double[] predicted,
+                     Backtest.Result backtest) {
 
     public static LawFit notFitted(String law, String formula, FitStatus status, String message, int nPoints,
                                    long fitMillis, String fingerprint) {
         return new LawFit(law, formula, status, message, Map.of(), Map.of(), null, nPoints,
-                Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, null, fitMillis, fingerprint, null);
+                Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, null, fitMillis, fingerprint, null, null);
+    }
+
+    /** A seed for this group's bootstrap, taken from the fingerprint: equal inputs, equal resamples. */
+    public long groupSeed() {
+        return Long.parseUnsignedLong(fingerprint.substring(0, 15), 16);
     }
 
     public boolean ok() {

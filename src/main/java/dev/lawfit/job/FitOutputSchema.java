@@ -30,7 +30,49 @@ public final class FitOutputSchema {
             field("stop_reason", DataTypes.StringType),
             field("flops_derived_points", DataTypes.IntegerType),
             field("fit_millis", DataTypes.LongType),
-            field("fingerprint", DataTypes.StringType)});
+            field("fingerprint", DataTypes.StringType),
+            field("backtest_status", DataTypes.StringType),
+            field("backtest_message", DataTypes.StringType),
+            field("backtest_size_threshold", DataTypes.DoubleType),
+            field("backtest_points", DataTypes.IntegerType),
+            field("backtest_are", DataTypes.DoubleType),
+            field("baseline_are", DataTypes.DoubleType),
+            field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
+            field("group_seed", DataTypes.LongType)});
+
+    /** Columns of LAW used between stages only, dropped from the published table. */
+    public static final java.util.List<String> INTERNAL_LAW_COLUMNS = java.util.List.of("theta", "group_seed");
+
+    public static final StructType POINT = new StructType(new StructField[] {
+            field("params", DataTypes.DoubleType),
+            field("tokens", DataTypes.DoubleType),
+            field("flops", DataTypes.DoubleType),
+            field("loss", DataTypes.DoubleType),
+            field("run_id", DataTypes.StringType),
+            field("step", DataTypes.DoubleType)});
+
+    public static final StructType BACKTEST = new StructType(new StructField[] {
+            field("law", DataTypes.StringType),
+            field("run_id", DataTypes.StringType),
+            field("step", DataTypes.DoubleType),
+            field("params", DataTypes.DoubleType),
+            field("tokens", DataTypes.DoubleType),
+            field("observed", DataTypes.DoubleType),
+            field("predicted", DataTypes.DoubleType),
+            field("are", DataTypes.DoubleType),
+            field("baseline_predicted", DataTypes.DoubleType),
+            field("baseline_are", DataTypes.DoubleType)});
+
+    /** Bootstrap results per (group, law), joined onto the laws table. */
+    public static final StructType INTERVALS = new StructType(new StructField[] {
+            field("law", DataTypes.StringType),
+            field("ci_low", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
+            field("ci_high", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
+            field("std_error", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
+            field("ci_level", DataTypes.DoubleType),
+            field("bootstrap_mode", DataTypes.StringType),
+            field("bootstrap_resamples", DataTypes.IntegerType),
+            field("bootstrap_failed", DataTypes.IntegerType)});
 
     public static final StructType PREDICTION = new StructType(new StructField[] {
             field("law", DataTypes.StringType),
@@ -47,12 +89,34 @@ public final class FitOutputSchema {
     private FitOutputSchema() {
     }
 
-    /** One row per group: its keys, then an array of law rows and an array of prediction rows. */
+    /** One row per group: its keys, its points in canonical order, and arrays of law, prediction and backtest rows. */
     public static StructType groupResult(List<String> keys) {
+        return withKeys(keys, field("points", new ArrayType(POINT, false)), field("laws", new ArrayType(LAW, false)),
+                field("predictions", new ArrayType(PREDICTION, false)), field("backtest", new ArrayType(BACKTEST, false)));
+    }
+
+    /** One bootstrap task: a chunk of resamples of one law on one group. */
+    public static StructType bootstrapTask(List<String> keys) {
+        return withKeys(keys, field("law", DataTypes.StringType), field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
+                field("group_seed", DataTypes.LongType), field("first", DataTypes.IntegerType), field("end", DataTypes.IntegerType),
+                field("points", new ArrayType(POINT, false)));
+    }
+
+    /** The estimates of one chunk of resamples. */
+    public static StructType bootstrapChunk(List<String> keys) {
+        return withKeys(keys, field("law", DataTypes.StringType), field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
+                field("first", DataTypes.IntegerType),
+                field("estimates", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false)));
+    }
+
+    public static StructType intervals(List<String> keys) {
+        return withKeys(keys, INTERVALS.fields());
+    }
+
+    private static StructType withKeys(List<String> keys, StructField... rest) {
         List<StructField> fields = new ArrayList<>();
         for (String key : keys) fields.add(field(key, DataTypes.StringType));
-        fields.add(field("laws", new ArrayType(LAW, false)));
-        fields.add(field("predictions", new ArrayType(PREDICTION, false)));
+        fields.addAll(List.of(rest));
         return new StructType(fields.toArray(StructField[]::new));
     }
 

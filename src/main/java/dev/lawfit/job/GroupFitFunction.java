@@ -1,6 +1,8 @@
 package dev.lawfit.job;
 
+import dev.lawfit.fit.Backtest;
 import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.FitStatus;
 import dev.lawfit.fit.GroupFitter;
 import dev.lawfit.fit.LawFit;
 import dev.lawfit.law.LawCatalog;
@@ -54,23 +56,70 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
 
         List<Row> laws = new ArrayList<>();
         List<Row> predictions = new ArrayList<>();
+        List<Row> backtest = new ArrayList<>();
         for (LawFit fit : result.fits()) {
             laws.add(lawRow(fit, derivedFlops));
             if (fit.ok()) addPredictions(predictions, fit, result.points());
+            if (fit.backtest() != null && fit.backtest().status() == FitStatus.OK) addBacktest(backtest, fit, result.points());
         }
-        Object[] values = new Object[keyCount + 2];
+        Object[] values = new Object[keyCount + 4];
         for (int k = 0; k < keyCount; k++) values[k] = group.get(k);
-        values[keyCount] = CollectionConverters.asScala(laws).toSeq();
-        values[keyCount + 1] = CollectionConverters.asScala(predictions).toSeq();
+        values[keyCount] = seq(pointRows(result.points()));
+        values[keyCount + 1] = seq(laws);
+        values[keyCount + 2] = seq(predictions);
+        values[keyCount + 3] = seq(backtest);
         return RowFactory.create(values);
     }
 
+    static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+        return CollectionConverters.asScala(list).toList();
+    }
+
+    /** Points as rows of {@link FitOutputSchema#POINT}, and back: the bootstrap stage refits from these. */
+    static List<Row> pointRows(Points points) {
+        List<Row> rows = new ArrayList<>(points.size());
+        for (int i = 0; i < points.size(); i++) {
+            rows.add(RowFactory.create(points.params()[i], points.tokens()[i], points.flops()[i], points.loss()[i],
+                    points.runIds()[i], nullIfNaN(points.steps()[i])));
+        }
+        return rows;
+    }
+
+    static Points points(List<Row> rows) {
+        int n = rows.size();
+        double[] params = new double[n], tokens = new double[n], flops = new double[n], loss = new double[n], steps = new double[n];
+        String[] runIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            Row p = rows.get(i);
+            params[i] = p.getDouble(0);
+            tokens[i] = p.getDouble(1);
+            flops[i] = p.getDouble(2);
+            loss[i] = p.getDouble(3);
+            runIds[i] = p.getString(4);
+            steps[i] = p.isNullAt(5) ? Double.NaN : p.getDouble(5);
+        }
+        return Points.of(params, tokens, flops, loss, runIds, steps);
+    }
+
+    private static void addBacktest(List<Row> out, LawFit fit, Points points) {
+        Backtest.Result b = fit.backtest();
+        for (int k = 0; k < b.heldOut().length; k++) {
+            int i = b.heldOut()[k];
+            out.add(RowFactory.create(fit.law(), points.runIds()[i], nullIfNaN(points.steps()[i]), points.params()[i],
+                    points.tokens()[i], points.loss()[i], b.predicted()[k], b.are()[k], b.baseline(), b.baselineAre()[k]));
+        }
+    }
+
     private Row lawRow(LawFit fit, int derivedFlops) {
+        Backtest.Result b = fit.backtest();
         return RowFactory.create(fit.law(), fit.formula(), fit.status().label(), fit.message(),
                 CollectionConverters.asScala(fit.parameters()), CollectionConverters.asScala(fit.derived()),
                 fit.nPoints(), nullIfNaN(fit.objective()), nullIfNaN(fit.rmseLog()), nullIfNaN(fit.r2()),
                 settings.huberDelta(), fit.gridPoints(), fit.startsPolished(), fit.objectiveEvaluations(), fit.iterations(),
-                fit.stopReason(), derivedFlops, fit.fitMillis(), fit.fingerprint());
+                fit.stopReason(), derivedFlops, fit.fitMillis(), fit.fingerprint(),
+                b == null ? "off" : b.status().label(), b == null ? "" : b.message(), b == null ? null : nullIfNaN(b.sizeThreshold()),
+                b == null ? 0 : b.heldOut().length, b == null ? null : nullIfNaN(b.meanAre()), b == null ? null : nullIfNaN(b.baselineMeanAre()),
+                fit.theta() == null ? null : seq(java.util.Arrays.stream(fit.theta()).boxed().toList()), fit.groupSeed());
     }
 
     private static void addPredictions(List<Row> out, LawFit fit, Points points) {

@@ -37,9 +37,31 @@ public final class GroupFitting {
         return groups.map(new GroupFitFunction(keys.size(), laws, settings), Encoders.row(FitOutputSchema.groupResult(keys)));
     }
 
-    /** The {@code laws} table: group keys, then the law columns; ordered by group and law. */
-    public static Dataset<Row> lawsTable(Dataset<Row> fitted, List<String> keys) {
-        return explodeTable(fitted, keys, "laws", List.of("law"));
+    /**
+     * The {@code laws} table: group keys, the law columns and, when given, the bootstrap intervals
+     * (otherwise those columns are null); ordered by group and law.
+     */
+    public static Dataset<Row> lawsTable(Dataset<Row> fitted, List<String> keys, Dataset<Row> intervals) {
+        Dataset<Row> laws = explodeTable(fitted, keys, "laws", List.of("law"));
+        for (String internal : FitOutputSchema.INTERNAL_LAW_COLUMNS) laws = laws.drop(internal);
+        if (intervals != null) {
+            List<String> on = new ArrayList<>(keys);
+            on.add("law");
+            laws = laws.join(intervals, scala.jdk.javaapi.CollectionConverters.asScala(on).toSeq(), "left");
+        } else {
+            for (org.apache.spark.sql.types.StructField f : FitOutputSchema.INTERVALS.fields()) {
+                if (!f.name().equals("law")) laws = laws.withColumn(f.name(), org.apache.spark.sql.functions.lit(null).cast(f.dataType()));
+            }
+        }
+        List<Column> sort = new ArrayList<>();
+        for (String key : keys) sort.add(column(key));
+        sort.add(column("law"));
+        return laws.orderBy(sort.toArray(Column[]::new));
+    }
+
+    /** The {@code backtest} table: one row per (group, law, held-out point). */
+    public static Dataset<Row> backtestTable(Dataset<Row> fitted, List<String> keys) {
+        return explodeTable(fitted, keys, "backtest", List.of("law", "params", "tokens", "run_id", "step", "observed"));
     }
 
     /** The {@code predictions} table: one row per (group, law, point). */

@@ -1,6 +1,7 @@
 package dev.lawfit.job;
 
 import dev.lawfit.LawfitException;
+import dev.lawfit.fit.FitSettings;
 import dev.lawfit.spec.JobSpec;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,12 +41,16 @@ public final class LawfitJob {
 
         OutputPublisher publisher = new OutputPublisher(spark.sparkContext().hadoopConfiguration(), spec.output().path());
         int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
-        Dataset<Row> fitted = GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), spec.fit().toSettings(), partitions)
+        FitSettings settings = spec.toSettings();
+        Dataset<Row> fitted = GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), settings, partitions)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            Dataset<Row> laws = GroupFitting.lawsTable(fitted, spec.groupBy());
+            Dataset<Row> intervals = settings.bootstrap().enabled()
+                    ? BootstrapStage.intervals(fitted, spec.groupBy(), settings, partitions) : null;
+            Dataset<Row> laws = GroupFitting.lawsTable(fitted, spec.groupBy(), intervals).persist(StorageLevel.MEMORY_AND_DISK());
             publisher.write("laws", laws);
             publisher.write("predictions", GroupFitting.predictionsTable(fitted, spec.groupBy()));
+            publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             Map<String, Long> byStatus = new TreeMap<>();
@@ -54,6 +59,7 @@ public final class LawfitJob {
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
                     fitted.count(), byStatus, System.currentTimeMillis() - started);
             publisher.publish(summary.toJson(), spec.output().keepVersions());
+            laws.unpersist();
             return summary;
         } catch (RuntimeException e) {
             publisher.abandon();

@@ -104,18 +104,33 @@ public final class ChinchillaLaw implements Law {
 
     /**
      * Compute-optimal allocation under C = 6ND: N_opt = G (C/6)^a, D_opt = (C/6)^b / G with
-     * a = beta/(alpha+beta), b = alpha/(alpha+beta), G = (alpha A / (beta B))^(1/(alpha+beta)).
+     * a = beta/(alpha+beta), b = alpha/(alpha+beta), G = (alpha A / (beta B))^(1/(alpha+beta));
+     * at each budget C also N_opt, D_opt, their ratio (tokens per parameter) and the loss there.
      */
     @Override
-    public Map<String, Double> derived(double[] theta) {
+    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
         double alpha = theta[3];
         double beta = theta[4];
         double sum = alpha + beta;
+        double a = beta / sum;
+        double b = alpha / sum;
+        // G in logs: A and B can be e^50.
+        double logG = (Math.log(alpha) + theta[1] - Math.log(beta) - theta[2]) / sum;
         Map<String, Double> d = new LinkedHashMap<>();
-        d.put("a", beta / sum);
-        d.put("b", alpha / sum);
-        // G computed in logs: A and B can be e^50.
-        d.put("G", Math.exp((Math.log(alpha) + theta[1] - Math.log(beta) - theta[2]) / sum));
+        d.put("a", a);
+        d.put("b", b);
+        d.put("G", Math.exp(logG));
+        for (double budget : computeBudgets) {
+            String at = "@" + Budgets.label(budget);
+            double logSixth = Math.log(budget / 6);
+            double logN = logG + a * logSixth;
+            double logD = b * logSixth - logG;
+            d.put("n_opt" + at, Math.exp(logN));
+            d.put("d_opt" + at, Math.exp(logD));
+            d.put("tokens_per_param" + at, Math.exp(logD - logN));
+            double lossTerms = Math.exp(theta[0]) + Math.exp(theta[1] - alpha * logN) + Math.exp(theta[2] - beta * logD);
+            d.put("loss" + at, lossTerms);
+        }
         return d;
     }
 }

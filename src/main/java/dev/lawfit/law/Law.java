@@ -45,8 +45,11 @@ public interface Law {
     /** The law's parameters as users know them (e.g. E, A, B, alpha, beta), in a stable order. */
     Map<String, Double> parameters(double[] theta);
 
-    /** Quantities derived from the parameters (e.g. compute-optimal exponents); may be empty. */
-    Map<String, Double> derived(double[] theta);
+    /**
+     * Quantities derived from the parameters (e.g. compute-optimal exponents), and for each training
+     * compute budget those that depend on one (named {@code name@budget}, see {@link Budgets#label}); may be empty.
+     */
+    Map<String, Double> derived(double[] theta, double[] computeBudgets);
 
     default int dimension() {
         return coordinateNames().size();

@@ -88,7 +88,7 @@ public final class PowerComputeLaw implements Law {
     }
 
     @Override
-    public Map<String, Double> derived(double[] theta) {
+    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
         return Map.of();
     }
 }

@@ -1,5 +1,6 @@
 package dev.lawfit.spec;
 
+import dev.lawfit.fit.BootstrapSettings;
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.fit.LbfgsSettings;
 import dev.lawfit.law.LawCatalog;
@@ -13,7 +14,7 @@ import java.util.Map;
  * {@link JobSpecReader}; every field except {@code input.paths} and {@code output.path} has a default.
  */
 public record JobSpec(String name, Input input, Sample sample, List<String> groupBy, List<String> laws,
-                      Fit fit, Output output, Spark spark) {
+                      Fit fit, Bootstrap bootstrap, Backtest backtest, Output output, Spark spark) {
 
     public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
     public static final List<String> DEFAULT_LAWS = List.of("chinchilla", "power_compute");
@@ -26,7 +27,9 @@ public record JobSpec(String name, Input input, Sample sample, List<String> grou
         laws = laws == null ? DEFAULT_LAWS : List.copyOf(laws);
         if (laws.isEmpty()) throw new IllegalArgumentException("laws must name at least one law; known: " + LawCatalog.names());
         laws.forEach(LawCatalog::byName);
-        fit = fit == null ? new Fit(null, null, null, null, null) : fit;
+        fit = fit == null ? new Fit(null, null, null, null, null, null) : fit;
+        bootstrap = bootstrap == null ? new Bootstrap(null, null, null, null, null, null) : bootstrap;
+        backtest = backtest == null ? new Backtest(null) : backtest;
         spark = spark == null ? new Spark(null, null) : spark;
     }
 
@@ -60,9 +63,9 @@ public record JobSpec(String name, Input input, Sample sample, List<String> grou
 
     /** Fitting settings; {@code grid} overrides starting-grid axes per law, e.g. {chinchilla: {alpha: [0, 0.5]}}. */
     public record Fit(Double huberDelta, Integer polishStarts, Integer maxIterations, Double tolerance,
-                      Map<String, Map<String, List<Double>>> grid) {
+                      Map<String, Map<String, List<Double>>> grid, List<Double> computeBudgets) {
 
-        public FitSettings toSettings() {
+        FitSettings toSettings() {
             FitSettings d = FitSettings.DEFAULT;
             LbfgsSettings lbfgs = new LbfgsSettings(maxIterations == null ? d.lbfgs().maxIterations() : maxIterations,
                     d.lbfgs().memory(), tolerance == null ? d.lbfgs().tolerance() : tolerance, d.lbfgs().maxLineSearchSteps());
@@ -75,11 +78,45 @@ public record JobSpec(String name, Input input, Sample sample, List<String> grou
                     overrides.put(law, converted);
                 });
             }
+            double[] budgets = computeBudgets == null ? d.computeBudgets() : computeBudgets.stream().mapToDouble(Double::doubleValue).toArray();
             FitSettings settings = new FitSettings(huberDelta == null ? d.huberDelta() : huberDelta,
-                    polishStarts == null ? d.polishStarts() : polishStarts, lbfgs, overrides);
+                    polishStarts == null ? d.polishStarts() : polishStarts, lbfgs, overrides, budgets, d.bootstrap(),
+                    d.backtestHoldOutSizes());
             overrides.forEach((law, axes) -> settings.gridFor(LawCatalog.byName(law)));
             return settings;
         }
+    }
+
+    /** Bootstrap confidence intervals; {@code resamples: 0} turns them off. */
+    public record Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize) {
+        BootstrapSettings toSettings() {
+            BootstrapSettings d = BootstrapSettings.DEFAULT;
+            return new BootstrapSettings(resamples == null ? d.resamples() : resamples, level == null ? d.level() : level,
+                    mode == null ? d.mode() : mode, fromGrid == null ? d.fromGrid() : fromGrid, seed == null ? d.seed() : seed,
+                    chunkSize == null ? d.chunkSize() : chunkSize);
+        }
+    }
+
+    /** Held-out extrapolation: how many of the largest model sizes to hold out; 0 turns it off. */
+    public record Backtest(Integer holdOutSizes) {
+        int holdOut() {
+            return holdOutSizes == null ? FitSettings.DEFAULT.backtestHoldOutSizes() : holdOutSizes;
+        }
+    }
+
+    /** Everything that decides how laws are fitted and checked, from the fit, bootstrap and backtest sections. */
+    public FitSettings toSettings() {
+        return fit.toSettings().withBootstrap(bootstrap.toSettings()).withBacktestHoldOutSizes(backtest.holdOut());
+    }
+
+    /** This spec writing to another output path. */
+    public JobSpec withOutputPath(String path) {
+        return new JobSpec(name, input, sample, groupBy, laws, fit, bootstrap, backtest, new Output(path, output.keepVersions()), spark);
+    }
+
+    /** This spec with another bootstrap section. */
+    public JobSpec withBootstrap(Bootstrap value) {
+        return new JobSpec(name, input, sample, groupBy, laws, fit, value, backtest, output, spark);
     }
 
     /** Where results go, and how many earlier versions to keep beside the current one. */

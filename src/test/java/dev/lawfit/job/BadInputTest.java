@@ -127,7 +127,7 @@ class BadInputTest {
 
     private String writeSpec(String name, String input, String format, String output) throws Exception {
         java.nio.file.Path spec = dir.resolve(name);
-        Files.writeString(spec, "input: {paths: ['%s'], format: %s}\noutput: {path: '%s'}\n".formatted(input, format, output));
+        Files.writeString(spec, "input: {paths: ['%s'], format: %s}\nbootstrap: {resamples: 20}\noutput: {path: '%s'}\n".formatted(input, format, output));
         return spec.toString();
     }
 }

@@ -36,6 +36,7 @@ class EndToEndJobTest {
                 name: e2e
                 sample: {preset: linear_complexity, seed: 42, bad_rows: 6}
                 input: {paths: [%s]}
+                bootstrap: {resamples: 40, chunk_size: 10}
                 output: {path: %s}
                 """.formatted(dir.resolve("archive"), output));
         first = LawfitJob.run(TestSpark.session(), JobSpecReader.read(spec));
@@ -70,6 +71,45 @@ class EndToEndJobTest {
     }
 
     @Test
+    void everyLawHasIntervalsThatHoldItsEstimate() {
+        Dataset<Row> laws = Tables.current(output, "laws");
+        for (Row fit : laws.collectAsList()) {
+            assertEquals(40, fit.<Integer>getAs("bootstrap_resamples"));
+            assertEquals(0.95, fit.<Double>getAs("ci_level"));
+            assertEquals("points", fit.getAs("bootstrap_mode"));
+            Map<String, Double> params = fit.getJavaMap(fit.fieldIndex("params"));
+            Map<String, Double> low = fit.getJavaMap(fit.fieldIndex("ci_low"));
+            Map<String, Double> high = fit.getJavaMap(fit.fieldIndex("ci_high"));
+            Map<String, Double> se = fit.getJavaMap(fit.fieldIndex("std_error"));
+            for (String name : params.keySet()) {
+                assertTrue(low.get(name) <= high.get(name), name + " interval ordered");
+                assertTrue(se.get(name) > 0, name + " standard error");
+            }
+            if (fit.getAs("law").equals("chinchilla")) {
+                assertTrue(low.containsKey("tokens_per_param@1e23"), "derived quantities at budgets get intervals: " + low.keySet());
+                assertTrue(low.get("alpha") <= params.get("alpha") && params.get("alpha") <= high.get("alpha"));
+            }
+        }
+    }
+
+    @Test
+    void backtestHoldsOutTheLargestSizeAndBeatsTheBaseline() {
+        Dataset<Row> backtest = Tables.current(output, "backtest");
+        Dataset<Row> laws = Tables.current(output, "laws").where("law = 'chinchilla'");
+        for (Row fit : laws.collectAsList()) {
+            String model = fit.getAs("model");
+            assertEquals("ok", fit.getAs("backtest_status"));
+            long held = backtest.where("law = 'chinchilla' and model = '" + model + "'").count();
+            assertEquals(held, (long) fit.<Integer>getAs("backtest_points"));
+            assertTrue(held >= 57, model + " holds out the 7B run's checkpoints: " + held);
+            assertTrue(fit.<Double>getAs("backtest_are") < 0.02, model + " ARE " + fit.getAs("backtest_are"));
+            assertTrue(fit.<Double>getAs("backtest_are") < fit.<Double>getAs("baseline_are"), model + " beats the baseline");
+        }
+        double largest = backtest.selectExpr("min(params)").first().getDouble(0);
+        assertTrue(largest > 5e9, "only the largest size is held out: " + largest);
+    }
+
+    @Test
     void predictsEveryFittedPoint() {
         Dataset<Row> predictions = Tables.current(output, "predictions");
         assertEquals(2 * 1376, predictions.count());
@@ -81,9 +121,10 @@ class EndToEndJobTest {
     void sameInputGivesTheSameTables() throws Exception {
         String again = dir.resolve("again").toString();
         Path spec = dir.resolve("again.yaml");
-        Files.writeString(spec, "input: {paths: [%s]}\noutput: {path: %s}\n".formatted(dir.resolve("archive"), again));
+        Files.writeString(spec, "input: {paths: [%s]}\nbootstrap: {resamples: 40, chunk_size: 7}\noutput: {path: %s}\n"
+                .formatted(dir.resolve("archive"), again));
         assertEquals(0, LawfitCommand.execute("run", spec.toString()));
-        for (String table : List.of("laws", "predictions", "rejects")) {
+        for (String table : List.of("laws", "predictions", "backtest", "rejects")) {
             Dataset<Row> a = Tables.comparable(Tables.current(output, table).drop("fit_millis"));
             Dataset<Row> b = Tables.comparable(Tables.current(again, table).drop("fit_millis"));
             assertEquals(0, a.exceptAll(b).count() + b.exceptAll(a).count(), table + " differs between identical runs");
