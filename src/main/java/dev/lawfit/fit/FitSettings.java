@@ -18,7 +18,7 @@ public record FitSettings(double huberDelta, int polishStarts, LbfgsSettings lbf
                           BootstrapSettings bootstrap, int backtestHoldOutSizes) implements Serializable {
 
     public static final double[] DEFAULT_BUDGETS = {1e21, 1e22, 1e23, 1e24, 1e25};
-    public static final FitSettings DEFAULT = new FitSettings(1e-3, 25, LbfgsSettings.DEFAULT, Map.of(), DEFAULT_BUDGETS,
+    public static final FitSettings DEFAULT = new FitSettings(1e-3, 12, LbfgsSettings.DEFAULT, Map.of(), DEFAULT_BUDGETS,
             BootstrapSettings.DEFAULT, 1);
 
     public FitSettings {

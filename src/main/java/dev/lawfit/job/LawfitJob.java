@@ -30,6 +30,7 @@ public final class LawfitJob {
         long started = System.currentTimeMillis();
         // Spec expressions over bad values give null (and a reject) instead of failing the job.
         spark.conf().set("spark.sql.ansi.enabled", "false");
+        spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
         if (ArchiveWriter.ensureSample(spark, spec)) {
             LOG.info("wrote the sample archive to {}", spec.input().paths().get(0));
         }
