@@ -29,9 +29,13 @@ public final class ScreenedGridSearch {
                           long objectiveEvaluations, int iterations, String stopReason) {
     }
 
-    /** Tolerance of the exploring polishes: enough to tell basins apart; the winner is refined after. */
+    /**
+     * Exploring polishes only need to tell basins apart; the winner is refined after. At 60 iterations the
+     * search still reached the exhaustive optimum on all 30 generated groups it was compared on, with 27%
+     * fewer objective evaluations than at 200 (README, performance).
+     */
     static final double EXPLORE_TOLERANCE = 1e-8;
-    static final int EXPLORE_MAX_ITERATIONS = 200;
+    static final int EXPLORE_MAX_ITERATIONS = 60;
 
     private ScreenedGridSearch() {
     }

@@ -68,10 +68,17 @@ public final class CheckpointValidator {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Column kept = column(InputReader.KEPT);
         Column good = column(REJECT_REASON).equalTo("");
-        Row counts = checked.agg(count(lit(1)),
-                sum(when(not(kept), 1).otherwise(0)),
-                sum(when(kept.and(good), 1).otherwise(0)),
-                sum(when(kept.and(not(good)), 1).otherwise(0))).first();
+        Row counts;
+        try {
+            counts = checked.agg(count(lit(1)),
+                    sum(when(not(kept), 1).otherwise(0)),
+                    sum(when(kept.and(good), 1).otherwise(0)),
+                    sum(when(kept.and(not(good)), 1).otherwise(0))).first();
+        } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
+            checked.unpersist();
+            // The first full read of the input: a corrupt or truncated file fails here, and Spark names it.
+            throw new LawfitException("cannot read input " + paths + ": " + readFailure(e), e);
+        }
 
         Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT);
         Dataset<Row> accepted = checked.where(kept.and(good)).select(contractColumns(input, keys).toArray(Column[]::new));
@@ -137,6 +144,15 @@ public final class CheckpointValidator {
                         + ", expected a string");
             }
         }
+    }
+
+    /** The most specific message in the cause chain that names a file, else the first line of the outermost. */
+    private static String readFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("file:") || message.contains("://"))) return InputReader.firstLine(t);
+        }
+        return InputReader.firstLine(e);
     }
 
     private static boolean has(Dataset<Row> input, String name) {

@@ -62,10 +62,11 @@ public final class LawfitJob {
             publisher.publish(summary.toJson(), spec.output().keepVersions());
             laws.unpersist();
             return summary;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
-            if (e instanceof LawfitException) throw e;
-            throw new LawfitException("the run failed before publishing (previous results are unchanged): " + InputReader.firstLine(e), e);
+            if (e instanceof LawfitException bad) throw bad;
+            throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
+                    + InputReader.firstLine(e), e);
         } finally {
             fitted.unpersist();
             validated.cached().unpersist();

@@ -107,6 +107,18 @@ class BadInputTest {
     }
 
     @Test
+    void corruptParquetFileIsNamed() throws Exception {
+        java.nio.file.Path archive = dir.resolve("archive");
+        ArchiveWriter.write(TestSpark.session(), dev.lawfit.generate.SyntheticArchive.manyGroups(2, 10, 1), archive.toString(), 1);
+        java.nio.file.Path corrupt = archive.resolve("part-99999-truncated.parquet");
+        Files.write(corrupt, "PAR1 this is not a parquet file".getBytes());
+        StringWriter err = new StringWriter();
+        int exit = LawfitCommand.execute(new PrintWriter(err, true), "run", writeSpec("c.yaml", archive.toString(), "parquet", dir.resolve("o").toString()));
+        assertEquals(LawfitCommand.EXIT_BAD_INPUT, exit, err.toString());
+        assertTrue(err.toString().contains("part-99999-truncated.parquet"), err.toString());
+    }
+
+    @Test
     void unknownSpecKeyIsNamed() throws Exception {
         java.nio.file.Path spec = dir.resolve("typo.yaml");
         Files.writeString(spec, "input: {paths: [x]}\noutput: {path: y}\nlaw: [chinchilla]\n");
