@@ -40,6 +40,11 @@ public final class GroupFitter {
                     law.name() + " needs at least " + law.minPoints() + " points, the group has " + n,
                     n, millisSince(started), fingerprint);
         }
+        String unidentifiable = law.unidentifiable(points);
+        if (unidentifiable != null) {
+            return LawFit.notFitted(law.name(), law.formula(), FitStatus.TOO_FEW_POINTS, unidentifiable, n,
+                    millisSince(started), fingerprint);
+        }
         try {
             ScreenedGridSearch.Outcome best = ScreenedGridSearch.minimize(law, points, settings, null);
             double[] theta = best.theta();

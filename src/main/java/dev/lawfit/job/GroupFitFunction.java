@@ -37,22 +37,11 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
     @Override
     public Row call(Row group) {
         if (fitter == null) fitter = new GroupFitter(lawNames.stream().map(LawCatalog::byName).toList(), settings);
+        // Grouped rows are POINT's six fields plus whether flops were derived as 6ND.
         List<Row> pointRows = group.getList(keyCount);
-        int n = pointRows.size();
-        double[] params = new double[n], tokens = new double[n], flops = new double[n], loss = new double[n], steps = new double[n];
-        String[] runIds = new String[n];
         int derivedFlops = 0;
-        for (int i = 0; i < n; i++) {
-            Row p = pointRows.get(i);
-            params[i] = p.getDouble(0);
-            tokens[i] = p.getDouble(1);
-            flops[i] = p.getDouble(2);
-            loss[i] = p.getDouble(3);
-            runIds[i] = p.getString(4);
-            steps[i] = p.isNullAt(5) ? Double.NaN : p.getDouble(5);
-            if (p.getBoolean(6)) derivedFlops++;
-        }
-        GroupFitter.GroupFit result = fitter.fit(Points.of(params, tokens, flops, loss, runIds, steps));
+        for (Row p : pointRows) if (p.getBoolean(6)) derivedFlops++;
+        GroupFitter.GroupFit result = fitter.fit(points(pointRows));
 
         List<Row> laws = new ArrayList<>();
         List<Row> predictions = new ArrayList<>();

@@ -59,6 +59,17 @@ public final class ChinchillaLaw implements Law {
         return 7;
     }
 
+    /** Three values each: with fewer, an exponent and its coefficient (or E) trade off freely. */
+    @Override
+    public String unidentifiable(Points points) {
+        int sizes = Points.distinct(points.params());
+        int tokenCounts = Points.distinct(points.tokens());
+        if (sizes < 3 || tokenCounts < 3) {
+            return "chinchilla needs at least 3 model sizes and 3 token counts; the group has " + sizes + " and " + tokenCounts;
+        }
+        return null;
+    }
+
     @Override
     public double logPredict(double[] theta, Points points, int i) {
         double t1 = theta[1] - theta[3] * points.logParams()[i];

@@ -36,6 +36,14 @@ public interface Law {
     /** Fewer points than this and the law is not fitted (status too_few_points). */
     int minPoints();
 
+    /**
+     * Why these points cannot determine the law's parameters (e.g. a single model size for an exponent in
+     * N), or null when they can. Such a group gets status too_few_points instead of an arbitrary fit.
+     */
+    default String unidentifiable(Points points) {
+        return null;
+    }
+
     /** Predicted log loss at point {@code i}. */
     double logPredict(double[] theta, Points points, int i);
 

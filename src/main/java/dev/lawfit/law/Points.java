@@ -35,6 +35,11 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
         return loss.length;
     }
 
+    /** How many different values a column holds. */
+    public static int distinct(double[] values) {
+        return (int) Arrays.stream(values).distinct().count();
+    }
+
     /** The same points in a canonical order, so a group's fit never depends on the order rows arrived in. */
     public Points canonicalOrder() {
         Integer[] order = new Integer[size()];

@@ -54,6 +54,12 @@ public final class PowerComputeLaw implements Law {
     }
 
     @Override
+    public String unidentifiable(Points points) {
+        int budgets = Points.distinct(points.flops());
+        return budgets < 3 ? "power_compute needs at least 3 compute values; the group has " + budgets : null;
+    }
+
+    @Override
     public double logPredict(double[] theta, Points points, int i) {
         double t1 = theta[1] - theta[2] * points.logFlops()[i];
         double t2 = theta[0];

@@ -64,6 +64,17 @@ class ParameterRecoveryTest {
     }
 
     @Test
+    void aSingleModelSizeCannotDetermineTheExponentInN() {
+        Law law = new ChinchillaLaw();
+        double[] truth = {Math.log(1.8), Math.log(500), Math.log(2000), 0.35, 0.37};
+        Points oneSize = GeneratedPoints.fromLaw(law, truth, new double[] {1e9}, TOKENS, 0.005, 2);
+        LawFit fit = fitter.fitOne(law, oneSize);
+        assertEquals(FitStatus.TOO_FEW_POINTS, fit.status());
+        assertTrue(fit.message().contains("3 model sizes"), fit.message());
+        assertEquals(FitStatus.OK, fitter.fitOne(new PowerComputeLaw(), oneSize).status(), "L(C) still has 10 compute values");
+    }
+
+    @Test
     void tooFewPointsIsAStatusNotACrash() {
         Points three = Points.of(new double[] {1e8, 2e8, 3e8}, new double[] {1e9, 1e9, 1e9},
                 new double[] {6e17, 1.2e18, 1.8e18}, new double[] {3, 2.9, 2.8});
