@@ -13,6 +13,9 @@ public final class LawCatalog {
     static {
         LAWS.put("chinchilla", ChinchillaLaw::new);
         LAWS.put("power_compute", PowerComputeLaw::new);
+        LAWS.put("pure_params", () -> new PurePowerLaw(PurePowerLaw.Variable.PARAMS));
+        LAWS.put("pure_tokens", () -> new PurePowerLaw(PurePowerLaw.Variable.TOKENS));
+        LAWS.put("pure_compute", () -> new PurePowerLaw(PurePowerLaw.Variable.COMPUTE));
     }
 
     private LawCatalog() {

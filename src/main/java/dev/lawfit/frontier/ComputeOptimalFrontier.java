@@ -1,0 +1,155 @@
+package dev.lawfit.frontier;
+
+import dev.lawfit.law.Points;
+import org.apache.commons.math3.fitting.PolynomialCurveFitter;
+import org.apache.commons.math3.fitting.WeightedObservedPoints;
+import org.apache.commons.math3.stat.regression.SimpleRegression;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hoffmann et al.'s three ways to the compute-optimal allocation, over one group's checkpoints (each
+ * checkpoint read as a model of its size trained to its token count, as with a constant learning rate):
+ * <ol>
+ *   <li>envelope: the lower envelope of loss against compute over all checkpoints (the best model at each
+ *       budget), with power laws of N, D and loss against C fitted on the envelope;</li>
+ *   <li>IsoFLOP: each run's loss interpolated (log-log) at fixed budgets, a parabola of loss in log N per
+ *       budget, and power laws through the parabolas' minima;</li>
+ *   <li>from a fitted Chinchilla law: a = beta/(alpha+beta), b = alpha/(alpha+beta), N_opt = G (C/6)^a.</li>
+ * </ol>
+ */
+public final class ComputeOptimalFrontier {
+
+    public static final int MIN_RUNS_PER_BUDGET = 3;
+
+    private ComputeOptimalFrontier() {
+    }
+
+    /** Approach 1. */
+    public static Frontier envelope(Points points) {
+        Integer[] order = new Integer[points.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> points.flops()[i]).thenComparingDouble(i -> points.loss()[i]));
+        List<Integer> envelope = new ArrayList<>();
+        double best = Double.POSITIVE_INFINITY;
+        for (int i : order) {
+            if (points.loss()[i] < best) {
+                best = points.loss()[i];
+                envelope.add(i);
+            }
+        }
+        if (envelope.size() < 3) return Frontier.failed("envelope", "the lower envelope has " + envelope.size() + " points; 3 are needed");
+        SimpleRegression n = new SimpleRegression(), d = new SimpleRegression(), l = new SimpleRegression();
+        for (int i : envelope) {
+            double logC = points.logFlops()[i];
+            n.addData(logC, points.logParams()[i]);
+            d.addData(logC, points.logTokens()[i]);
+            l.addData(logC, points.logLoss()[i]);
+        }
+        return new Frontier("envelope", n.getSlope(), Math.exp(n.getIntercept()), d.getSlope(), Math.exp(d.getIntercept()),
+                Math.exp(l.getIntercept()), l.getSlope(), envelope.size(), "");
+    }
+
+    /** One IsoFLOP budget: the parabola's minimum and how many runs it was fitted on. */
+    public record IsoFlopMinimum(double flops, double nOpt, double dOpt, double lossOpt, int runs) {
+    }
+
+    /** Approach 2 at {@code budgetCount} log-spaced budgets inside the range at least 3 runs reach. */
+    public static Frontier isoFlop(Points points, int budgetCount) {
+        List<IsoFlopMinimum> minima = isoFlopMinima(points, budgetCount);
+        if (minima.size() < 2) return Frontier.failed("isoflop", "only " + minima.size() + " budget(s) had a bracketed minimum; 2 are needed");
+        SimpleRegression n = new SimpleRegression(), d = new SimpleRegression(), l = new SimpleRegression();
+        for (IsoFlopMinimum m : minima) {
+            double logC = Math.log(m.flops());
+            n.addData(logC, Math.log(m.nOpt()));
+            d.addData(logC, Math.log(m.dOpt()));
+            l.addData(logC, Math.log(m.lossOpt()));
+        }
+        return new Frontier("isoflop", n.getSlope(), Math.exp(n.getIntercept()), d.getSlope(), Math.exp(d.getIntercept()),
+                Math.exp(l.getIntercept()), l.getSlope(), minima.size(), "");
+    }
+
+    /**
+     * The parabola minima, budget by budget. A run counts at a budget only if its checkpoints bracket it
+     * (budgets a run does not reach, or passed before its first checkpoint, are not extrapolated); a
+     * budget needs 3 runs of different sizes and a minimum inside their size range.
+     */
+    public static List<IsoFlopMinimum> isoFlopMinima(Points points, int budgetCount) {
+        Map<String, List<Integer>> runs = new LinkedHashMap<>();
+        for (int i = 0; i < points.size(); i++) runs.computeIfAbsent(points.runIds()[i], k -> new ArrayList<>()).add(i);
+        List<double[]> ranges = new ArrayList<>();
+        for (List<Integer> run : runs.values()) {
+            run.sort(Comparator.comparingDouble(i -> points.flops()[i]));
+            ranges.add(new double[] {points.flops()[run.get(0)], points.flops()[run.get(run.size() - 1)]});
+        }
+        double[] starts = ranges.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        double[] ends = ranges.stream().mapToDouble(r -> r[1]).sorted().toArray();
+        if (runs.size() < MIN_RUNS_PER_BUDGET) return List.of();
+        // the widest range that at least 3 runs can cover: from the 3rd-earliest start to the 3rd-latest end
+        double low = starts[MIN_RUNS_PER_BUDGET - 1];
+        double high = ends[ends.length - MIN_RUNS_PER_BUDGET];
+        List<IsoFlopMinimum> out = new ArrayList<>();
+        if (!(high > low)) return out;
+        for (int k = 0; k < budgetCount; k++) {
+            double budget = Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * (k + 0.5) / budgetCount);
+            IsoFlopMinimum m = minimumAt(points, runs.values(), budget);
+            if (m != null) out.add(m);
+        }
+        return out;
+    }
+
+    private static IsoFlopMinimum minimumAt(Points points, Iterable<List<Integer>> runs, double budget) {
+        WeightedObservedPoints profile = new WeightedObservedPoints();
+        SimpleRegression costPerToken = new SimpleRegression();
+        double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
+        int count = 0;
+        for (List<Integer> run : runs) {
+            double logLoss = interpolateLogLoss(points, run, budget);
+            if (Double.isNaN(logLoss)) continue;
+            int first = run.get(0);
+            double x = points.logParams()[first];
+            profile.add(x, Math.exp(logLoss));
+            costPerToken.addData(x, points.logFlops()[first] - points.logTokens()[first]);
+            minX = Math.min(minX, x);
+            maxX = Math.max(maxX, x);
+            count++;
+        }
+        if (count < MIN_RUNS_PER_BUDGET || maxX - minX <= 0) return null;
+        double[] c = PolynomialCurveFitter.create(2).fit(profile.toList());
+        if (!(c[2] > 0)) return null;
+        double xOpt = -c[1] / (2 * c[2]);
+        if (xOpt < minX || xOpt > maxX) return null;
+        double logCost = costPerToken.getN() > 1 && !Double.isNaN(costPerToken.getSlope())
+                ? costPerToken.predict(xOpt) : Math.log(6) + xOpt;
+        double nOpt = Math.exp(xOpt);
+        return new IsoFlopMinimum(budget, nOpt, budget / Math.exp(logCost), c[0] + c[1] * xOpt + c[2] * xOpt * xOpt, count);
+    }
+
+    /** log loss of one run at {@code budget}, linear in log C between the two checkpoints around it; NaN outside. */
+    private static double interpolateLogLoss(Points points, List<Integer> run, double budget) {
+        double logBudget = Math.log(budget);
+        for (int k = 0; k + 1 < run.size(); k++) {
+            int i = run.get(k), j = run.get(k + 1);
+            double ci = points.logFlops()[i], cj = points.logFlops()[j];
+            if (ci <= logBudget && logBudget <= cj) {
+                if (cj == ci) return points.logLoss()[i];
+                double t = (logBudget - ci) / (cj - ci);
+                return points.logLoss()[i] + t * (points.logLoss()[j] - points.logLoss()[i]);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Approach 3, from a fitted Chinchilla law's parameters, with C = 6ND. */
+    public static Frontier fromChinchilla(double bigA, double bigB, double alpha, double beta) {
+        double a = beta / (alpha + beta);
+        double b = alpha / (alpha + beta);
+        double g = Math.pow(alpha * bigA / (beta * bigB), 1 / (alpha + beta));
+        return new Frontier("chinchilla", a, g * Math.pow(6, -a), b, Math.pow(6, -b) / g, Double.NaN, Double.NaN, 0, "");
+    }
+}

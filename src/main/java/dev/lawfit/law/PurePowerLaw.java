@@ -1,0 +1,127 @@
+package dev.lawfit.law;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A power law without a constant, as Kaplan et al. and the linear-complexity study fit them:
+ * L(X) = k * X^alpha (alpha < 0 when loss falls), with X the parameters, the tokens or the compute in
+ * PF-days. Fitted as log L = log k + alpha log X.
+ */
+public final class PurePowerLaw implements Law {
+
+    /** The variable the law is in. */
+    public enum Variable {
+        PARAMS("pure_params", "L(N) = k * N^alpha"),
+        TOKENS("pure_tokens", "L(D) = k * D^alpha"),
+        COMPUTE("pure_compute", "L(C) = k * C^alpha, C in PF-days");
+
+        final String lawName;
+        final String formula;
+
+        Variable(String lawName, String formula) {
+            this.lawName = lawName;
+            this.formula = formula;
+        }
+    }
+
+    private static final List<String> COORDINATES = List.of("log_k", "alpha");
+    private static final double LOG_PF_DAY = Math.log(FlopConvention.PF_DAY);
+
+    private final Variable variable;
+
+    public PurePowerLaw(Variable variable) {
+        this.variable = variable;
+    }
+
+    @Override
+    public String name() {
+        return variable.lawName;
+    }
+
+    @Override
+    public String formula() {
+        return variable.formula;
+    }
+
+    @Override
+    public List<String> coordinateNames() {
+        return COORDINATES;
+    }
+
+    @Override
+    public List<String> shapeCoordinates() {
+        return List.of("alpha");
+    }
+
+    @Override
+    public double[] lowerBounds() {
+        return new double[] {-50, -3};
+    }
+
+    @Override
+    public double[] upperBounds() {
+        return new double[] {50, 3};
+    }
+
+    @Override
+    public StartingGrid defaultGrid() {
+        return StartingGrid.of("log_k", new double[] {0, 1, 2, 4, 8}, "alpha", new double[] {-0.5, -0.2, -0.1, -0.05, 0});
+    }
+
+    @Override
+    public int minPoints() {
+        return 3;
+    }
+
+    @Override
+    public String unidentifiable(Points points) {
+        double[] x = switch (variable) {
+            case PARAMS -> points.params();
+            case TOKENS -> points.tokens();
+            case COMPUTE -> points.flops();
+        };
+        int distinct = Points.distinct(x);
+        return distinct < 2 ? name() + " needs at least 2 distinct values of its variable; the group has " + distinct : null;
+    }
+
+    private double logX(Points points, int i) {
+        return switch (variable) {
+            case PARAMS -> points.logParams()[i];
+            case TOKENS -> points.logTokens()[i];
+            case COMPUTE -> points.logFlops()[i] - LOG_PF_DAY;
+        };
+    }
+
+    @Override
+    public double logPredict(double[] theta, Points points, int i) {
+        return theta[0] + theta[1] * logX(points, i);
+    }
+
+    @Override
+    public double logPredict(double[] theta, Points points, int i, double[] gradient) {
+        double logX = logX(points, i);
+        gradient[0] = 1;
+        gradient[1] = logX;
+        return theta[0] + theta[1] * logX;
+    }
+
+    @Override
+    public Map<String, Double> parameters(double[] theta) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        p.put("k", Math.exp(theta[0]));
+        p.put("alpha", theta[1]);
+        return p;
+    }
+
+    @Override
+    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
+        if (variable != Variable.COMPUTE) return Map.of();
+        Map<String, Double> d = new LinkedHashMap<>();
+        for (double budget : computeBudgets) {
+            d.put("loss@" + Budgets.label(budget), Math.exp(theta[0] + theta[1] * (Math.log(budget) - LOG_PF_DAY)));
+        }
+        return d;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.lawfit.frontier;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.GroupFitter;
+import dev.lawfit.fit.LawFit;
+import dev.lawfit.law.ChinchillaLaw;
+import dev.lawfit.law.LawCatalog;
+import dev.lawfit.law.Points;
+import dev.lawfit.testing.GeneratedPoints;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Hoffmann's three approaches on checkpoints generated from a known Chinchilla law. */
+class ComputeOptimalFrontierTest {
+
+    private static final double E = 1.69, A = 406.4, B = 410.7, ALPHA = 0.34, BETA = 0.28;
+    private static final double TRUE_A = BETA / (ALPHA + BETA);
+
+    /** 10 runs from 50M to 10B parameters, 60 checkpoints each from 1B to 3T tokens, noise-free. */
+    static Points study(int shortRun) {
+        double[] sizes = GeneratedPoints.logSpaced(5e7, 1e10, 10);
+        double[] tokens = GeneratedPoints.logSpaced(1e9, 3e12, 60);
+        double[] theta = {Math.log(E), Math.log(A), Math.log(B), ALPHA, BETA};
+        Points all = GeneratedPoints.fromLaw(new ChinchillaLaw(), theta, sizes, tokens, 0, 1);
+        List<Integer> keep = new ArrayList<>();
+        String[] runs = new String[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            int size = java.util.Arrays.binarySearch(sizes, all.params()[i]);
+            runs[i] = "run-" + size;
+            // the short run stops at 5e10 tokens: budgets beyond its last checkpoint must not use it
+            if (size != shortRun || all.tokens()[i] <= 5e10) keep.add(i);
+        }
+        Points labelled = Points.of(all.params(), all.tokens(), all.flops(), all.loss(), runs, new double[all.size()]);
+        return labelled.select(keep.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    @Test
+    void theThreeApproachesAgreeOnTheAllocationExponent() {
+        Points points = study(-1);
+        LawFit chinchilla = new GroupFitter(List.of(new ChinchillaLaw()), FitSettings.DEFAULT.withBacktestHoldOutSizes(0))
+                .fitOne(new ChinchillaLaw(), points);
+        Frontier fromLaw = ComputeOptimalFrontier.fromChinchilla(chinchilla.parameters().get("A"), chinchilla.parameters().get("B"),
+                chinchilla.parameters().get("alpha"), chinchilla.parameters().get("beta"));
+        Frontier envelope = ComputeOptimalFrontier.envelope(points);
+        Frontier isoFlop = ComputeOptimalFrontier.isoFlop(points, 12);
+        System.out.printf("a: truth %.4f, chinchilla %.4f, envelope %.4f (%d points), isoflop %.4f (%d budgets)%n",
+                TRUE_A, fromLaw.a(), envelope.a(), envelope.points(), isoFlop.a(), isoFlop.points());
+        assertEquals(TRUE_A, fromLaw.a(), 1e-3, "approach 3 on noise-free data is the truth");
+        assertEquals(TRUE_A, isoFlop.a(), 0.03, "approach 2");
+        assertEquals(TRUE_A, envelope.a(), 0.06, "approach 1 (the envelope jumps between 10 discrete sizes)");
+        assertEquals(1 - TRUE_A, isoFlop.b(), 0.03, "with C = 6ND, b = 1 - a");
+        double c = 1e21;
+        assertEquals(fromLaw.nOpt(c), isoFlop.nOpt(c), 0.25 * fromLaw.nOpt(c), "N_opt at 1e21 FLOPs");
+        assertTrue(isoFlop.dOpt(c) * isoFlop.nOpt(c) * 6 / c > 0.9 && isoFlop.dOpt(c) * isoFlop.nOpt(c) * 6 / c < 1.1, "C = 6 N D along the frontier");
+    }
+
+    @Test
+    void isoFlopBudgetsUseOnlyRunsThatReachThem() {
+        Points points = study(9);
+        double shortRunEnd = 6 * 1e10 * 5e10;
+        List<ComputeOptimalFrontier.IsoFlopMinimum> minima = ComputeOptimalFrontier.isoFlopMinima(points, 12);
+        assertFalse(minima.isEmpty());
+        for (ComputeOptimalFrontier.IsoFlopMinimum m : minima) {
+            int expected = 0;
+            for (String run : java.util.Arrays.stream(points.runIds()).distinct().toList()) {
+                double first = Double.MAX_VALUE, last = 0;
+                for (int i = 0; i < points.size(); i++) {
+                    if (points.runIds()[i].equals(run)) {
+                        first = Math.min(first, points.flops()[i]);
+                        last = Math.max(last, points.flops()[i]);
+                    }
+                }
+                if (first <= m.flops() && m.flops() <= last) expected++;
+            }
+            assertEquals(expected, m.runs(), "runs bracketing " + m.flops());
+        }
+        assertTrue(minima.stream().anyMatch(m -> m.flops() > shortRunEnd), "budgets beyond the short run still get a minimum");
+    }
+
+    @Test
+    void pureComputeLawRecoversThePublishedLlamaFit() {
+        // LLaMA in the linear-complexity study: L(C) = 3.7087 C^-0.0798, C in PF-days
+        double[] flops = GeneratedPoints.logSpaced(1e18, 1e23, 25);
+        double[] loss = new double[flops.length];
+        for (int i = 0; i < flops.length; i++) loss[i] = 3.7087 * Math.pow(flops[i] / 8.64e19, -0.0798);
+        double[] ones = new double[flops.length];
+        java.util.Arrays.fill(ones, 1);
+        Points points = Points.of(ones, flops, flops, loss);
+        LawFit fit = new GroupFitter(List.of(LawCatalog.byName("pure_compute")), FitSettings.DEFAULT)
+                .fitOne(LawCatalog.byName("pure_compute"), points);
+        assertEquals(3.7087, fit.parameters().get("k"), 1e-4);
+        assertEquals(-0.0798, fit.parameters().get("alpha"), 1e-6);
+    }
+}
