@@ -18,6 +18,7 @@ public final class CheckpointContract {
     /** Added by lawfit: where a row came from, and whether its flops were derived as 6ND. */
     public static final String SOURCE_FILE = "source_file";
     public static final String FLOPS_DERIVED = "flops_derived";
+    public static final String FLOPS_CONVENTION = "flops_convention";
     public static final String REJECT_REASON = "reject_reason";
 
     public static final List<String> REQUIRED_KEYS = List.of(RUN_ID, MODEL, DATASET, TOKENIZER, EVAL_DATASET);

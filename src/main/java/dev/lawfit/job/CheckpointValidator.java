@@ -1,6 +1,10 @@
 package dev.lawfit.job;
 
 import dev.lawfit.LawfitException;
+import dev.lawfit.law.FlopAccounting;
+import org.apache.spark.sql.api.java.UDF6;
+import org.apache.spark.sql.api.java.UDF8;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,6 +39,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -51,7 +56,7 @@ public final class CheckpointValidator {
     private CheckpointValidator() {
     }
 
-    public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths) {
+    public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths, FlopAccounting flops) {
         Set<String> keys = new LinkedHashSet<>(CheckpointContract.REQUIRED_KEYS);
         keys.addAll(groupKeys);
         checkColumns(input, keys, paths);
@@ -81,19 +86,28 @@ public final class CheckpointValidator {
         }
 
         Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT);
-        Dataset<Row> accepted = checked.where(kept.and(good)).select(contractColumns(input, keys).toArray(Column[]::new));
+        Dataset<Row> accepted = checked.where(kept.and(good)).select(contractColumns(input, keys, flops).toArray(Column[]::new));
         return new Validated(accepted, rejects, counts.getLong(0), longOrZero(counts, 1), longOrZero(counts, 2),
                 longOrZero(counts, 3), checked);
     }
 
-    private static List<Column> contractColumns(Dataset<Row> input, Set<String> keys) {
+    private static List<Column> contractColumns(Dataset<Row> input, Set<String> keys, FlopAccounting accounting) {
         List<Column> columns = new ArrayList<>();
         for (String key : keys) columns.add(column(key).cast("string").as(key));
         columns.add(number(PARAMS).as(PARAMS));
         columns.add(number(TOKENS).as(TOKENS));
-        Column sixNd = number(PARAMS).multiply(number(TOKENS)).multiply(6.0);
-        columns.add(has(input, FLOPS) ? coalesce(number(FLOPS), sixNd).as(FLOPS) : sixNd.as(FLOPS));
-        columns.add(has(input, FLOPS) ? column(FLOPS).isNull().as(FLOPS_DERIVED) : lit(true).as(FLOPS_DERIVED));
+        Column inputFlops = has(input, FLOPS) ? number(FLOPS) : lit(null).cast("double");
+        Column[] shape = {optionalInt(input, "n_layers"), optionalInt(input, "d_model"), optionalInt(input, "n_heads"),
+                optionalInt(input, "context_length")};
+        UserDefinedFunction flops = udf((UDF8<String, Double, Double, Double, Integer, Integer, Integer, Integer, Double>)
+                accounting::flops, DataTypes.DoubleType);
+        UserDefinedFunction convention = udf((UDF6<String, Double, Integer, Integer, Integer, Integer, String>)
+                accounting::convention, DataTypes.StringType);
+        columns.add(flops.apply(column(CheckpointContract.MODEL).cast("string"), number(PARAMS), number(TOKENS), inputFlops,
+                shape[0], shape[1], shape[2], shape[3]).as(FLOPS));
+        columns.add(inputFlops.isNull().as(FLOPS_DERIVED));
+        columns.add(convention.apply(column(CheckpointContract.MODEL).cast("string"), inputFlops, shape[0], shape[1], shape[2], shape[3])
+                .as(CheckpointContract.FLOPS_CONVENTION));
         columns.add(has(input, STEP) ? number(STEP).as(STEP) : lit(null).cast("double").as(STEP));
         columns.add(number(CheckpointContract.LOSS).as(CheckpointContract.LOSS));
         return columns;
@@ -110,6 +124,10 @@ public final class CheckpointValidator {
         return positive
                 ? reason.when(value.leq(0), concat(lit(name + " must be > 0, got "), value.cast("string")))
                 : reason.when(value.lt(0), concat(lit(name + " must be >= 0, got "), value.cast("string")));
+    }
+
+    private static Column optionalInt(Dataset<Row> input, String name) {
+        return has(input, name) ? column(name).cast("int") : lit(null).cast("int");
     }
 
     private static Column number(String name) {

@@ -29,6 +29,7 @@ public final class FitOutputSchema {
             field("iterations", DataTypes.IntegerType),
             field("stop_reason", DataTypes.StringType),
             field("flops_derived_points", DataTypes.IntegerType),
+            field("flops_convention", DataTypes.StringType),
             field("fit_millis", DataTypes.LongType),
             field("fingerprint", DataTypes.StringType),
             field("backtest_status", DataTypes.StringType),

@@ -46,8 +46,9 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         List<Row> laws = new ArrayList<>();
         List<Row> predictions = new ArrayList<>();
         List<Row> backtest = new ArrayList<>();
+        String conventions = group.getString(keyCount + 1);
         for (LawFit fit : result.fits()) {
-            laws.add(lawRow(fit, derivedFlops));
+            laws.add(lawRow(fit, derivedFlops, conventions));
             if (fit.ok()) addPredictions(predictions, fit, result.points());
             if (fit.backtest() != null && fit.backtest().status() == FitStatus.OK) addBacktest(backtest, fit, result.points());
         }
@@ -99,13 +100,13 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         }
     }
 
-    private Row lawRow(LawFit fit, int derivedFlops) {
+    private Row lawRow(LawFit fit, int derivedFlops, String conventions) {
         Backtest.Result b = fit.backtest();
         return RowFactory.create(fit.law(), fit.formula(), fit.status().label(), fit.message(),
                 CollectionConverters.asScala(fit.parameters()), CollectionConverters.asScala(fit.derived()),
                 fit.nPoints(), nullIfNaN(fit.objective()), nullIfNaN(fit.rmseLog()), nullIfNaN(fit.r2()),
                 settings.huberDelta(), fit.gridPoints(), fit.startsPolished(), fit.objectiveEvaluations(), fit.iterations(),
-                fit.stopReason(), derivedFlops, fit.fitMillis(), fit.fingerprint(),
+                fit.stopReason(), derivedFlops, conventions, fit.fitMillis(), fit.fingerprint(),
                 b == null ? "off" : b.status().label(), b == null ? "" : b.message(), b == null ? null : nullIfNaN(b.sizeThreshold()),
                 b == null ? 0 : b.heldOut().length, b == null ? null : nullIfNaN(b.meanAre()), b == null ? null : nullIfNaN(b.baselineMeanAre()),
                 fit.theta() == null ? null : seq(java.util.Arrays.stream(fit.theta()).boxed().toList()), fit.groupSeed());

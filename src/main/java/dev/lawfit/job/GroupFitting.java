@@ -11,6 +11,9 @@ import java.util.List;
 
 import static dev.lawfit.job.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.struct;
 
@@ -32,7 +35,8 @@ public final class GroupFitting {
                 .groupBy(keyColumns)
                 .agg(collect_list(struct(column(CheckpointContract.PARAMS), column(CheckpointContract.TOKENS),
                         column(CheckpointContract.FLOPS), column(CheckpointContract.LOSS), column(CheckpointContract.RUN_ID),
-                        column(CheckpointContract.STEP), column(CheckpointContract.FLOPS_DERIVED))).as("points"))
+                        column(CheckpointContract.STEP), column(CheckpointContract.FLOPS_DERIVED))).as("points"),
+                        concat_ws("+", sort_array(collect_set(column(CheckpointContract.FLOPS_CONVENTION)))).as("flops_conventions"))
                 .repartition(partitions, keyColumns);
         return groups.map(new GroupFitFunction(keys.size(), laws, settings), Encoders.row(FitOutputSchema.groupResult(keys)));
     }

@@ -36,7 +36,8 @@ public final class LawfitJob {
         }
 
         Dataset<Row> input = InputReader.read(spark, spec.input());
-        CheckpointValidator.Validated validated = CheckpointValidator.validate(input, spec.groupBy(), spec.input().paths());
+        CheckpointValidator.Validated validated = CheckpointValidator.validate(input, spec.groupBy(), spec.input().paths(),
+                spec.flops().toAccounting());
         LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
                 validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
 

@@ -3,6 +3,8 @@ package dev.lawfit.spec;
 import dev.lawfit.fit.BootstrapSettings;
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.fit.LbfgsSettings;
+import dev.lawfit.law.FlopAccounting;
+import dev.lawfit.law.FlopConvention;
 import dev.lawfit.law.LawCatalog;
 
 import java.util.LinkedHashMap;
@@ -13,7 +15,7 @@ import java.util.Map;
  * A job spec: what to read, how to group, which laws to fit and where to write. Parsed from YAML by
  * {@link JobSpecReader}; every field except {@code input.paths} and {@code output.path} has a default.
  */
-public record JobSpec(String name, Input input, Sample sample, List<String> groupBy, List<String> laws,
+public record JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws,
                       Fit fit, Bootstrap bootstrap, Backtest backtest, Output output, Spark spark) {
 
     public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
@@ -30,6 +32,8 @@ public record JobSpec(String name, Input input, Sample sample, List<String> grou
         fit = fit == null ? new Fit(null, null, null, null, null, null) : fit;
         bootstrap = bootstrap == null ? new Bootstrap(null, null, null, null, null, null) : bootstrap;
         backtest = backtest == null ? new Backtest(null) : backtest;
+        flops = flops == null ? new Flops(null, null) : flops;
+        flops.toAccounting();
         spark = spark == null ? new Spark(null, null) : spark;
     }
 
@@ -87,6 +91,19 @@ public record JobSpec(String name, Input input, Sample sample, List<String> grou
         }
     }
 
+    /**
+     * How training compute is counted: {@code input} (the flops column, 6ND where missing; the default),
+     * {@code 6nd}, or {@code architecture} with {@code architectures} mapping model values to FLOP
+     * conventions (softmax_attention, tnl, hgrn2, cosformer2, 6nd).
+     */
+    public record Flops(String convention, Map<String, String> architectures) {
+        public FlopAccounting toAccounting() {
+            Map<String, FlopConvention> families = new LinkedHashMap<>();
+            if (architectures != null) architectures.forEach((model, family) -> families.put(model, FlopConvention.byLabel(family)));
+            return new FlopAccounting(convention == null ? "input" : convention, families);
+        }
+    }
+
     /** Bootstrap confidence intervals; {@code resamples: 0} turns them off. */
     public record Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize) {
         BootstrapSettings toSettings() {
@@ -111,12 +128,12 @@ public record JobSpec(String name, Input input, Sample sample, List<String> grou
 
     /** This spec writing to another output path. */
     public JobSpec withOutputPath(String path) {
-        return new JobSpec(name, input, sample, groupBy, laws, fit, bootstrap, backtest, new Output(path, output.keepVersions()), spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, new Output(path, output.keepVersions()), spark);
     }
 
     /** This spec with another bootstrap section. */
     public JobSpec withBootstrap(Bootstrap value) {
-        return new JobSpec(name, input, sample, groupBy, laws, fit, value, backtest, output, spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, output, spark);
     }
 
     /** Where results go, and how many earlier versions to keep beside the current one. */
