@@ -64,6 +64,24 @@ public final class FitOutputSchema {
             field("baseline_predicted", DataTypes.DoubleType),
             field("baseline_are", DataTypes.DoubleType)});
 
+    public static final StructType FRONTIER = new StructType(new StructField[] {
+            field("approach", DataTypes.StringType),
+            field("status", DataTypes.StringType),
+            field("message", DataTypes.StringType),
+            field("a", DataTypes.DoubleType),
+            field("k_n", DataTypes.DoubleType),
+            field("b", DataTypes.DoubleType),
+            field("k_d", DataTypes.DoubleType),
+            field("k_n_pf_days", DataTypes.DoubleType),
+            field("k_d_pf_days", DataTypes.DoubleType),
+            field("loss_k", DataTypes.DoubleType),
+            field("loss_exponent", DataTypes.DoubleType),
+            field("points", DataTypes.IntegerType),
+            field("n_opt", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
+            field("d_opt", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
+            field("loss_opt", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
+            field("flops_convention", DataTypes.StringType)});
+
     /** Bootstrap results per (group, law), joined onto the laws table. */
     public static final StructType INTERVALS = new StructType(new StructField[] {
             field("law", DataTypes.StringType),
@@ -90,10 +108,11 @@ public final class FitOutputSchema {
     private FitOutputSchema() {
     }
 
-    /** One row per group: its keys, its points in canonical order, and arrays of law, prediction and backtest rows. */
+    /** One row per group: its keys, its points in canonical order, and arrays of law, prediction, backtest and frontier rows. */
     public static StructType groupResult(List<String> keys) {
         return withKeys(keys, field("points", new ArrayType(POINT, false)), field("laws", new ArrayType(LAW, false)),
-                field("predictions", new ArrayType(PREDICTION, false)), field("backtest", new ArrayType(BACKTEST, false)));
+                field("predictions", new ArrayType(PREDICTION, false)), field("backtest", new ArrayType(BACKTEST, false)),
+                field("frontier", new ArrayType(FRONTIER, false)));
     }
 
     /** One bootstrap task: a chunk of resamples of one law on one group. */

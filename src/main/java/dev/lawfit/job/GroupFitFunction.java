@@ -1,6 +1,8 @@
 package dev.lawfit.job;
 
 import dev.lawfit.fit.Backtest;
+import dev.lawfit.frontier.Frontier;
+import dev.lawfit.frontier.FrontierAnalysis;
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.fit.FitStatus;
 import dev.lawfit.fit.GroupFitter;
@@ -52,12 +54,17 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
             if (fit.ok()) addPredictions(predictions, fit, result.points());
             if (fit.backtest() != null && fit.backtest().status() == FitStatus.OK) addBacktest(backtest, fit, result.points());
         }
-        Object[] values = new Object[keyCount + 4];
+        List<Row> frontier = new ArrayList<>();
+        for (FrontierAnalysis.Result r : FrontierAnalysis.analyse(result.points(), result.fits(), settings.computeBudgets())) {
+            frontier.add(frontierRow(r, conventions));
+        }
+        Object[] values = new Object[keyCount + 5];
         for (int k = 0; k < keyCount; k++) values[k] = group.get(k);
         values[keyCount] = seq(pointRows(result.points()));
         values[keyCount + 1] = seq(laws);
         values[keyCount + 2] = seq(predictions);
         values[keyCount + 3] = seq(backtest);
+        values[keyCount + 4] = seq(frontier);
         return RowFactory.create(values);
     }
 
@@ -89,6 +96,15 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
             steps[i] = p.isNullAt(5) ? Double.NaN : p.getDouble(5);
         }
         return Points.of(params, tokens, flops, loss, runIds, steps);
+    }
+
+    private static Row frontierRow(FrontierAnalysis.Result r, String conventions) {
+        Frontier f = r.frontier();
+        double pfDay = dev.lawfit.law.FlopConvention.PF_DAY;
+        return RowFactory.create(f.approach(), f.ok() ? "ok" : "failed", f.message(), nullIfNaN(f.a()), nullIfNaN(f.kN()),
+                nullIfNaN(f.b()), nullIfNaN(f.kD()), nullIfNaN(f.kN() * Math.pow(pfDay, f.a())), nullIfNaN(f.kD() * Math.pow(pfDay, f.b())),
+                nullIfNaN(f.kL()), nullIfNaN(f.lossExponent()), f.points(), CollectionConverters.asScala(r.nOpt()),
+                CollectionConverters.asScala(r.dOpt()), CollectionConverters.asScala(r.lossOpt()), conventions);
     }
 
     private static void addBacktest(List<Row> out, LawFit fit, Points points) {

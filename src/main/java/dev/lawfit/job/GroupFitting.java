@@ -63,6 +63,11 @@ public final class GroupFitting {
         return laws.orderBy(sort.toArray(Column[]::new));
     }
 
+    /** The {@code frontier} table: one row per (group, approach). */
+    public static Dataset<Row> frontierTable(Dataset<Row> fitted, List<String> keys) {
+        return explodeTable(fitted, keys, "frontier", List.of("approach"));
+    }
+
     /** The {@code backtest} table: one row per (group, law, held-out point). */
     public static Dataset<Row> backtestTable(Dataset<Row> fitted, List<String> keys) {
         return explodeTable(fitted, keys, "backtest", List.of("law", "params", "tokens", "run_id", "step", "observed"));

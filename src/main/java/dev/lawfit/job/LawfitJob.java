@@ -53,6 +53,7 @@ public final class LawfitJob {
             publisher.write("laws", laws);
             publisher.write("predictions", GroupFitting.predictionsTable(fitted, spec.groupBy()));
             publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
+            publisher.write("frontier", GroupFitting.frontierTable(fitted, spec.groupBy()));
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             Map<String, Long> byStatus = new TreeMap<>();

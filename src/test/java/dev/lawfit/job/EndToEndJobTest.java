@@ -110,6 +110,24 @@ class EndToEndJobTest {
     }
 
     @Test
+    void frontierHasEveryApproachPerGroupConsistentWithTheLaw() {
+        Dataset<Row> frontier = Tables.current(output, "frontier");
+        assertEquals(12, frontier.count(), "4 groups x 3 approaches");
+        assertEquals(12, frontier.where("status = 'ok'").count());
+        for (Row law : Tables.current(output, "laws").where("law = 'chinchilla'").collectAsList()) {
+            String model = law.getAs("model");
+            Map<String, Double> derived = law.getJavaMap(law.fieldIndex("derived"));
+            Row row = frontier.where("approach = 'chinchilla' and model = '" + model + "'").first();
+            assertEquals(derived.get("a"), row.<Double>getAs("a"), 1e-12, "approach 3 is the law's own allocation");
+            Map<String, Double> nOpt = row.getJavaMap(row.fieldIndex("n_opt"));
+            assertEquals(derived.get("n_opt@1e23"), nOpt.get("1e23"), 1e-6 * nOpt.get("1e23"));
+            Row isoFlop = frontier.where("approach = 'isoflop' and model = '" + model + "'").first();
+            assertTrue(isoFlop.<Integer>getAs("points") >= 8, "IsoFLOP budgets with a bracketed minimum");
+            assertEquals("6nd", isoFlop.getAs("flops_convention"));
+        }
+    }
+
+    @Test
     void predictsEveryFittedPoint() {
         Dataset<Row> predictions = Tables.current(output, "predictions");
         assertEquals(2 * 1376, predictions.count());
@@ -124,7 +142,7 @@ class EndToEndJobTest {
         Files.writeString(spec, "input: {paths: [%s]}\nbootstrap: {resamples: 40, chunk_size: 7}\noutput: {path: %s}\n"
                 .formatted(dir.resolve("archive"), again));
         assertEquals(0, LawfitCommand.execute("run", spec.toString()));
-        for (String table : List.of("laws", "predictions", "backtest", "rejects")) {
+        for (String table : List.of("laws", "predictions", "backtest", "frontier", "rejects")) {
             Dataset<Row> a = Tables.comparable(Tables.current(output, table).drop("fit_millis"));
             Dataset<Row> b = Tables.comparable(Tables.current(again, table).drop("fit_millis"));
             assertEquals(0, a.exceptAll(b).count() + b.exceptAll(a).count(), table + " differs between identical runs");
