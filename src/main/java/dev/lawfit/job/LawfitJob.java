@@ -53,7 +53,11 @@ public final class LawfitJob {
             publisher.write("laws", laws);
             publisher.write("predictions", GroupFitting.predictionsTable(fitted, spec.groupBy()));
             publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
-            publisher.write("frontier", GroupFitting.frontierTable(fitted, spec.groupBy()));
+            Dataset<Row> frontier = GroupFitting.frontierTable(fitted, spec.groupBy());
+            publisher.write("frontier", frontier);
+            if (spec.laws().contains("chinchilla")) {
+                publisher.write("comparison", ComparisonTable.build(laws, frontier, spec.groupBy()));
+            }
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             Map<String, Long> byStatus = new TreeMap<>();

@@ -14,7 +14,7 @@ public record RunSummary(String version, String outputPath, String versionPath, 
         s.append(String.format("  rows: %d read, %d accepted, %d rejected, %d filtered out by input.filter%n",
                 rowsRead, rowsAccepted, rowsRejected, rowsFiltered));
         s.append(String.format("  groups: %d; law fits: %s%n", groups, fitsByStatus));
-        s.append("  tables: ").append(versionPath).append("/{laws,predictions,backtest,frontier,rejects}\n");
+        s.append("  tables: ").append(versionPath).append("/{laws,predictions,backtest,frontier,comparison,rejects}\n");
         s.append("  current version recorded in ").append(outputPath).append("/").append(OutputPublisher.CURRENT);
         return s.toString();
     }

@@ -128,6 +128,20 @@ class EndToEndJobTest {
     }
 
     @Test
+    void comparisonTableHasOneRowPerArchitectureWithIntervals() {
+        List<Row> rows = Tables.current(output, "comparison").collectAsList();
+        assertEquals(List.of("cosformer2", "hgrn2", "llama", "tnl"), rows.stream().map(r -> (String) r.getAs("model")).toList());
+        for (Row r : rows) {
+            assertTrue(r.<Double>getAs("alpha_low") <= r.<Double>getAs("alpha") && r.<Double>getAs("alpha") <= r.<Double>getAs("alpha_high"));
+            assertTrue(r.<Double>getAs("a_chinchilla_low") <= r.<Double>getAs("a_chinchilla")
+                    && r.<Double>getAs("a_chinchilla") <= r.<Double>getAs("a_chinchilla_high"));
+            assertTrue(r.<Double>getAs("a_isoflop") > 0 && r.<Double>getAs("a_envelope") > 0);
+            Map<String, Double> loss = r.getJavaMap(r.fieldIndex("loss_at"));
+            assertTrue(loss.get("loss@1e23") < loss.get("loss@1e21"), "more compute, lower loss: " + loss);
+        }
+    }
+
+    @Test
     void predictsEveryFittedPoint() {
         Dataset<Row> predictions = Tables.current(output, "predictions");
         assertEquals(2 * 1376, predictions.count());
@@ -142,7 +156,7 @@ class EndToEndJobTest {
         Files.writeString(spec, "input: {paths: [%s]}\nbootstrap: {resamples: 40, chunk_size: 7}\noutput: {path: %s}\n"
                 .formatted(dir.resolve("archive"), again));
         assertEquals(0, LawfitCommand.execute("run", spec.toString()));
-        for (String table : List.of("laws", "predictions", "backtest", "frontier", "rejects")) {
+        for (String table : List.of("laws", "predictions", "backtest", "frontier", "comparison", "rejects")) {
             Dataset<Row> a = Tables.comparable(Tables.current(output, table).drop("fit_millis"));
             Dataset<Row> b = Tables.comparable(Tables.current(again, table).drop("fit_millis"));
             assertEquals(0, a.exceptAll(b).count() + b.exceptAll(a).count(), table + " differs between identical runs");
