@@ -46,6 +46,36 @@ public final class SyntheticArchive {
      * {@code badRows} rows that break the contract (for the rejects table).
      */
     public static List<CheckpointEvaluation> linearComplexityStudy(long seed, int badRows) {
+        return linearComplexityStudy(seed, badRows, List.of());
+    }
+
+    /** Downstream truths by task index: Err(L) = epsilon - k exp(-gamma L) of the reference loss L. */
+    public static final double[][] DOWNSTREAM_TRUTHS = {{0.85, 3.0, 1.0}, {0.80, 4.0, 1.2}, {0.90, 2.5, 0.8}};
+    public static final double DOWNSTREAM_NOISE = 0.005;
+
+    /**
+     * The study with, for every checkpoint, a row per downstream task: eval_dataset is the task, loss a
+     * task NLL and error follows {@link #DOWNSTREAM_TRUTHS} of the checkpoint's reference loss, plus noise.
+     */
+    public static List<CheckpointEvaluation> linearComplexityStudy(long seed, int badRows, List<String> tasks) {
+        if (tasks.size() > DOWNSTREAM_TRUTHS.length) throw new IllegalArgumentException("at most " + DOWNSTREAM_TRUTHS.length + " downstream tasks");
+        List<CheckpointEvaluation> rows = studyRows(seed);
+        Random random = new Random(seed + 1);
+        List<CheckpointEvaluation> taskRows = new ArrayList<>();
+        for (CheckpointEvaluation row : rows) {
+            for (int t = 0; t < tasks.size(); t++) {
+                double[] truth = DOWNSTREAM_TRUTHS[t];
+                double error = truth[0] - truth[1] * Math.exp(-truth[2] * row.loss()) + DOWNSTREAM_NOISE * random.nextGaussian();
+                taskRows.add(row.asTask(tasks.get(t), row.loss() * (1.2 + 0.1 * t), error));
+            }
+        }
+        List<CheckpointEvaluation> bad = badRows(rows, badRows);
+        rows.addAll(taskRows);
+        rows.addAll(bad);
+        return rows;
+    }
+
+    private static List<CheckpointEvaluation> studyRows(long seed) {
         Random random = new Random(seed);
         List<CheckpointEvaluation> rows = new ArrayList<>();
         int runs = LINEAR_COMPLEXITY_TRUTHS.size() * SHAPES.length;
@@ -61,11 +91,10 @@ public final class SyntheticArchive {
                     long step = Math.round(tokens / ((double) BATCH_SEQUENCES * CONTEXT));
                     rows.add(new CheckpointEvaluation(runId, truth.model(), "slimpajama", "llama2-32k", "slimpajama-val",
                             params, tokens, step, null, noisyLoss(truth, params, tokens, random),
-                            layers, hidden, heads, CONTEXT));
+                            layers, hidden, heads, CONTEXT, null));
                 }
             }
         }
-        rows.addAll(badRows(rows, badRows));
         return rows;
     }
 
@@ -90,7 +119,7 @@ public final class SyntheticArchive {
                     double tokens = 20 * params * Math.pow(2, (k - perSize / 2.0) / 2.0);
                     rows.add(new CheckpointEvaluation(runId, truth.model(), "web", "bpe-50k", "web-val",
                             params, tokens, (long) k * 1000, null, noisyLoss(truth, params, tokens, random),
-                            null, null, null, null));
+                            null, null, null, null, null));
                 }
             }
         }

@@ -34,14 +34,15 @@ public final class ArchiveWriter {
             DataTypes.createStructField("n_layers", DataTypes.IntegerType, true),
             DataTypes.createStructField("d_model", DataTypes.IntegerType, true),
             DataTypes.createStructField("n_heads", DataTypes.IntegerType, true),
-            DataTypes.createStructField("context_length", DataTypes.IntegerType, true)});
+            DataTypes.createStructField("context_length", DataTypes.IntegerType, true),
+            DataTypes.createStructField("error", DataTypes.DoubleType, true)});
 
     private ArchiveWriter() {
     }
 
     public static Dataset<Row> toDataFrame(SparkSession spark, List<CheckpointEvaluation> rows) {
         List<Row> out = rows.stream().map(r -> RowFactory.create(r.runId(), r.model(), r.dataset(), r.tokenizer(), r.evalDataset(),
-                r.params(), r.tokens(), r.step(), r.flops(), r.loss(), r.nLayers(), r.dModel(), r.nHeads(), r.contextLength())).toList();
+                r.params(), r.tokens(), r.step(), r.flops(), r.loss(), r.nLayers(), r.dModel(), r.nHeads(), r.contextLength(), r.error())).toList();
         return spark.createDataFrame(out, SCHEMA);
     }
 
@@ -63,7 +64,8 @@ public final class ArchiveWriter {
         if (!spec.sample().preset().equals("linear_complexity")) {
             throw new LawfitException("sample.preset must be linear_complexity, got '" + spec.sample().preset() + "'");
         }
-        write(spark, SyntheticArchive.linearComplexityStudy(spec.sample().seed(), spec.sample().badRows()), path, 1);
+        write(spark, SyntheticArchive.linearComplexityStudy(spec.sample().seed(), spec.sample().badRows(),
+                spec.sample().downstreamTasks()), path, 1);
         return true;
     }
 }

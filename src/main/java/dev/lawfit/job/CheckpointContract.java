@@ -19,6 +19,8 @@ public final class CheckpointContract {
     public static final String SOURCE_FILE = "source_file";
     public static final String FLOPS_DERIVED = "flops_derived";
     public static final String FLOPS_CONVENTION = "flops_convention";
+    /** Downstream error of a task row, when the job fits downstream laws. */
+    public static final String ERROR = "error";
     public static final String REJECT_REASON = "reject_reason";
 
     public static final List<String> REQUIRED_KEYS = List.of(RUN_ID, MODEL, DATASET, TOKENIZER, EVAL_DATASET);

@@ -56,10 +56,15 @@ public final class CheckpointValidator {
     private CheckpointValidator() {
     }
 
-    public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths, FlopAccounting flops) {
+    public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths, FlopAccounting flops,
+                                     String errorColumn) {
         Set<String> keys = new LinkedHashSet<>(CheckpointContract.REQUIRED_KEYS);
         keys.addAll(groupKeys);
         checkColumns(input, keys, paths);
+        if (errorColumn != null && !has(input, errorColumn)) {
+            throw new LawfitException("input " + paths + " has no column " + errorColumn + " (downstream.error_column: the downstream "
+                    + "error of task rows); available columns: " + Arrays.toString(input.columns()));
+        }
 
         List<Column> reasons = new ArrayList<>();
         for (String key : keys) {
@@ -68,6 +73,12 @@ public final class CheckpointValidator {
         for (String name : CheckpointContract.REQUIRED_NUMBERS) reasons.add(numberReason(name, true, true));
         if (has(input, FLOPS)) reasons.add(numberReason(FLOPS, false, true));
         if (has(input, STEP)) reasons.add(numberReason(STEP, false, false));
+        if (errorColumn != null) {
+            Column error = number(errorColumn);
+            reasons.add(when(column(errorColumn).isNotNull().and(error.isNull()),
+                    concat(lit(errorColumn + " is not a number: '"), column(errorColumn).cast("string"), lit("'")))
+                    .when(isnan(error).or(error.lt(0)).or(error.gt(1)), concat(lit(errorColumn + " must be in [0, 1], got "), error.cast("string"))));
+        }
 
         Dataset<Row> checked = input.withColumn(REJECT_REASON, concat_ws("; ", reasons.toArray(Column[]::new)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -86,7 +97,9 @@ public final class CheckpointValidator {
         }
 
         Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT);
-        Dataset<Row> accepted = checked.where(kept.and(good)).select(contractColumns(input, keys, flops).toArray(Column[]::new));
+        List<Column> contract = contractColumns(input, keys, flops);
+        if (errorColumn != null) contract.add(number(errorColumn).as(CheckpointContract.ERROR));
+        Dataset<Row> accepted = checked.where(kept.and(good)).select(contract.toArray(Column[]::new));
         return new Validated(accepted, rejects, counts.getLong(0), longOrZero(counts, 1), longOrZero(counts, 2),
                 longOrZero(counts, 3), checked);
     }

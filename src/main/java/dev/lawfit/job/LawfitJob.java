@@ -37,7 +37,7 @@ public final class LawfitJob {
 
         Dataset<Row> input = InputReader.read(spark, spec.input());
         CheckpointValidator.Validated validated = CheckpointValidator.validate(input, spec.groupBy(), spec.input().paths(),
-                spec.flops().toAccounting());
+                spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn());
         LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
                 validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
 
@@ -57,6 +57,9 @@ public final class LawfitJob {
             publisher.write("frontier", frontier);
             if (spec.laws().contains("chinchilla")) {
                 publisher.write("comparison", ComparisonTable.build(laws, frontier, spec.groupBy()));
+            }
+            if (spec.downstream() != null) {
+                publisher.write("downstream", DownstreamStage.fit(validated.accepted(), laws, spec.groupBy(), spec.downstream(), partitions));
             }
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * {@link JobSpecReader}; every field except {@code input.paths} and {@code output.path} has a default.
  */
 public record JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws,
-                      Fit fit, Bootstrap bootstrap, Backtest backtest, Output output, Spark spark) {
+                      Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Output output, Spark spark) {
 
     public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
     public static final List<String> DEFAULT_LAWS = List.of("chinchilla", "power_compute");
@@ -33,6 +33,9 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         bootstrap = bootstrap == null ? new Bootstrap(null, null, null, null, null, null) : bootstrap;
         backtest = backtest == null ? new Backtest(null) : backtest;
         flops = flops == null ? new Flops(null, null) : flops;
+        if (downstream != null && !groupBy.contains("eval_dataset")) {
+            throw new IllegalArgumentException("downstream pairs eval datasets, so group_by must include eval_dataset");
+        }
         flops.toAccounting();
         spark = spark == null ? new Spark(null, null) : spark;
     }
@@ -57,8 +60,9 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
     }
 
     /** A synthetic archive written to the first input path when that path does not exist yet. */
-    public record Sample(String preset, Long seed, Integer badRows) {
+    public record Sample(String preset, Long seed, Integer badRows, List<String> downstreamTasks) {
         public Sample {
+            downstreamTasks = downstreamTasks == null ? List.of() : List.copyOf(downstreamTasks);
             preset = preset == null ? "linear_complexity" : preset;
             seed = seed == null ? 42L : seed;
             badRows = badRows == null ? 0 : badRows;
@@ -104,6 +108,19 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         }
     }
 
+    /**
+     * Laws from loss to downstream error: rows whose {@code eval_dataset} is a task carry an error value in
+     * {@code error_column}; each is paired with the {@code reference_eval} loss of the same run and checkpoint.
+     */
+    public record Downstream(String referenceEval, String errorColumn, List<String> laws) {
+        public Downstream {
+            if (referenceEval == null || referenceEval.isBlank()) throw new IllegalArgumentException("downstream.reference_eval is required");
+            errorColumn = errorColumn == null ? "error" : errorColumn;
+            laws = laws == null ? List.of("exponential", "sigmoid") : List.copyOf(laws);
+            laws.forEach(dev.lawfit.downstream.DownstreamForm::byLabel);
+        }
+    }
+
     /** Bootstrap confidence intervals; {@code resamples: 0} turns them off. */
     public record Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize) {
         BootstrapSettings toSettings() {
@@ -128,12 +145,12 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** This spec writing to another output path. */
     public JobSpec withOutputPath(String path) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, new Output(path, output.keepVersions()), spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, new Output(path, output.keepVersions()), spark);
     }
 
     /** This spec with another bootstrap section. */
     public JobSpec withBootstrap(Bootstrap value) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, output, spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, output, spark);
     }
 
     /** Where results go, and how many earlier versions to keep beside the current one. */
