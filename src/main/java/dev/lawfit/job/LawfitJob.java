@@ -67,7 +67,7 @@ public final class LawfitJob {
             for (Row r : laws.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
             RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
-                    fitted.count(), byStatus, System.currentTimeMillis() - started);
+                    fitted.count(), byStatus, publisher.tables(), System.currentTimeMillis() - started);
             publisher.publish(summary.toJson(), spec.output().keepVersions());
             laws.unpersist();
             return summary;

@@ -36,6 +36,7 @@ public final class OutputPublisher {
     private final Configuration conf;
     private final Path root;
     private final String version;
+    private final java.util.List<String> written = new java.util.ArrayList<>();
 
     public OutputPublisher(Configuration conf, String outputPath) {
         this.conf = conf;
@@ -57,6 +58,12 @@ public final class OutputPublisher {
 
     public void write(String table, Dataset<Row> rows) {
         rows.write().mode("errorifexists").parquet(tablePath(table).toString());
+        written.add(table);
+    }
+
+    /** The tables written so far, in order. */
+    public java.util.List<String> tables() {
+        return java.util.List.copyOf(written);
     }
 
     /** Records the run beside its tables, then makes this version the current one. */

@@ -6,7 +6,7 @@ import java.util.Map;
 /** What a run did, printed at its end and stored as the version's run record. */
 public record RunSummary(String version, String outputPath, String versionPath, long rowsRead, long rowsFiltered,
                          long rowsAccepted, long rowsRejected, long groups, Map<String, Long> fitsByStatus,
-                         long millis) {
+                         java.util.List<String> tables, long millis) {
 
     public String toText() {
         StringBuilder s = new StringBuilder();
@@ -14,7 +14,7 @@ public record RunSummary(String version, String outputPath, String versionPath, 
         s.append(String.format("  rows: %d read, %d accepted, %d rejected, %d filtered out by input.filter%n",
                 rowsRead, rowsAccepted, rowsRejected, rowsFiltered));
         s.append(String.format("  groups: %d; law fits: %s%n", groups, fitsByStatus));
-        s.append("  tables: ").append(versionPath).append("/{laws,predictions,backtest,frontier,comparison,rejects}\n");
+        s.append("  tables: ").append(versionPath).append("/{").append(String.join(",", tables)).append("}\n");
         s.append("  current version recorded in ").append(outputPath).append("/").append(OutputPublisher.CURRENT);
         return s.toString();
     }
@@ -28,6 +28,7 @@ public record RunSummary(String version, String outputPath, String versionPath, 
         m.put("rows_rejected", rowsRejected);
         m.put("groups", groups);
         m.put("fits_by_status", fitsByStatus);
+        m.put("tables", tables);
         m.put("millis", millis);
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
