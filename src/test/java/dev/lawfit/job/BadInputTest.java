@@ -119,6 +119,35 @@ class BadInputTest {
     }
 
     @Test
+    void badDownstreamErrorsAreRejectedAndAMissingErrorColumnIsNamed() throws Exception {
+        StringBuilder csv = new StringBuilder(HEADER + ",error\n");
+        for (int i = 0; i < 6; i++) csv.append("r%d,llama,web,bpe,val,%s,1e10,1,,%s,%n".formatted(i, 1e8 * (i + 1), 3.0 - 0.1 * i));
+        csv.append("r0,llama,web,bpe,task,1e8,1e10,1,,3.5,0.4\n");
+        csv.append("r1,llama,web,bpe,task,2e8,1e10,1,,3.4,1.5\n");
+        csv.append("r2,llama,web,bpe,task,3e8,1e10,1,,3.3,x\n");
+        java.nio.file.Path input = dir.resolve("tasks.csv");
+        Files.writeString(input, csv);
+        java.nio.file.Path spec = dir.resolve("tasks.yaml");
+        String output = dir.resolve("tasks-out").toString();
+        Files.writeString(spec, "input: {paths: ['%s'], format: csv}\nlaws: [pure_params]\nbootstrap: {resamples: 0}\n".formatted(input)
+                + "downstream: {reference_eval: val}\noutput: {path: '%s'}\n".formatted(output));
+        assertEquals(0, LawfitCommand.execute("run", spec.toString()));
+        List<String> reasons = Tables.current(output, "rejects").orderBy("run_id").collectAsList().stream()
+                .map(r -> (String) r.getAs("reject_reason")).toList();
+        assertEquals(List.of("error must be in [0, 1], got 1.5", "error is not a number: 'x'"), reasons);
+        Row task = Tables.current(output, "downstream").first();
+        assertEquals(1, task.<Integer>getAs("n_points"), "the one good task row is paired; 6 + 1 + 2 rejects = 9 rows");
+
+        java.nio.file.Path noError = dir.resolve("no-error.yaml");
+        Files.writeString(noError, "input: {paths: ['%s'], format: csv}\ndownstream: {reference_eval: val, error_column: accuracy}\n"
+                .formatted(dir.resolve("mixed-missing.csv")) + "output: {path: '%s'}\n".formatted(dir.resolve("o2")));
+        Files.writeString(dir.resolve("mixed-missing.csv"), HEADER + "\nr1,llama,web,bpe,val,1e8,1e9,1,,3.0\n");
+        StringWriter err = new StringWriter();
+        assertEquals(LawfitCommand.EXIT_BAD_INPUT, LawfitCommand.execute(new PrintWriter(err, true), "run", noError.toString()));
+        assertTrue(err.toString().contains("has no column accuracy (downstream.error_column"), err.toString());
+    }
+
+    @Test
     void unknownSpecKeyIsNamed() throws Exception {
         java.nio.file.Path spec = dir.resolve("typo.yaml");
         Files.writeString(spec, "input: {paths: [x]}\noutput: {path: y}\nlaw: [chinchilla]\n");
