@@ -39,8 +39,4 @@ public record BootstrapSettings(int resamples, double level, String mode, boolea
     public BootstrapSettings withMode(String value) {
         return new BootstrapSettings(resamples, level, value, fromGrid, seed, chunkSize);
     }
-
-    public BootstrapSettings withSeed(long value) {
-        return new BootstrapSettings(resamples, level, mode, fromGrid, value, chunkSize);
-    }
 }

@@ -56,11 +56,6 @@ public final class HuberLogObjective implements DifferentiableObjective {
         return summedHuber(theta) * optimiserScale;
     }
 
-    /** Converts a value on the optimiser's scale back to the summed Huber loss. */
-    public double toSummedHuber(double optimiserValue) {
-        return optimiserValue / optimiserScale;
-    }
-
     @Override
     public double valueAndGradient(double[] theta, double[] gradient) {
         int dim = gradient.length;

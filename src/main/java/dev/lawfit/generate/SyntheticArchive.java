@@ -1,6 +1,7 @@
 package dev.lawfit.generate;
 
 import dev.lawfit.law.ChinchillaLaw;
+import dev.lawfit.law.FlopConvention;
 import dev.lawfit.law.Points;
 
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ public final class SyntheticArchive {
             for (int s = 0; s < SHAPES.length; s++, run++) {
                 int checkpoints = TOTAL_CHECKPOINTS / runs + (run < TOTAL_CHECKPOINTS % runs ? 1 : 0);
                 int layers = SHAPES[s][0], hidden = SHAPES[s][1], heads = SHAPES[s][2];
-                double params = nonEmbeddingParams(truth.model(), layers, hidden, heads);
+                double params = architecture(truth.model()).nonEmbeddingParams(layers, hidden, heads);
                 String runId = truth.model() + "-" + SIZE_NAMES[s];
                 for (int k = 1; k <= checkpoints; k++) {
                     double tokens = TOTAL_TOKENS * k / checkpoints;
@@ -126,15 +127,9 @@ public final class SyntheticArchive {
         return rows;
     }
 
-    /** Non-embedding parameters as the linear-complexity study counts them. */
-    static double nonEmbeddingParams(String model, int layers, int hidden, int heads) {
-        double base = 12.0 * layers * hidden * hidden;
-        return switch (model) {
-            case "tnl" -> base + 2.0 * layers * hidden * hidden / heads;
-            case "hgrn2" -> base + (double) layers * hidden;
-            case "cosformer2" -> base + 2.0 * layers * hidden * hidden / heads + (double) hidden * hidden / heads;
-            default -> base;
-        };
+    /** The FLOP convention (and parameter count) of a study architecture: llama is softmax attention. */
+    static FlopConvention architecture(String model) {
+        return model.equals("llama") ? FlopConvention.SOFTMAX_ATTENTION : FlopConvention.byLabel(model);
     }
 
     private static double noisyLoss(Truth truth, double params, double tokens, Random random) {

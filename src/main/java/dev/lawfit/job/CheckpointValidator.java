@@ -30,7 +30,6 @@ import static dev.lawfit.job.CheckpointContract.STEP;
 import static dev.lawfit.job.CheckpointContract.TOKENS;
 import static dev.lawfit.job.InputReader.column;
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;

@@ -60,7 +60,8 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         }
         Object[] values = new Object[keyCount + 5];
         for (int k = 0; k < keyCount; k++) values[k] = group.get(k);
-        values[keyCount] = seq(pointRows(result.points()));
+        // Only the bootstrap stage refits from the points: without it, do not carry a copy per group.
+        values[keyCount] = seq(settings.bootstrap().enabled() ? pointRows(result.points()) : List.of());
         values[keyCount + 1] = seq(laws);
         values[keyCount + 2] = seq(predictions);
         values[keyCount + 3] = seq(backtest);
