@@ -1,8 +1,6 @@
 package dev.lawfit.frontier;
 
 import dev.lawfit.law.Points;
-import org.apache.commons.math3.fitting.PolynomialCurveFitter;
-import org.apache.commons.math3.fitting.WeightedObservedPoints;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 import java.util.ArrayList;
@@ -104,7 +102,9 @@ public final class ComputeOptimalFrontier {
     }
 
     private static IsoFlopMinimum minimumAt(Points points, Iterable<List<Integer>> runs, double budget) {
-        WeightedObservedPoints profile = new WeightedObservedPoints();
+        int runCount = 0;
+        for (List<Integer> ignored : runs) runCount++;
+        double[] xs = new double[runCount], ys = new double[runCount];
         SimpleRegression costPerToken = new SimpleRegression();
         double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
         int count = 0;
@@ -113,21 +113,51 @@ public final class ComputeOptimalFrontier {
             if (Double.isNaN(logLoss)) continue;
             int first = run.get(0);
             double x = points.logParams()[first];
-            profile.add(x, Math.exp(logLoss));
+            xs[count] = x;
+            ys[count] = Math.exp(logLoss);
             costPerToken.addData(x, points.logFlops()[first] - points.logTokens()[first]);
             minX = Math.min(minX, x);
             maxX = Math.max(maxX, x);
             count++;
         }
         if (count < MIN_RUNS_PER_BUDGET || maxX - minX <= 0) return null;
-        double[] c = PolynomialCurveFitter.create(2).fit(profile.toList());
-        if (!(c[2] > 0)) return null;
+        double[] c = parabola(xs, ys, count);
+        if (c == null || !(c[2] > 0)) return null;
         double xOpt = -c[1] / (2 * c[2]);
         if (xOpt < minX || xOpt > maxX) return null;
         double logCost = costPerToken.getN() > 1 && !Double.isNaN(costPerToken.getSlope())
                 ? costPerToken.predict(xOpt) : Math.log(6) + xOpt;
         double nOpt = Math.exp(xOpt);
         return new IsoFlopMinimum(budget, nOpt, budget / Math.exp(logCost), c[0] + c[1] * xOpt + c[2] * xOpt * xOpt, count);
+    }
+
+    /**
+     * Least-squares parabola y = c0 + c1 x + c2 x^2 through the first {@code n} points, in closed form
+     * (3x3 normal equations on centred x, solved by Cramer's rule); null when they do not determine one.
+     */
+    static double[] parabola(double[] x, double[] y, int n) {
+        double mean = 0;
+        for (int i = 0; i < n; i++) mean += x[i];
+        mean /= n;
+        double s1 = 0, s2 = 0, s3 = 0, s4 = 0, t0 = 0, t1 = 0, t2 = 0;
+        for (int i = 0; i < n; i++) {
+            double u = x[i] - mean, u2 = u * u;
+            s1 += u;
+            s2 += u2;
+            s3 += u2 * u;
+            s4 += u2 * u2;
+            t0 += y[i];
+            t1 += y[i] * u;
+            t2 += y[i] * u2;
+        }
+        double s0 = n;
+        double det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s3 * s2) + s2 * (s1 * s3 - s2 * s2);
+        if (!(Math.abs(det) > 1e-12 * s0 * s4 * s2)) return null;
+        double b0 = (t0 * (s2 * s4 - s3 * s3) - s1 * (t1 * s4 - s3 * t2) + s2 * (t1 * s3 - s2 * t2)) / det;
+        double b1 = (s0 * (t1 * s4 - t2 * s3) - t0 * (s1 * s4 - s3 * s2) + s2 * (s1 * t2 - t1 * s2)) / det;
+        double b2 = (s0 * (s2 * t2 - s3 * t1) - s1 * (s1 * t2 - t1 * s2) + t0 * (s1 * s3 - s2 * s2)) / det;
+        // back from u = x - mean to x
+        return new double[] {b0 - b1 * mean + b2 * mean * mean, b1 - 2 * b2 * mean, b2};
     }
 
     /** log loss of one run at {@code budget}, linear in log C between the two checkpoints around it; NaN outside. */

@@ -97,4 +97,24 @@ class ComputeOptimalFrontierTest {
         assertEquals(3.7087, fit.parameters().get("k"), 1e-4);
         assertEquals(-0.0798, fit.parameters().get("alpha"), 1e-6);
     }
+
+    @Test
+    void closedFormParabolaMatchesCommonsMathLeastSquares() {
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 50; trial++) {
+            int n = 3 + random.nextInt(8);
+            double[] x = new double[n], y = new double[n];
+            org.apache.commons.math3.fitting.WeightedObservedPoints observed = new org.apache.commons.math3.fitting.WeightedObservedPoints();
+            for (int i = 0; i < n; i++) {
+                x[i] = 16 + 6 * random.nextDouble();
+                y[i] = 2 + 0.05 * (x[i] - 19) * (x[i] - 19) + 0.01 * random.nextGaussian();
+                observed.add(x[i], y[i]);
+            }
+            double[] expected = org.apache.commons.math3.fitting.PolynomialCurveFitter.create(2).fit(observed.toList());
+            double[] actual = ComputeOptimalFrontier.parabola(x, y, n);
+            for (int k = 0; k < 3; k++) assertEquals(expected[k], actual[k], 1e-6 * Math.max(1, Math.abs(expected[k])), "coefficient " + k);
+            assertEquals(-expected[1] / (2 * expected[2]), -actual[1] / (2 * actual[2]), 1e-9);
+        }
+        assertEquals(null, ComputeOptimalFrontier.parabola(new double[] {1, 1, 1}, new double[] {1, 2, 3}, 3), "one x value has no parabola");
+    }
 }
