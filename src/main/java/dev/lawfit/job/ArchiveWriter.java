@@ -3,6 +3,7 @@ package dev.lawfit.job;
 import dev.lawfit.LawfitException;
 import dev.lawfit.generate.CheckpointEvaluation;
 import dev.lawfit.generate.SyntheticArchive;
+import dev.lawfit.generate.TemporalArchive;
 import dev.lawfit.spec.JobSpec;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -46,6 +47,21 @@ public final class ArchiveWriter {
         return spark.createDataFrame(out, SCHEMA);
     }
 
+    /** Generated temporal runs: the contract's columns plus position_losses and total_tokens. */
+    public static void writeTemporal(SparkSession spark, List<TemporalArchive.PositionEvaluation> rows, String path) {
+        List<StructField> fields = new java.util.ArrayList<>(List.of(SCHEMA.fields()));
+        fields.add(DataTypes.createStructField("position_losses", DataTypes.createArrayType(DataTypes.DoubleType, false), true));
+        fields.add(DataTypes.createStructField("total_tokens", DataTypes.DoubleType, true));
+        List<Row> out = rows.stream().map(p -> {
+            CheckpointEvaluation r = p.evaluation();
+            return RowFactory.create(r.runId(), r.model(), r.dataset(), r.tokenizer(), r.evalDataset(), r.params(), r.tokens(), r.step(),
+                    r.flops(), r.loss(), r.nLayers(), r.dModel(), r.nHeads(), r.contextLength(), r.error(),
+                    scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.stream(p.positionLosses()).boxed().toList()).toSeq(),
+                    p.totalTokens());
+        }).toList();
+        spark.createDataFrame(out, new StructType(fields.toArray(StructField[]::new))).coalesce(1).write().mode("overwrite").parquet(path);
+    }
+
     public static void write(SparkSession spark, List<CheckpointEvaluation> rows, String path, int files) {
         toDataFrame(spark, rows).coalesce(files).write().mode("overwrite").parquet(path);
     }
@@ -61,8 +77,12 @@ public final class ArchiveWriter {
         } catch (IOException e) {
             throw new LawfitException("cannot check sample path " + path + ": " + e.getMessage(), e);
         }
+        if (spec.sample().preset().equals("temporal")) {
+            writeTemporal(spark, TemporalArchive.sweep(spec.sample().seed(), TemporalArchive.LEARNING_RATES.length, 40, 128), path);
+            return true;
+        }
         if (!spec.sample().preset().equals("linear_complexity")) {
-            throw new LawfitException("sample.preset must be linear_complexity, got '" + spec.sample().preset() + "'");
+            throw new LawfitException("sample.preset must be linear_complexity or temporal, got '" + spec.sample().preset() + "'");
         }
         write(spark, SyntheticArchive.linearComplexityStudy(spec.sample().seed(), spec.sample().badRows(),
                 spec.sample().downstreamTasks()), path, 1);

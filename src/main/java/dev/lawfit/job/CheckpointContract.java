@@ -22,6 +22,9 @@ public final class CheckpointContract {
     /** Downstream error of a task row, when the job fits downstream laws. */
     public static final String ERROR = "error";
     public static final String REJECT_REASON = "reject_reason";
+    /** Optional, for the temporal law: loss at each token position (index k = position k + 1), and the run's planned tokens. */
+    public static final String POSITION_LOSSES = "position_losses";
+    public static final String TOTAL_TOKENS = "total_tokens";
 
     public static final List<String> REQUIRED_KEYS = List.of(RUN_ID, MODEL, DATASET, TOKENIZER, EVAL_DATASET);
     public static final List<String> REQUIRED_NUMBERS = List.of(PARAMS, TOKENS, LOSS);

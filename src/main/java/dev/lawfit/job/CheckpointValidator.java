@@ -57,6 +57,15 @@ public final class CheckpointValidator {
 
     public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths, FlopAccounting flops,
                                      String errorColumn) {
+        return validate(input, groupKeys, paths, flops, errorColumn, null);
+    }
+
+    /**
+     * With {@code temporal} set, position_losses (when present) must be an array of positive numbers and every row
+     * needs the run's planned tokens: a positive total_tokens, or {@code temporal.totalTokens()} where it is missing.
+     */
+    public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths, FlopAccounting flops,
+                                     String errorColumn, dev.lawfit.spec.JobSpec.Temporal temporal) {
         Set<String> keys = new LinkedHashSet<>(CheckpointContract.REQUIRED_KEYS);
         keys.addAll(groupKeys);
         checkColumns(input, keys, paths);
@@ -64,6 +73,10 @@ public final class CheckpointValidator {
             throw new LawfitException("input " + paths + " has no column " + errorColumn + " (downstream.error_column: the downstream "
                     + "error of task rows); available columns: " + Arrays.toString(input.columns()));
         }
+
+        boolean positions = has(input, CheckpointContract.POSITION_LOSSES);
+        boolean totals = has(input, CheckpointContract.TOTAL_TOKENS);
+        if (temporal != null) checkTemporalColumns(input, paths, temporal, positions, totals);
 
         List<Column> reasons = new ArrayList<>();
         for (String key : keys) {
@@ -79,6 +92,16 @@ public final class CheckpointValidator {
                     .when(isnan(error).or(error.lt(0)).or(error.gt(1)), concat(lit(errorColumn + " must be in [0, 1], got "), error.cast("string"))));
         }
 
+        if (temporal != null) {
+            if (totals) reasons.add(numberReason(CheckpointContract.TOTAL_TOKENS, temporal.totalTokens() == null, true));
+            if (positions) {
+                Column p = column(CheckpointContract.POSITION_LOSSES);
+                reasons.add(when(org.apache.spark.sql.functions.size(p).lt(3).and(p.isNotNull()),
+                                concat(lit("position_losses has "), org.apache.spark.sql.functions.size(p).cast("string"), lit(" positions; 3 are needed")))
+                        .when(org.apache.spark.sql.functions.exists(p, x -> x.isNull().or(isnan(x.cast("double"))).or(x.cast("double").leq(0))),
+                                lit("position_losses has a missing, NaN or non-positive value")));
+            }
+        }
         Dataset<Row> checked = input.withColumn(REJECT_REASON, concat_ws("; ", reasons.toArray(Column[]::new)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Column kept = column(InputReader.KEPT);
@@ -98,6 +121,13 @@ public final class CheckpointValidator {
         Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT);
         List<Column> contract = contractColumns(input, keys, flops);
         if (errorColumn != null) contract.add(number(errorColumn).as(CheckpointContract.ERROR));
+        if (temporal != null) {
+            Column fallback = temporal.totalTokens() == null ? lit(null).cast("double") : lit(temporal.totalTokens());
+            contract.add((totals ? org.apache.spark.sql.functions.coalesce(number(CheckpointContract.TOTAL_TOKENS), fallback) : fallback)
+                    .as(CheckpointContract.TOTAL_TOKENS));
+            contract.add((positions ? column(CheckpointContract.POSITION_LOSSES).cast("array<double>") : lit(null).cast("array<double>"))
+                    .as(CheckpointContract.POSITION_LOSSES));
+        }
         Dataset<Row> accepted = checked.where(kept.and(good)).select(contract.toArray(Column[]::new));
         return new Validated(accepted, rejects, counts.getLong(0), longOrZero(counts, 1), longOrZero(counts, 2),
                 longOrZero(counts, 3), checked);
@@ -123,6 +153,29 @@ public final class CheckpointValidator {
         columns.add(has(input, STEP) ? number(STEP).as(STEP) : lit(null).cast("double").as(STEP));
         columns.add(number(CheckpointContract.LOSS).as(CheckpointContract.LOSS));
         return columns;
+    }
+
+    private static void checkTemporalColumns(Dataset<Row> input, List<String> paths, dev.lawfit.spec.JobSpec.Temporal temporal,
+                                             boolean positions, boolean totals) {
+        if (!totals && temporal.totalTokens() == null) {
+            throw new LawfitException("input " + paths + " has no column " + CheckpointContract.TOTAL_TOKENS + " and the spec sets no "
+                    + "temporal.total_tokens: the temporal law needs each run's planned tokens (map a column with input.columns.total_tokens, "
+                    + "derive it with input.derive, or set temporal.total_tokens)");
+        }
+        if (positions) {
+            DataType type = field(input, CheckpointContract.POSITION_LOSSES).dataType();
+            if (!(type instanceof org.apache.spark.sql.types.ArrayType array && array.elementType() instanceof NumericType)) {
+                throw new LawfitException("input " + paths + ": column '" + CheckpointContract.POSITION_LOSSES + "' has type "
+                        + type.simpleString() + ", expected an array of numbers (the loss at each token position)");
+            }
+        }
+        if (totals) {
+            DataType type = field(input, CheckpointContract.TOTAL_TOKENS).dataType();
+            if (!(type instanceof NumericType || type instanceof StringType || type instanceof NullType)) {
+                throw new LawfitException("input " + paths + ": column '" + CheckpointContract.TOTAL_TOKENS + "' has type "
+                        + type.simpleString() + ", expected a number");
+            }
+        }
     }
 
     /** The first thing wrong with a numeric column, or null. Invalid text casts to null (ANSI is off). */

@@ -78,7 +78,7 @@ public final class GroupFitting {
         return explodeTable(fitted, keys, "predictions", List.of("law", "params", "tokens", "run_id", "step", "observed"));
     }
 
-    private static Dataset<Row> explodeTable(Dataset<Row> fitted, List<String> keys, String arrayColumn, List<String> order) {
+    static Dataset<Row> explodeTable(Dataset<Row> fitted, List<String> keys, String arrayColumn, List<String> order) {
         List<Column> select = new ArrayList<>();
         for (String key : keys) select.add(column(key));
         select.add(explode(column(arrayColumn)).as("item"));

@@ -26,6 +26,13 @@ public final class LawfitJob {
     private LawfitJob() {
     }
 
+    /** Group-level rows and temporal (per-run) rows in one table; columns one side lacks are null there. */
+    private static Dataset<Row> union(Dataset<Row> group, Dataset<Row> temporal, java.util.List<String> keys) {
+        if (temporal == null) return group;
+        if (group == null) return temporal;
+        return group.unionByName(temporal, true);
+    }
+
     public static RunSummary run(SparkSession spark, JobSpec spec) {
         long started = System.currentTimeMillis();
         // Spec expressions over bad values give null (and a reject) instead of failing the job.
@@ -37,39 +44,57 @@ public final class LawfitJob {
 
         Dataset<Row> input = InputReader.read(spark, spec.input());
         CheckpointValidator.Validated validated = CheckpointValidator.validate(input, spec.groupBy(), spec.input().paths(),
-                spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn());
+                spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn(), spec.temporal());
         LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
                 validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
 
         OutputPublisher publisher = new OutputPublisher(spark.sparkContext().hadoopConfiguration(), spec.output().path());
         int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
         FitSettings settings = spec.toSettings();
-        Dataset<Row> fitted = GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), settings, partitions)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        boolean groupLaws = !spec.laws().isEmpty();
+        Dataset<Row> fitted = groupLaws
+                ? GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), settings, partitions).persist(StorageLevel.MEMORY_AND_DISK())
+                : null;
+        Dataset<Row> laws = null;
         try {
-            Dataset<Row> intervals = settings.bootstrap().enabled()
-                    ? BootstrapStage.intervals(fitted, spec.groupBy(), settings, partitions) : null;
-            Dataset<Row> laws = GroupFitting.lawsTable(fitted, spec.groupBy(), intervals).persist(StorageLevel.MEMORY_AND_DISK());
-            publisher.write("laws", laws);
-            publisher.write("predictions", GroupFitting.predictionsTable(fitted, spec.groupBy()));
-            publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
-            Dataset<Row> frontier = GroupFitting.frontierTable(fitted, spec.groupBy());
-            publisher.write("frontier", frontier);
-            if (spec.laws().contains("chinchilla")) {
-                publisher.write("comparison", ComparisonTable.build(laws, frontier, spec.groupBy()));
+            Dataset<Row> predictions = null;
+            if (groupLaws) {
+                Dataset<Row> intervals = settings.bootstrap().enabled()
+                        ? BootstrapStage.intervals(fitted, spec.groupBy(), settings, partitions) : null;
+                laws = GroupFitting.lawsTable(fitted, spec.groupBy(), intervals).persist(StorageLevel.MEMORY_AND_DISK());
+                predictions = GroupFitting.predictionsTable(fitted, spec.groupBy());
             }
-            if (spec.downstream() != null) {
-                publisher.write("downstream", DownstreamStage.fit(validated.accepted(), laws, spec.groupBy(), spec.downstream(), partitions));
+            TemporalStage.Tables temporal = spec.temporal() == null ? null
+                    : TemporalStage.fit(validated.accepted(), spec.groupBy(), spec.temporal().toSettings(), partitions);
+            publisher.write("laws", union(laws, temporal == null ? null : temporal.laws(), spec.groupBy()));
+            publisher.write("predictions", union(predictions, temporal == null ? null : temporal.predictions(), spec.groupBy()));
+            if (groupLaws) {
+                publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
+                Dataset<Row> frontier = GroupFitting.frontierTable(fitted, spec.groupBy());
+                publisher.write("frontier", frontier);
+                if (spec.laws().contains("chinchilla")) {
+                    publisher.write("comparison", ComparisonTable.build(laws, frontier, spec.groupBy()));
+                }
+                if (spec.downstream() != null) {
+                    publisher.write("downstream", DownstreamStage.fit(validated.accepted(), laws, spec.groupBy(), spec.downstream(), partitions));
+                }
+            }
+            if (temporal != null) {
+                publisher.write("temporal_points", temporal.points());
+                publisher.write("temporal_quality", temporal.quality());
+                publisher.write("temporal_ranking", temporal.ranking());
             }
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             Map<String, Long> byStatus = new TreeMap<>();
-            for (Row r : laws.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+            Dataset<Row> published = spark.read().parquet(new org.apache.hadoop.fs.Path(publisher.versionDir(), "laws").toString());
+            for (Row r : published.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+            long groups = published.select(spec.groupBy().stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new))
+                    .distinct().count();
             RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
-                    fitted.count(), byStatus, publisher.tables(), System.currentTimeMillis() - started);
+                    groups, byStatus, publisher.tables(), System.currentTimeMillis() - started);
             publisher.publish(summary.toJson(), spec.output().keepVersions());
-            laws.unpersist();
             return summary;
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
@@ -77,7 +102,8 @@ public final class LawfitJob {
             throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
                     + InputReader.firstLine(e), e);
         } finally {
-            fitted.unpersist();
+            if (laws != null) laws.unpersist();
+            if (fitted != null) fitted.unpersist();
             validated.cached().unpersist();
         }
     }

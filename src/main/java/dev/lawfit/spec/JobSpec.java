@@ -16,7 +16,7 @@ import java.util.Map;
  * {@link JobSpecReader}; every field except {@code input.paths} and {@code output.path} has a default.
  */
 public record JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws,
-                      Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Output output, Spark spark) {
+                      Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Temporal temporal, Output output, Spark spark) {
 
     public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
     public static final List<String> DEFAULT_LAWS = List.of("chinchilla", "power_compute");
@@ -27,12 +27,15 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         if (output == null) throw new IllegalArgumentException("output is required (output.path: ...)");
         groupBy = groupBy == null ? DEFAULT_GROUP_BY : List.copyOf(groupBy);
         laws = laws == null ? DEFAULT_LAWS : List.copyOf(laws);
-        if (laws.isEmpty()) throw new IllegalArgumentException("laws must name at least one law; known: " + LawCatalog.names());
+        if (laws.isEmpty() && temporal == null) {
+            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal section); known: " + LawCatalog.names());
+        }
         laws.forEach(LawCatalog::byName);
         fit = fit == null ? new Fit(null, null, null, null, null, null) : fit;
         bootstrap = bootstrap == null ? new Bootstrap(null, null, null, null, null, null) : bootstrap;
         backtest = backtest == null ? new Backtest(null) : backtest;
         flops = flops == null ? new Flops(null, null) : flops;
+        if (downstream != null && laws.isEmpty()) throw new IllegalArgumentException("downstream reads error off the chinchilla law: list it in laws");
         if (downstream != null && !groupBy.contains("eval_dataset")) {
             throw new IllegalArgumentException("downstream pairs eval datasets, so group_by must include eval_dataset");
         }
@@ -121,6 +124,43 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         }
     }
 
+    /**
+     * The temporal scaling law, fitted per run (group keys + run_id) on the checkpoints up to each of
+     * {@code fit_fractions} of the run's planned tokens: the {@code total_tokens} column, or {@code total_tokens}
+     * here for rows without one. {@code forms} picks each trajectory's curve (a0, a1, a2) and the reduced
+     * law's ({@code average}, for runs without position_losses); {@code baselines} are fitted to the same
+     * early checkpoints.
+     */
+    public record Temporal(List<Double> fitFractions, Double totalTokens, Map<String, String> forms, Double warmupFraction,
+                           Double skipFraction, List<String> baselines, Double huberDelta, Integer minFitCheckpoints,
+                           Boolean jointRefinement) {
+        public Temporal {
+            if (totalTokens != null && !(totalTokens > 0)) throw new IllegalArgumentException("temporal.total_tokens must be > 0");
+            if (forms != null) {
+                for (String key : forms.keySet()) {
+                    if (!List.of("a0", "a1", "a2", "average").contains(key)) {
+                        throw new IllegalArgumentException("temporal.forms has unknown key '" + key + "'; known: a0, a1, a2, average");
+                    }
+                }
+            }
+            toSettings();
+        }
+
+        public dev.lawfit.temporal.TemporalSettings toSettings() {
+            dev.lawfit.temporal.TemporalSettings d = dev.lawfit.temporal.TemporalSettings.DEFAULT;
+            Map<String, String> f = forms == null ? Map.of() : forms;
+            java.util.function.BiFunction<String, dev.lawfit.temporal.TrajectoryForm, dev.lawfit.temporal.TrajectoryForm> form =
+                    (key, fallback) -> f.containsKey(key) ? dev.lawfit.temporal.TrajectoryForm.byLabel(f.get(key)) : fallback;
+            return new dev.lawfit.temporal.TemporalSettings(fitFractions == null ? d.fitFractions() : fitFractions,
+                    form.apply("a0", d.a0Form()), form.apply("a1", d.a1Form()), form.apply("a2", d.a2Form()),
+                    form.apply("average", d.averageForm()), warmupFraction == null ? d.warmupFraction() : warmupFraction,
+                    skipFraction == null ? d.skipFraction() : skipFraction,
+                    baselines == null ? d.baselines() : baselines.stream().map(dev.lawfit.temporal.TrajectoryForm::byLabel).toList(),
+                    huberDelta == null ? d.huberDelta() : huberDelta, minFitCheckpoints == null ? d.minFitCheckpoints() : minFitCheckpoints,
+                    jointRefinement == null ? d.jointRefinement() : jointRefinement);
+        }
+    }
+
     /** Bootstrap confidence intervals; {@code resamples: 0} turns them off. */
     public record Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize) {
         BootstrapSettings toSettings() {
@@ -145,12 +185,12 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** This spec writing to another output path. */
     public JobSpec withOutputPath(String path) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, new Output(path, output.keepVersions()), spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, new Output(path, output.keepVersions()), spark);
     }
 
     /** This spec with another bootstrap section. */
     public JobSpec withBootstrap(Bootstrap value) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, output, spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, output, spark);
     }
 
     /** Where results go, and how many earlier versions to keep beside the current one. */

@@ -100,7 +100,7 @@ public final class TemporalFit {
             law = a0 == null || a1 == null || a2 == null ? null : TemporalLaw.full(a0, a1, a2, positions);
             if (law != null) {
                 double[][] early = fitIndex.stream().map(i -> run.positionLosses()[i]).toArray(double[][]::new);
-                law = JointRefinement.refine(law, fx, early);
+                if (s.jointRefinement()) law = JointRefinement.refine(law, fx, early);
             }
         } else {
             Curve average = CurveFit.fit(s.averageForm(), fx, fLoss, fx.length, s.warmupFraction(), s.huberDelta());

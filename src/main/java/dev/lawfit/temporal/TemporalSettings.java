@@ -9,11 +9,21 @@ import java.util.List;
  */
 public record TemporalSettings(List<Double> fitFractions, TrajectoryForm a0Form, TrajectoryForm a1Form, TrajectoryForm a2Form,
                                TrajectoryForm averageForm, double warmupFraction, double skipFraction, List<TrajectoryForm> baselines,
-                               double huberDelta, int minFitCheckpoints) {
+                               double huberDelta, int minFitCheckpoints, boolean jointRefinement) implements java.io.Serializable {
 
     public static final TemporalSettings DEFAULT = new TemporalSettings(List.of(0.1, 0.2, 0.3), TrajectoryForm.LOG,
             TrajectoryForm.HYPERBOLIC, TrajectoryForm.POWER, TrajectoryForm.POWER, 0.0, 0.0,
-            List.of(TrajectoryForm.POWER, TrajectoryForm.EXPONENTIAL), 0.01, 3);
+            List.of(TrajectoryForm.POWER, TrajectoryForm.EXPONENTIAL), 0.01, 3, true);
+
+    public TemporalSettings withJointRefinement(boolean value) {
+        return new TemporalSettings(fitFractions, a0Form, a1Form, a2Form, averageForm, warmupFraction, skipFraction, baselines,
+                huberDelta, minFitCheckpoints, value);
+    }
+
+    public TemporalSettings withAverageForm(TrajectoryForm value) {
+        return new TemporalSettings(fitFractions, a0Form, a1Form, a2Form, value, warmupFraction, skipFraction, baselines,
+                huberDelta, minFitCheckpoints, jointRefinement);
+    }
 
     public TemporalSettings {
         fitFractions = List.copyOf(fitFractions);

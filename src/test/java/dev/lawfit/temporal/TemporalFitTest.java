@@ -111,7 +111,7 @@ class TemporalFitTest {
     void aRunWithTooFewEarlyCheckpointsIsReportedNotFitted() {
         RunCurve run = sweep(3, 1).get(0);
         TemporalSettings settings = new TemporalSettings(List.of(0.05), TrajectoryForm.LOG, TrajectoryForm.HYPERBOLIC,
-                TrajectoryForm.POWER, TrajectoryForm.POWER, 0, 0, List.of(TrajectoryForm.POWER), 0.01, 3);
+                TrajectoryForm.POWER, TrajectoryForm.POWER, 0, 0, List.of(TrajectoryForm.POWER), 0.01, 3, true);
         TemporalFit.FractionResult f = TemporalFit.fit(run, settings).fractions().get(0);
         assertEquals("too_few_points", f.status());
         assertTrue(f.message().contains("2 checkpoint(s) up to 0.05"), f.message());
@@ -127,6 +127,23 @@ class TemporalFitTest {
         TemporalFit.MethodResult temporal = result.fractions().get(2).method(TemporalFit.TEMPORAL);
         assertTrue(temporal.formula().contains("average loss only"), temporal.formula());
         assertTrue(temporal.quality().mape() < 0.01, "MAPE " + temporal.quality().mape());
+    }
+
+    @Test
+    void jointRefinementBeatsTheStagedTrajectories() {
+        double[] error = new double[2]; // staged, refined: mean final-loss error from 30% and from 20%
+        for (RunCurve run : sweep(5, 5)) {
+            int k = List.of("lr-1.0E-4", "lr-2.0E-4", "lr-4.0E-4", "lr-8.0E-4", "lr-0.0016").indexOf(run.runId());
+            double trueFinal = TemporalArchive.truth(k, POSITIONS).averageLoss(1.0);
+            for (int refined = 0; refined < 2; refined++) {
+                TemporalSettings settings = TemporalSettings.DEFAULT.withJointRefinement(refined == 1);
+                for (TemporalFit.FractionResult f : TemporalFit.fit(run, settings).fractions()) {
+                    if (f.fraction() >= 0.2) error[refined] += Math.abs(f.method(TemporalFit.TEMPORAL).predictedFinal() / trueFinal - 1) / 10;
+                }
+            }
+        }
+        System.out.printf("mean final-loss error from 20%% and 30%%: staged %.4f, jointly refined %.4f%n", error[0], error[1]);
+        assertTrue(error[1] < error[0], "refined " + error[1] + " vs staged " + error[0]);
     }
 
     @Test
