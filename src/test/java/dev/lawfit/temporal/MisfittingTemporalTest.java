@@ -77,6 +77,24 @@ class MisfittingTemporalTest {
     }
 
     @Test
+    void leavingOutWarmUpCheckpointsHelps() throws IOException {
+        // Choshen et al.: leave out the very first checkpoints. Here: those before 5% of the run.
+        double[] mape = new double[2];
+        for (int skip = 0; skip < 2; skip++) {
+            TemporalSettings settings = new TemporalSettings(List.of(0.3), TrajectoryForm.LOG, TrajectoryForm.HYPERBOLIC,
+                    TrajectoryForm.POWER, TrajectoryForm.POWER, 0, skip * 0.05, List.of(), 0.01, 3, true);
+            double are = 0;
+            for (RunCurve run : runs().values()) {
+                TemporalFit.MethodResult m = TemporalFit.fit(run, settings).fractions().get(0).method(TemporalFit.TEMPORAL);
+                mape[skip] += m.quality().mape() / 73;
+                are += m.quality().finalAre() / 73;
+            }
+            System.out.printf("misfitting from 30%%, skip_fraction %.2f: MAPE %.2f%%, final ARE %.2f%%%n", skip * 0.05, 100 * mape[skip], 100 * are);
+        }
+        assertTrue(mape[1] < mape[0]);
+    }
+
+    @Test
     void theReducedLawsAverageFormsOnRealRuns() throws IOException {
         Map<String, RunCurve> runs = runs();
         Map<TrajectoryForm, Double> mape = new java.util.EnumMap<>(TrajectoryForm.class);
