@@ -53,6 +53,13 @@ public final class ComparisonTable {
             pivoted.add(first(expr("case when " + when + " then k_n_pf_days end"), true).as("k_n_pf_days_" + approach));
             pivoted.add(first(expr("case when " + when + " then k_d_pf_days end"), true).as("k_d_pf_days_" + approach));
         }
+        // the frontier loss L_opt(C) = k C^exponent with C in PF-days, as the linear-complexity study reports L(C)
+        for (String approach : List.of("envelope", "isoflop")) {
+            String when = "approach = '" + approach + "' and status = 'ok'";
+            pivoted.add(first(expr("case when " + when + " then loss_k * power(" + dev.lawfit.law.FlopConvention.PF_DAY
+                    + ", loss_exponent) end"), true).as("loss_k_pf_days_" + approach));
+            pivoted.add(first(expr("case when " + when + " then loss_exponent end"), true).as("loss_exponent_" + approach));
+        }
         Column[] groupBy = keys.stream().map(InputReader::column).toArray(Column[]::new);
         Dataset<Row> frontiers = frontier.groupBy(groupBy).agg(pivoted.get(0), pivoted.subList(1, pivoted.size()).toArray(Column[]::new));
         return chinchilla.join(frontiers, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left").orderBy(groupBy);
