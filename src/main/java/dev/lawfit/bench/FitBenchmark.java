@@ -191,7 +191,7 @@ public final class FitBenchmark implements Runnable {
         deleteRecursively(output);
         JobSpec spec = new JobSpec("bench", new JobSpec.Input(List.of(archive.toString()), "parquet", null, null, null, null),
                 null, null, null, List.of(law.name()), null, new JobSpec.Bootstrap(0, null, null, null, null, null),
-                new JobSpec.Backtest(0), null, null, new JobSpec.Output(output.toString(), 1), null);
+                new JobSpec.Backtest(0), null, null, null, new JobSpec.Output(output.toString(), 1), null);
         resetPeaks();
         started = System.nanoTime();
         RunSummary summary = LawfitJob.run(spark, spec);

@@ -43,7 +43,9 @@ public final class LawfitJob {
         }
 
         Dataset<Row> input = InputReader.read(spark, spec.input());
-        CheckpointValidator.Validated validated = CheckpointValidator.validate(input, spec.groupBy(), spec.input().paths(),
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(spec.groupBy());
+        if (spec.lossToLoss() != null) keys.addAll(spec.lossToLoss().keyColumns(spec.groupBy()));
+        CheckpointValidator.Validated validated = CheckpointValidator.validate(input, java.util.List.copyOf(keys), spec.input().paths(),
                 spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn(), spec.temporal());
         LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
                 validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
@@ -66,8 +68,11 @@ public final class LawfitJob {
             }
             TemporalStage.Tables temporal = spec.temporal() == null ? null
                     : TemporalStage.fit(validated.accepted(), spec.groupBy(), spec.temporal().toSettings(), partitions);
-            publisher.write("laws", union(laws, temporal == null ? null : temporal.laws(), spec.groupBy()));
-            publisher.write("predictions", union(predictions, temporal == null ? null : temporal.predictions(), spec.groupBy()));
+            Dataset<Row> allLaws = union(laws, temporal == null ? null : temporal.laws(), spec.groupBy());
+            if (allLaws != null) {
+                publisher.write("laws", allLaws);
+                publisher.write("predictions", union(predictions, temporal == null ? null : temporal.predictions(), spec.groupBy()));
+            }
             if (groupLaws) {
                 publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
                 Dataset<Row> frontier = GroupFitting.frontierTable(fitted, spec.groupBy());
@@ -79,6 +84,11 @@ public final class LawfitJob {
                     publisher.write("downstream", DownstreamStage.fit(validated.accepted(), laws, spec.groupBy(), spec.downstream(), partitions));
                 }
             }
+            if (spec.lossToLoss() != null) {
+                LossToLossStage.Tables l2l = LossToLossStage.fit(validated.accepted(), spec.lossToLoss(), spec.groupBy(), partitions);
+                publisher.write("loss_to_loss", l2l.lines());
+                publisher.write("line_factors", l2l.factors());
+            }
             if (temporal != null) {
                 publisher.write("temporal_points", temporal.points());
                 publisher.write("temporal_quality", temporal.quality());
@@ -87,10 +97,13 @@ public final class LawfitJob {
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             Map<String, Long> byStatus = new TreeMap<>();
-            Dataset<Row> published = spark.read().parquet(new org.apache.hadoop.fs.Path(publisher.versionDir(), "laws").toString());
-            for (Row r : published.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
-            long groups = published.select(spec.groupBy().stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new))
-                    .distinct().count();
+            long groups = 0;
+            if (allLaws != null) {
+                Dataset<Row> published = spark.read().parquet(new org.apache.hadoop.fs.Path(publisher.versionDir(), "laws").toString());
+                for (Row r : published.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+                groups = published.select(spec.groupBy().stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new))
+                        .distinct().count();
+            }
             RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
                     groups, byStatus, publisher.tables(), System.currentTimeMillis() - started);

@@ -16,7 +16,7 @@ import java.util.Map;
  * {@link JobSpecReader}; every field except {@code input.paths} and {@code output.path} has a default.
  */
 public record JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws,
-                      Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Temporal temporal, Output output, Spark spark) {
+                      Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Temporal temporal, LossToLoss lossToLoss, Output output, Spark spark) {
 
     public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
     public static final List<String> DEFAULT_LAWS = List.of("chinchilla", "power_compute");
@@ -27,8 +27,8 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         if (output == null) throw new IllegalArgumentException("output is required (output.path: ...)");
         groupBy = groupBy == null ? DEFAULT_GROUP_BY : List.copyOf(groupBy);
         laws = laws == null ? DEFAULT_LAWS : List.copyOf(laws);
-        if (laws.isEmpty() && temporal == null) {
-            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal section); known: " + LawCatalog.names());
+        if (laws.isEmpty() && temporal == null && lossToLoss == null) {
+            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal or loss_to_loss section); known: " + LawCatalog.names());
         }
         laws.forEach(LawCatalog::byName);
         fit = fit == null ? new Fit(null, null, null, null, null, null) : fit;
@@ -161,6 +161,47 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         }
     }
 
+    /**
+     * Loss-to-loss lines L_y = K (L_x - E_x)^kappa + E_y between eval datasets, pairing rows of the same run
+     * and checkpoint: {@code pairs} lists (x, y), or {@code all_pairs} takes every pair of eval datasets found.
+     * Lines are fitted per {@code group_by} (default: the job's group_by without eval_dataset); {@code factors}
+     * are tested for moving the line; {@code irreducible} says where E_x, E_y come from.
+     */
+    public record LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible) {
+        public LossToLoss {
+            pairs = pairs == null ? List.of() : List.copyOf(pairs);
+            allPairs = allPairs != null && allPairs;
+            if (pairs.isEmpty() && !allPairs) throw new IllegalArgumentException("loss_to_loss needs pairs: [{x: ..., y: ...}] or all_pairs: true");
+            factors = factors == null ? List.of("dataset", "tokenizer", "model", "params") : List.copyOf(factors);
+            irreducible = irreducible == null ? dev.lawfit.losstoloss.LossToLossFit.GIVEN : irreducible;
+            if (!List.of(dev.lawfit.losstoloss.LossToLossFit.GIVEN, dev.lawfit.losstoloss.LossToLossFit.JOINT).contains(irreducible)) {
+                throw new IllegalArgumentException("loss_to_loss.irreducible must be compute_fit or joint, got '" + irreducible + "'");
+            }
+            if (groupBy != null) {
+                groupBy = List.copyOf(groupBy);
+                if (groupBy.contains("eval_dataset")) throw new IllegalArgumentException("loss_to_loss.group_by cannot include eval_dataset: lines pair eval datasets");
+            }
+        }
+
+        public List<String> groupByOr(List<String> jobGroupBy) {
+            return groupBy != null ? groupBy : jobGroupBy.stream().filter(k -> !k.equals("eval_dataset")).toList();
+        }
+
+        /** Columns the validator must carry as keys for the loss-to-loss stage. */
+        public List<String> keyColumns(List<String> jobGroupBy) {
+            java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(groupByOr(jobGroupBy));
+            for (String f : factors) if (!f.equals("params")) keys.add(f);
+            return List.copyOf(keys);
+        }
+    }
+
+    /** One loss-to-loss pair: x and y are eval_dataset values. */
+    public record Pair(String x, String y) {
+        public Pair {
+            if (x == null || y == null || x.equals(y)) throw new IllegalArgumentException("a loss_to_loss pair needs two different eval datasets x and y");
+        }
+    }
+
     /** Bootstrap confidence intervals; {@code resamples: 0} turns them off. */
     public record Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize) {
         BootstrapSettings toSettings() {
@@ -185,12 +226,12 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** This spec writing to another output path. */
     public JobSpec withOutputPath(String path) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, new Output(path, output.keepVersions()), spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, new Output(path, output.keepVersions()), spark);
     }
 
     /** This spec with another bootstrap section. */
     public JobSpec withBootstrap(Bootstrap value) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, output, spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, lossToLoss, output, spark);
     }
 
     /** Where results go, and how many earlier versions to keep beside the current one. */

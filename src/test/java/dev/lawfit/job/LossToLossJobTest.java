@@ -1,0 +1,69 @@
+package dev.lawfit.job;
+
+import dev.lawfit.generate.CheckpointEvaluation;
+import dev.lawfit.generate.LossToLossArchive;
+import dev.lawfit.spec.JobSpecReader;
+import dev.lawfit.testing.Tables;
+import dev.lawfit.testing.TestSpark;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Loss-to-loss lines and line factors through the job, on families whose line follows the pretraining data. */
+class LossToLossJobTest {
+
+    @TempDir
+    static Path dir;
+
+    @Test
+    void fitsALinePerFamilyCountsUnpairedCheckpointsAndFindsWhatMovesTheLine() {
+        List<CheckpointEvaluation> rows = new ArrayList<>(LossToLossArchive.families(5, "dataset"));
+        // three checkpoints of one run were never evaluated on the downstream set
+        int before = rows.size();
+        rows.removeIf(r -> r.runId().equals("fineweb-llama-50m") && r.evalDataset().equals("downstream") && r.step() <= 750);
+        assertEquals(3, before - rows.size());
+        String archive = dir.resolve("archive").toString();
+        ArchiveWriter.write(TestSpark.session(), rows, archive, 1);
+        String out = dir.resolve("out").toString();
+        LawfitJob.run(TestSpark.session(), JobSpecReader.parse("""
+                input: {paths: ['%s']}
+                laws: []
+                loss_to_loss:
+                  pairs: [{x: val, y: downstream}]
+                  group_by: [dataset, model]
+                  factors: [dataset, model, params]
+                output: {path: '%s'}
+                """.formatted(archive, out), "test"));
+
+        Dataset<Row> lines = Tables.current(out, "loss_to_loss");
+        assertEquals(4, lines.where("status = 'ok'").count(), "a line per (dataset, architecture)");
+        for (Row r : lines.collectAsList()) {
+            LossToLossArchive.Line truth = LossToLossArchive.LINES[r.getAs("dataset").equals("fineweb") ? 0 : 1];
+            double kappa = r.getAs("kappa"), ex = r.getAs("E_x");
+            System.out.printf("%s/%s: K %.3f kappa %.3f E_x %.3f E_y %.3f (%s) rmse %.4f%n", r.getAs("dataset"), r.getAs("model"),
+                    r.<Double>getAs("K"), kappa, ex, r.<Double>getAs("E_y"), r.getAs("e_source"), r.<Double>getAs("rmse"));
+            assertTrue(r.<Double>getAs("rmse") < 0.03, "rmse " + r.getAs("rmse"));
+            // the line's value over the family's x range matches the true line within 1%
+            for (double lx : new double[] {3.0, 3.5}) {
+                double predicted = r.<Double>getAs("K") * Math.pow(lx - ex, kappa) + r.<Double>getAs("E_y");
+                assertEquals(truth.y(lx), predicted, 0.01 * truth.y(lx), r.getAs("dataset") + "/" + r.getAs("model") + " at " + lx);
+            }
+        }
+        Row fineweb = lines.where("dataset = 'fineweb' and model = 'llama'").first();
+        assertEquals(3, (int) fineweb.getAs("unpaired_x"), "the x rows with no downstream evaluation are counted");
+        assertEquals(29, (int) fineweb.getAs("n_pairs"));
+
+        Dataset<Row> factors = Tables.current(out, "line_factors");
+        assertEquals("moves_line", factors.where("factor = 'dataset'").first().getAs("verdict"));
+        assertEquals("no_effect", factors.where("factor = 'model'").first().getAs("verdict"));
+        assertEquals(4, (int) factors.where("factor = 'params'").first().getAs("levels"));
+    }
+}
