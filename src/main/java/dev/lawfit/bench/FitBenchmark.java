@@ -189,7 +189,7 @@ public final class FitBenchmark implements Runnable {
         if (!Files.exists(archive)) ArchiveWriter.write(spark, rows, archive.toString(), cores);
         Path output = work.resolve("out-" + law.name() + "-" + groupCount + "x" + pointsPerGroup);
         deleteRecursively(output);
-        JobSpec spec = new JobSpec("bench", new JobSpec.Input(List.of(archive.toString()), "parquet", null, null, null, null),
+        JobSpec spec = new JobSpec("bench", new JobSpec.Input(List.of(archive.toString()), "parquet", null, null, null, null, null),
                 null, null, null, List.of(law.name()), null, new JobSpec.Bootstrap(0, null, null, null, null, null),
                 new JobSpec.Backtest(0), null, null, null, new JobSpec.Output(output.toString(), 1), null);
         resetPeaks();

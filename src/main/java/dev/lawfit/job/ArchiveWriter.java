@@ -81,8 +81,12 @@ public final class ArchiveWriter {
             writeTemporal(spark, TemporalArchive.sweep(spec.sample().seed(), TemporalArchive.LEARNING_RATES.length, 40, 128), path);
             return true;
         }
+        if (spec.sample().preset().equals("loss_to_loss")) {
+            write(spark, dev.lawfit.generate.LossToLossArchive.families(spec.sample().seed(), "dataset"), path, 1);
+            return true;
+        }
         if (!spec.sample().preset().equals("linear_complexity")) {
-            throw new LawfitException("sample.preset must be linear_complexity or temporal, got '" + spec.sample().preset() + "'");
+            throw new LawfitException("sample.preset must be linear_complexity, temporal or loss_to_loss, got '" + spec.sample().preset() + "'");
         }
         write(spark, SyntheticArchive.linearComplexityStudy(spec.sample().seed(), spec.sample().badRows(),
                 spec.sample().downstreamTasks()), path, 1);

@@ -51,6 +51,7 @@ public final class InputReader {
             throw new LawfitException("cannot read input " + input.paths() + " as " + input.format() + ": " + e.getMessage(), e);
         }
         rows = rows.withColumn(CheckpointContract.SOURCE_FILE, input_file_name());
+        rows = unpivot(rows, input);
         rows = mapColumns(rows, input);
         for (Map.Entry<String, String> derived : input.derive().entrySet()) {
             try {
@@ -71,6 +72,36 @@ public final class InputReader {
             }
         }
         return rows.withColumn(KEPT, kept);
+    }
+
+    /**
+     * Wide input, one loss column per eval dataset: {@code input.unpivot} maps eval_dataset values to their
+     * loss columns, and each row becomes one row per entry with {@code eval_dataset} and {@code loss}. A row
+     * whose loss column is null becomes a row with a null loss, rejected with its reason.
+     */
+    private static Dataset<Row> unpivot(Dataset<Row> rows, JobSpec.Input input) {
+        if (input.unpivot().isEmpty()) return rows;
+        Set<String> present = Set.of(rows.columns());
+        List<Column> entries = new ArrayList<>();
+        for (Map.Entry<String, String> e : input.unpivot().entrySet()) {
+            if (!present.contains(e.getValue())) {
+                throw new LawfitException("input.unpivot." + e.getKey() + " names loss column '" + e.getValue() + "', which is not in "
+                        + input.paths() + "; available columns: " + Arrays.toString(rows.columns()));
+            }
+            entries.add(org.apache.spark.sql.functions.struct(lit(e.getKey()).as(CheckpointContract.EVAL_DATASET),
+                    column(e.getValue()).cast("double").as(CheckpointContract.LOSS)));
+        }
+        List<Column> keep = new ArrayList<>();
+        for (String name : rows.columns()) {
+            if (!input.unpivot().containsValue(name) && !name.equals(CheckpointContract.EVAL_DATASET) && !name.equals(CheckpointContract.LOSS)) {
+                keep.add(column(name));
+            }
+        }
+        keep.add(org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(entries.toArray(Column[]::new))).as("_lawfit_entry"));
+        return rows.select(keep.toArray(Column[]::new))
+                .withColumn(CheckpointContract.LOSS, column("_lawfit_entry").getField(CheckpointContract.LOSS))
+                .withColumn(CheckpointContract.EVAL_DATASET, column("_lawfit_entry").getField(CheckpointContract.EVAL_DATASET))
+                .drop("_lawfit_entry");
     }
 
     /** Quotes a column name for Spark so dots and spaces in source names are taken literally. */

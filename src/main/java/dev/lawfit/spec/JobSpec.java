@@ -44,11 +44,13 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
     }
 
     /**
-     * Where rows come from. {@code columns} maps a contract column to a source column; {@code derive}
+     * Where rows come from. {@code unpivot} turns wide rows (a loss column per eval dataset, eval name to
+     * column) into one row per eval dataset; {@code columns} maps a contract column to a source column; {@code derive}
      * adds columns from Spark SQL expressions, in order; {@code filter} keeps rows where the predicate is true.
      */
     public record Input(List<String> paths, String format, Map<String, String> options,
-                       Map<String, String> columns, LinkedHashMap<String, String> derive, String filter) {
+                       Map<String, String> columns, LinkedHashMap<String, String> derive, String filter,
+                       LinkedHashMap<String, String> unpivot) {
         public Input {
             if (paths == null || paths.isEmpty()) throw new IllegalArgumentException("input.paths needs at least one path");
             paths = List.copyOf(paths);
@@ -59,6 +61,7 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
             options = options == null ? Map.of() : Map.copyOf(options);
             columns = columns == null ? Map.of() : Map.copyOf(columns);
             derive = derive == null ? new LinkedHashMap<>() : new LinkedHashMap<>(derive);
+            unpivot = unpivot == null ? new LinkedHashMap<>() : new LinkedHashMap<>(unpivot);
         }
     }
 

@@ -66,4 +66,35 @@ class LossToLossJobTest {
         assertEquals("no_effect", factors.where("factor = 'model'").first().getAs("verdict"));
         assertEquals(4, (int) factors.where("factor = 'params'").first().getAs("levels"));
     }
+
+    @Test
+    void wideInputIsUnpivotedThroughTheSpec() {
+        // one row per checkpoint with a loss column per eval dataset; one downstream loss missing
+        List<CheckpointEvaluation> rows = LossToLossArchive.families(5, "model");
+        List<org.apache.spark.sql.Row> wide = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += 2) {
+            CheckpointEvaluation x = rows.get(i), y = rows.get(i + 1);
+            wide.add(org.apache.spark.sql.RowFactory.create(x.runId(), x.model(), x.dataset(), x.tokenizer(), x.params(), x.tokens(),
+                    x.loss(), i == 0 ? null : y.loss()));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("run_id", "string").add("model", "string").add("dataset", "string").add("tokenizer", "string")
+                .add("params", "double").add("tokens", "double").add("loss_val", "double").add("loss_downstream", "double");
+        String archive = dir.resolve("wide").toString();
+        TestSpark.session().createDataFrame(wide, schema).coalesce(1).write().parquet(archive);
+        String out = dir.resolve("wide-out").toString();
+        RunSummary summary = LawfitJob.run(TestSpark.session(), JobSpecReader.parse("""
+                input: {paths: ['%s'], unpivot: {val: loss_val, downstream: loss_downstream}}
+                laws: []
+                loss_to_loss: {all_pairs: true, group_by: [dataset, model], factors: [dataset, model]}
+                output: {path: '%s'}
+                """.formatted(archive, out), "test"));
+        assertEquals(2L * wide.size(), summary.rowsRead(), "one row per (checkpoint, eval dataset)");
+        assertEquals(1, summary.rowsRejected(), "the missing downstream loss is a reject");
+        assertTrue(Tables.current(out, "rejects").first().<String>getAs("reject_reason").contains("loss is missing"));
+        Dataset<Row> factors = Tables.current(out, "line_factors");
+        assertEquals("downstream", factors.first().getAs("x"), "all_pairs orders the eval datasets by name");
+        assertEquals("moves_line", factors.where("factor = 'model'").first().getAs("verdict"));
+        assertEquals("no_effect", factors.where("factor = 'dataset'").first().getAs("verdict"));
+    }
 }
