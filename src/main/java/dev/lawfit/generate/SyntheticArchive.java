@@ -29,12 +29,20 @@ public final class SyntheticArchive {
     private static final double TOTAL_TOKENS = 300e9;
     private static final int TOTAL_CHECKPOINTS = 1376;
 
-    /** Per-architecture truths near Hoffmann et al.'s published fit. */
+    /**
+     * Per-architecture truths chosen so that the linear-complexity study's own method (approach 1: the lower
+     * envelope of loss against compute, FLOPs counted per architecture, C in PF-days) gives back the
+     * paper's published L(C) = k C^gamma exactly and its N_opt, D_opt exponents to within about 0.05 (noise-free:
+     * LLaMA a 0.663, b 0.455 against the paper's 0.712, 0.510; TNL 0.596, 0.409 against 0.647, 0.468;
+     * HGRN2 0.598, 0.406 against 0.643, 0.450; cosFormer2 0.602, 0.405 against 0.652, 0.453). Six model
+     * sizes make the envelope a staircase, which caps how far a can go. Fitted by Nelder-Mead on those
+     * targets; see the README's comparison walkthrough.
+     */
     public static final List<Truth> LINEAR_COMPLEXITY_TRUTHS = List.of(
-            new Truth("llama", 1.69, 406.4, 410.7, 0.34, 0.28),
-            new Truth("tnl", 1.72, 380.0, 430.0, 0.335, 0.285),
-            new Truth("hgrn2", 1.71, 360.0, 420.0, 0.33, 0.283),
-            new Truth("cosformer2", 1.73, 390.0, 445.0, 0.332, 0.286));
+            new Truth("llama", 1.640, 443.8, 912.6, 0.3227, 0.2791),
+            new Truth("tnl", 1.496, 410.4, 544.2, 0.3073, 0.2581),
+            new Truth("hgrn2", 1.574, 526.0, 624.9, 0.3252, 0.2658),
+            new Truth("cosformer2", 1.596, 251.0, 1358.1, 0.2762, 0.3038));
 
     public static final double NOISE = 0.005;
 
