@@ -67,7 +67,8 @@ public final class TemporalStage {
     static final StructType PREDICTION = schema(field("law", DataTypes.StringType), field("run_id", DataTypes.StringType),
             field("fit_fraction", DataTypes.DoubleType), field("step", DataTypes.DoubleType), field("tokens", DataTypes.DoubleType),
             field("observed", DataTypes.DoubleType), field("predicted", DataTypes.DoubleType), field("residual", DataTypes.DoubleType),
-            field("log_residual", DataTypes.DoubleType), field("held_out", DataTypes.BooleanType));
+            field("log_residual", DataTypes.DoubleType), field("held_out", DataTypes.BooleanType), field("a0", DataTypes.DoubleType),
+            field("a1", DataTypes.DoubleType), field("a2", DataTypes.DoubleType));
 
     private TemporalStage() {
     }
@@ -182,10 +183,14 @@ public final class TemporalStage {
                             q.heldOut(), nan(q.r2()), nan(q.mape()), nan(q.finalAre()), nan(m.predictedFinal()),
                             nan(result.observedFinal()), result.finished(), m.formula(), CollectionConverters.asScala(m.parameters())));
                     String law = m.method().equals(TemporalFit.TEMPORAL) ? TemporalFit.TEMPORAL : TemporalFit.TEMPORAL + "_" + m.method();
+                    dev.lawfit.temporal.TemporalLaw trajectories = m.law();
                     for (int i = 0; i < n; i++) {
-                        double p = m.predicted()[i];
+                        double p = m.predicted()[i], x = curve.progress(i);
+                        boolean full = trajectories != null && !trajectories.isReduced();
                         predictions.add(RowFactory.create(law, runId, f.fraction(), nan(steps[i]), tokens[i], loss[i], nan(p),
-                                nan(loss[i] - p), nan(Math.log(loss[i]) - Math.log(p)), curve.progress(i) > f.fraction() * (1 + 1e-9)));
+                                nan(loss[i] - p), nan(Math.log(loss[i]) - Math.log(p)), x > f.fraction() * (1 + 1e-9),
+                                full ? nan(trajectories.a0().at(x)) : null, full ? nan(Math.max(0, trajectories.a1().at(x))) : null,
+                                full ? nan(trajectories.a2().at(x)) : null));
                     }
                     if (m.method().equals(TemporalFit.TEMPORAL)) {
                         Map<String, Double> derived = new LinkedHashMap<>();

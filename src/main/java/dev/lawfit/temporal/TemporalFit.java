@@ -21,8 +21,9 @@ public final class TemporalFit {
     }
 
     /** One method (temporal or a baseline) fitted on one fraction. */
+    /** {@code law} is the composed temporal law (null for a baseline). */
     public record MethodResult(String method, String formula, Map<String, Double> parameters, double[] predicted,
-                               PredictionQuality quality, double predictedFinal) {
+                               PredictionQuality quality, double predictedFinal, TemporalLaw law) {
     }
 
     /** Everything fitted on the checkpoints up to one fraction of the run. */
@@ -110,7 +111,7 @@ public final class TemporalFit {
             return new FractionResult(fraction, "failed", "a trajectory could not be determined from " + fitIndex.size()
                     + " checkpoints", fitIndex.size(), List.of());
         }
-        methods.add(method(TEMPORAL, law.formula(), law.parameters(), law::averageLoss, x, run.loss(), firstHeldOut));
+        methods.add(method(TEMPORAL, law.formula(), law.parameters(), law::averageLoss, x, run.loss(), firstHeldOut, law));
         for (TrajectoryForm baseline : s.baselines()) {
             Curve c = CurveFit.fit(baseline, fx, fLoss, fx.length, s.warmupFraction(), s.huberDelta());
             if (c == null) continue;
@@ -118,17 +119,18 @@ public final class TemporalFit {
             p.put("p0", c.p0());
             p.put("p1", c.p1());
             if (baseline.hasTheta()) p.put("theta", c.theta());
-            methods.add(method(baseline.label(), "L(x) = " + baseline.formula(), p, c::at, x, run.loss(), firstHeldOut));
+            methods.add(method(baseline.label(), "L(x) = " + baseline.formula(), p, c::at, x, run.loss(), firstHeldOut, null));
         }
         return new FractionResult(fraction, "ok", "", fitIndex.size(), methods);
     }
 
     private static MethodResult method(String name, String formula, Map<String, Double> parameters,
-                                       java.util.function.DoubleUnaryOperator curve, double[] x, double[] observed, int firstHeldOut) {
+                                       java.util.function.DoubleUnaryOperator curve, double[] x, double[] observed, int firstHeldOut,
+                                       TemporalLaw law) {
         double[] predicted = new double[x.length];
         for (int i = 0; i < x.length; i++) predicted[i] = curve.applyAsDouble(x[i]);
         return new MethodResult(name, formula, parameters, predicted, PredictionQuality.of(observed, predicted, firstHeldOut),
-                curve.applyAsDouble(1.0));
+                curve.applyAsDouble(1.0), law);
     }
 
     private static double[] values(List<CheckpointLaw> checkpoints, List<Integer> index, int which) {

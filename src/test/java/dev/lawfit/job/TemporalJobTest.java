@@ -95,6 +95,7 @@ class TemporalJobTest {
         assertEquals((long) RUNS * (CHECKPOINTS - 4) + RUNS * (CHECKPOINTS - 6), predictions.where("law = 'temporal' and held_out").count(),
                 "held out: 16 checkpoints per run from 20%, 14 from 30%");
         assertEquals(2L * RUNS * CHECKPOINTS, predictions.where("law = 'temporal_power'").count());
+        assertEquals(2L * RUNS * CHECKPOINTS, predictions.where("law = 'temporal' and a0 > 0 and a1 >= 0 and a2 > 0").count());
     }
 
     @Test

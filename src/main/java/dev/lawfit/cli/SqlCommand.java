@@ -1,0 +1,61 @@
+package dev.lawfit.cli;
+
+import dev.lawfit.LawfitException;
+import dev.lawfit.job.ResultQuery;
+import dev.lawfit.job.SparkSessions;
+import dev.lawfit.spec.JobSpecReader;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = {"Runs read-only Spark SQL over the current published tables of an output path; each table is a view "
+                + "under its name (laws, predictions, rejects, frontier, ...).",
+                "Example: lawfit sql --output target/quickstart/output \"SELECT model, params['alpha'] FROM laws\""})
+final class SqlCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY", description = "the query (or --file)")
+    String query;
+
+    @Option(names = {"-f", "--file"}, description = "read the query from this file")
+    Path file;
+
+    @Option(names = {"-o", "--output"}, description = "the output path whose tables to query")
+    String output;
+
+    @Option(names = "--spec", description = "take the output path from this job spec's output.path")
+    Path spec;
+
+    @Option(names = "--format", defaultValue = "table", description = "table (default), csv or json")
+    String format;
+
+    @Option(names = "--max-rows", defaultValue = "1000", description = "rows printed at most (default 1000)")
+    int maxRows;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((query == null) == (file == null)) throw new LawfitException("sql: give a QUERY or --file, not both or neither");
+        String sql = query != null ? query : Files.readString(file);
+        String path = output != null ? output : spec != null ? JobSpecReader.read(spec).output().path() : null;
+        if (path == null) throw new LawfitException("sql: say which results to query: --output <path> or --spec <job.yaml>");
+        SparkSession running = SparkSessions.active();
+        SparkSession spark = running != null ? running : SparkSessions.start("local[*]", Map.of());
+        try {
+            ResultQuery.checkReadOnly(spark, sql);
+            List<String> tables = ResultQuery.registerViews(spark, path);
+            System.err.println("lawfit sql: tables " + tables);
+            System.out.print(ResultQuery.format(ResultQuery.run(spark, sql), format, maxRows));
+            return 0;
+        } finally {
+            if (running == null) spark.stop();
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.lawfit.job;
+
+import dev.lawfit.LawfitException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Read-only Spark SQL over a published output: every table of the current version is a view under its
+ * name. Only queries run (SELECT, WITH, VALUES, TABLE, FROM, SHOW, DESCRIBE, EXPLAIN); a statement that
+ * writes or changes state, or reads files by path, is refused before anything runs.
+ */
+public final class ResultQuery {
+
+    private static final Set<String> QUERY_KEYWORDS = Set.of("select", "with", "values", "table", "from", "show", "describe", "desc", "explain");
+    /** Logical-plan node names that write, change the catalog or the session. */
+    private static final Pattern WRITES = Pattern.compile(
+            "Insert|Create|Drop|Alter|Delete|Update|Merge|Truncate|Cache|Uncache|Refresh|SetCommand|Reset|AddJar|AddFile|AddArchive|Load|Repair|"
+                    + "SetCatalog|SetNamespace|Use|Overwrite|Write|Rename|Replace|Comment|Analyze|ClearCache|Grant|Revoke");
+    private static final Set<String> FILE_FORMATS = Set.of("parquet", "csv", "json", "orc", "text", "avro", "binaryfile", "delta", "xml");
+
+    private ResultQuery() {
+    }
+
+    /** Registers each table of the current version as a temporary view; returns the table names. */
+    public static List<String> registerViews(SparkSession spark, String outputPath) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Path version = OutputPublisher.currentVersion(conf, outputPath);
+        if (version == null) {
+            throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
+        }
+        List<String> tables = new ArrayList<>();
+        try {
+            FileSystem fs = version.getFileSystem(conf);
+            for (FileStatus s : fs.listStatus(version)) {
+                if (!s.isDirectory() || s.getPath().getName().startsWith("_") || s.getPath().getName().startsWith(".")) continue;
+                String name = s.getPath().getName();
+                spark.read().parquet(s.getPath().toString()).createOrReplaceTempView(name);
+                tables.add(name);
+            }
+        } catch (IOException e) {
+            throw new LawfitException("cannot list the tables of " + version + ": " + e.getMessage(), e);
+        }
+        tables.sort(null);
+        return tables;
+    }
+
+    /** Refuses anything but a query, with the reason; returns the parsed plan. */
+    public static LogicalPlan checkReadOnly(SparkSession spark, String sql) {
+        String trimmed = stripComments(sql).trim();
+        if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1).trim();
+        if (trimmed.isEmpty()) throw new LawfitException("sql: the query is empty");
+        if (trimmed.contains(";")) throw new LawfitException("sql: one statement at a time (found ';' inside the query)");
+        String first = trimmed.split("[\\s(]+", 2)[0].toLowerCase(Locale.ROOT);
+        if (!QUERY_KEYWORDS.contains(first)) {
+            throw new LawfitException("sql is read-only: '" + first.toUpperCase(Locale.ROOT) + "' statements are refused; only queries run "
+                    + "(SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)");
+        }
+        LogicalPlan plan;
+        try {
+            plan = spark.sessionState().sqlParser().parsePlan(trimmed);
+        } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
+            throw new LawfitException("sql: cannot parse the query: " + InputReader.firstLine(e), e);
+        }
+        List<String> offending = new ArrayList<>();
+        walk(plan, offending);
+        if (!offending.isEmpty()) {
+            throw new LawfitException("sql is read-only: the query would " + String.join(", ", offending) + "; only queries run");
+        }
+        return plan;
+    }
+
+    /** Runs a checked query over the registered views. */
+    public static Dataset<Row> run(SparkSession spark, String sql) {
+        checkReadOnly(spark, sql);
+        spark.conf().set("spark.sql.runSQLOnFiles", "false");
+        String trimmed = stripComments(sql).trim();
+        if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1);
+        try {
+            return spark.sql(trimmed);
+        } catch (RuntimeException e) {
+            throw new LawfitException("sql: " + InputReader.firstLine(e), e);
+        }
+    }
+
+    private static void walk(LogicalPlan plan, List<String> offending) {
+        String name = plan.getClass().getSimpleName();
+        if (WRITES.matcher(name).find()) offending.add("run " + name);
+        if (plan instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedRelation relation) {
+            scala.collection.immutable.Seq<String> parts = relation.multipartIdentifier();
+            if (parts.size() == 2 && FILE_FORMATS.contains(parts.head().toLowerCase(Locale.ROOT))) {
+                offending.add("read files by path (" + parts.head() + ".`" + parts.last() + "`); query the result tables by name");
+            }
+        }
+        scala.collection.Iterator<LogicalPlan> children = plan.children().iterator();
+        while (children.hasNext()) walk(children.next(), offending);
+        // subqueries and CTE definitions hang off expressions and the WithCTE node
+        scala.collection.Iterator<LogicalPlan> inner = plan.subqueries().iterator();
+        while (inner.hasNext()) walk(inner.next(), offending);
+        if (plan instanceof org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith with) {
+            scala.collection.Iterator<?> ctes = with.cteRelations().iterator();
+            while (ctes.hasNext()) {
+                Object cte = ctes.next();
+                if (cte instanceof scala.Product product && product.productArity() > 1 && product.productElement(1) instanceof LogicalPlan p) {
+                    walk(p, offending);
+                }
+            }
+        }
+    }
+
+    private static String stripComments(String sql) {
+        return sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ");
+    }
+
+    /** Rows as an aligned text table (nulls as NULL), CSV (RFC 4180 quoting) or JSON lines. */
+    public static String format(Dataset<Row> result, String format, int maxRows) {
+        String[] columns = result.columns();
+        List<Row> rows = result.limit(maxRows + 1).collectAsList();
+        boolean more = rows.size() > maxRows;
+        if (more) rows = rows.subList(0, maxRows);
+        StringBuilder out = new StringBuilder();
+        switch (format) {
+            case "json" -> {
+                for (String line : result.limit(maxRows).toJSON().collectAsList()) out.append(line).append('\n');
+            }
+            case "csv" -> {
+                out.append(String.join(",", java.util.Arrays.stream(columns).map(ResultQuery::csv).toList())).append('\n');
+                for (Row r : rows) {
+                    List<String> cells = new ArrayList<>();
+                    for (int i = 0; i < columns.length; i++) cells.add(r.isNullAt(i) ? "" : csv(text(r.get(i))));
+                    out.append(String.join(",", cells)).append('\n');
+                }
+            }
+            case "table" -> {
+                int[] width = new int[columns.length];
+                List<String[]> cells = new ArrayList<>();
+                for (int i = 0; i < columns.length; i++) width[i] = columns[i].length();
+                for (Row r : rows) {
+                    String[] line = new String[columns.length];
+                    for (int i = 0; i < columns.length; i++) {
+                        line[i] = r.isNullAt(i) ? "NULL" : text(r.get(i));
+                        width[i] = Math.max(width[i], line[i].length());
+                    }
+                    cells.add(line);
+                }
+                appendLine(out, columns, width);
+                StringBuilder rule = new StringBuilder();
+                for (int i = 0; i < columns.length; i++) rule.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
+                out.append(rule).append('\n');
+                for (String[] line : cells) appendLine(out, line, width);
+                out.append("(").append(rows.size()).append(rows.size() == 1 ? " row" : " rows").append(more ? ", more not shown: --max-rows" : "")
+                        .append(")\n");
+            }
+            default -> throw new LawfitException("sql --format must be table, csv or json, got '" + format + "'");
+        }
+        return out.toString();
+    }
+
+    private static void appendLine(StringBuilder out, String[] cells, int[] width) {
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) out.append(" | ");
+            out.append(cells[i]).append(" ".repeat(width[i] - cells[i].length()));
+        }
+        out.append('\n');
+    }
+
+    private static String text(Object value) {
+        if (value instanceof scala.collection.Map<?, ?> map) {
+            StringBuilder s = new StringBuilder("{");
+            scala.collection.Iterator<? extends scala.Tuple2<?, ?>> it = map.iterator();
+            while (it.hasNext()) {
+                scala.Tuple2<?, ?> e = it.next();
+                if (s.length() > 1) s.append(", ");
+                s.append(e._1()).append('=').append(text(e._2()));
+            }
+            return s.append('}').toString();
+        }
+        if (value instanceof scala.collection.Seq<?> seq) {
+            List<String> items = new ArrayList<>();
+            scala.collection.Iterator<?> it = seq.iterator();
+            while (it.hasNext()) items.add(text(it.next()));
+            return "[" + String.join(", ", items) + "]";
+        }
+        return String.valueOf(value);
+    }
+
+    private static String csv(String cell) {
+        return cell.contains(",") || cell.contains("\"") || cell.contains("\n") ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
+    }
+}

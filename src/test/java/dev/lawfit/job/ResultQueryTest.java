@@ -1,0 +1,118 @@
+package dev.lawfit.job;
+
+import dev.lawfit.LawfitException;
+import dev.lawfit.cli.LawfitCommand;
+import dev.lawfit.spec.JobSpecReader;
+import dev.lawfit.testing.TestSpark;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's SQL cookbook against a generated output, and the read-only guard. */
+class ResultQueryTest {
+
+    @TempDir
+    static Path dir;
+    static String output;
+
+    @BeforeAll
+    static void publish() {
+        output = dir.resolve("out").toString();
+        // the quickstart's study, with TNL cut to two sizes so its chinchilla fit cannot be determined
+        LawfitJob.run(TestSpark.session(), JobSpecReader.parse("""
+                sample: {preset: linear_complexity, seed: 42, bad_rows: 6}
+                input: {paths: ['%s'], filter: "not (model = 'tnl' and params > 2e8)"}
+                fit: {polish_starts: 4}
+                bootstrap: {resamples: 0}
+                output: {path: '%s'}
+                """.formatted(dir.resolve("archive"), output), "test"));
+        assertTrue(ResultQuery.registerViews(TestSpark.session(), output).containsAll(List.of("laws", "predictions", "rejects", "frontier")));
+    }
+
+    private static List<Row> query(String sql) {
+        return ResultQuery.run(TestSpark.session(), sql).collectAsList();
+    }
+
+    @Test
+    void computeOptimalTokensPerParameterOfEachArchitecture() {
+        List<Row> rows = query("""
+                SELECT model, round(derived['tokens_per_param@1e23'], 1) AS tokens_per_param,
+                       round(derived['n_opt@1e23'] / 1e9, 2) AS n_opt_billions
+                FROM laws WHERE law = 'chinchilla' AND status = 'ok' ORDER BY model""");
+        assertEquals(List.of("cosformer2", "hgrn2", "llama"), rows.stream().map(r -> r.getString(0)).toList());
+        for (Row r : rows) assertTrue(r.getDouble(1) > 1 && r.getDouble(1) < 1000, "tokens per parameter " + r);
+    }
+
+    @Test
+    void groupsWhoseFitFailedAndWhy() {
+        List<Row> rows = query("SELECT model, law, status, message FROM laws WHERE status <> 'ok' ORDER BY model, law");
+        assertEquals(1, rows.size());
+        assertEquals("tnl", rows.get(0).getString(0));
+        assertEquals("chinchilla", rows.get(0).getString(1));
+        assertEquals("too_few_points", rows.get(0).getString(2));
+        assertTrue(rows.get(0).getString(3).contains("model sizes"), rows.get(0).getString(3));
+    }
+
+    @Test
+    void theWorstFittedPoints() {
+        List<Row> rows = query("""
+                SELECT model, law, run_id, tokens, observed, predicted, log_residual
+                FROM predictions ORDER BY abs(log_residual) DESC LIMIT 5""");
+        assertEquals(5, rows.size());
+        double worst = Math.abs(rows.get(0).getDouble(6));
+        for (Row r : rows) assertTrue(Math.abs(r.getDouble(6)) <= worst);
+        double max = query("SELECT max(abs(log_residual)) FROM predictions").get(0).getDouble(0);
+        assertEquals(max, worst, 0.0);
+    }
+
+    @Test
+    void howExponentsDifferByDataset() {
+        List<Row> rows = query("""
+                SELECT dataset, law, count(*) AS groups, round(avg(params['alpha']), 3) AS mean_alpha,
+                       round(stddev(params['alpha']), 3) AS sd_alpha
+                FROM laws WHERE status = 'ok' GROUP BY dataset, law ORDER BY dataset, law""");
+        assertEquals(2, rows.size(), "one pretraining set, two laws");
+        assertEquals(3L, rows.get(0).getLong(2), "chinchilla ok for 3 of 4 architectures");
+    }
+
+    @Test
+    void writesAndPathReadsAreRefusedBeforeTheyRun() {
+        String[][] refused = {
+                {"INSERT INTO laws SELECT * FROM laws", "read-only"},
+                {"CREATE TABLE t AS SELECT * FROM laws", "'CREATE' statements are refused"},
+                {"DROP VIEW laws", "'DROP'"},
+                {"SET spark.sql.shuffle.partitions=1", "'SET'"},
+                {"CACHE TABLE laws", "'CACHE'"},
+                {"WITH t AS (SELECT * FROM laws) INSERT INTO laws SELECT * FROM t", "InsertIntoStatement"},
+                {"SELECT * FROM parquet.`/etc`", "read files by path"},
+                {"SELECT 1; DROP VIEW laws", "one statement at a time"}};
+        for (String[] r : refused) {
+            LawfitException e = assertThrows(LawfitException.class, () -> ResultQuery.checkReadOnly(TestSpark.session(), r[0]), r[0]);
+            assertTrue(e.getMessage().contains(r[1]), r[0] + " -> " + e.getMessage());
+        }
+        assertEquals(8, query("SELECT * FROM laws").size(), "the views are unchanged");
+        StringWriter err = new StringWriter();
+        assertEquals(2, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--output", output, "DROP VIEW laws"));
+        assertTrue(err.toString().contains("read-only"), err.toString());
+        assertEquals(0, LawfitCommand.execute("sql", "--output", output, "--format", "csv", "DESCRIBE laws"));
+    }
+
+    @Test
+    void formatsAnAlignedTable() {
+        String table = ResultQuery.format(ResultQuery.run(TestSpark.session(),
+                "SELECT model, law, status FROM laws WHERE law = 'power_compute' ORDER BY model"), "table", 2);
+        String[] lines = table.split("\n");
+        assertEquals("model      | law           | status", lines[0]);
+        assertEquals("(2 rows, more not shown: --max-rows)", lines[lines.length - 1]);
+    }
+}
