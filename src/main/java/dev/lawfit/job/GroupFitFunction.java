@@ -30,7 +30,10 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
     private final FitSettings settings;
     private transient GroupFitter fitter;
 
-    GroupFitFunction(int keyCount, List<String> lawNames, FitSettings settings) {
+    private final org.apache.spark.util.LongAccumulator fitted;
+
+    GroupFitFunction(int keyCount, List<String> lawNames, FitSettings settings, org.apache.spark.util.LongAccumulator fitted) {
+        this.fitted = fitted;
         this.keyCount = keyCount;
         this.lawNames = List.copyOf(lawNames);
         this.settings = settings;
@@ -44,6 +47,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         int derivedFlops = 0;
         for (Row p : pointRows) if (p.getBoolean(6)) derivedFlops++;
         GroupFitter.GroupFit result = fitter.fit(points(pointRows));
+        if (fitted != null) fitted.add(1);
 
         List<Row> laws = new ArrayList<>();
         List<Row> predictions = new ArrayList<>();

@@ -30,6 +30,12 @@ public final class GroupFitting {
     /** One row per group with arrays of law rows and prediction rows (see {@link FitOutputSchema}). */
     public static Dataset<Row> fit(Dataset<Row> accepted, List<String> keys, List<String> laws, FitSettings settings,
                                    int partitions) {
+        return fit(accepted, keys, laws, settings, partitions, null);
+    }
+
+    /** As above, adding one to {@code fitted} per group fitted (for progress). */
+    public static Dataset<Row> fit(Dataset<Row> accepted, List<String> keys, List<String> laws, FitSettings settings,
+                                   int partitions, org.apache.spark.util.LongAccumulator fitted) {
         Column[] keyColumns = keys.stream().map(InputReader::column).toArray(Column[]::new);
         Dataset<Row> groups = accepted
                 .groupBy(keyColumns)
@@ -38,7 +44,7 @@ public final class GroupFitting {
                         column(CheckpointContract.STEP), column(CheckpointContract.FLOPS_DERIVED))).as("points"),
                         concat_ws("+", sort_array(collect_set(column(CheckpointContract.FLOPS_CONVENTION)))).as("flops_conventions"))
                 .repartition(partitions, keyColumns);
-        return groups.map(new GroupFitFunction(keys.size(), laws, settings), Encoders.row(FitOutputSchema.groupResult(keys)));
+        return groups.map(new GroupFitFunction(keys.size(), laws, settings, fitted), Encoders.row(FitOutputSchema.groupResult(keys)));
     }
 
     /**

@@ -54,8 +54,12 @@ public final class LawfitJob {
         int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
         FitSettings settings = spec.toSettings();
         boolean groupLaws = !spec.laws().isEmpty();
+        long groupCount = groupLaws ? validated.accepted().select(spec.groupBy().stream().map(InputReader::column)
+                .toArray(org.apache.spark.sql.Column[]::new)).distinct().count() : 0;
+        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupCount);
         Dataset<Row> fitted = groupLaws
-                ? GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), settings, partitions).persist(StorageLevel.MEMORY_AND_DISK())
+                ? GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), settings, partitions, progress.counter())
+                        .persist(StorageLevel.MEMORY_AND_DISK())
                 : null;
         Dataset<Row> laws = null;
         try {
@@ -115,6 +119,7 @@ public final class LawfitJob {
             throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
                     + InputReader.firstLine(e), e);
         } finally {
+            progress.close();
             if (laws != null) laws.unpersist();
             if (fitted != null) fitted.unpersist();
             validated.cached().unpersist();

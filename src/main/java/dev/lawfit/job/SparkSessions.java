@@ -30,6 +30,8 @@ public final class SparkSessions {
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.ui.enabled", "false")
+                    // Spark's own stage progress bar, when a person is watching
+                    .config("spark.ui.showConsoleProgress", String.valueOf(System.console() != null))
                     .config("spark.sql.shuffle.partitions", "8");
         }
         conf.forEach(builder::config);
