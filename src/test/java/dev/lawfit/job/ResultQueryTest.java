@@ -115,4 +115,31 @@ class ResultQueryTest {
         assertEquals("model      | law           | status", lines[0]);
         assertEquals("(2 rows, more not shown: --max-rows)", lines[lines.length - 1]);
     }
+
+    @Test
+    void theReportHasASectionPerGroupAndValidImages() throws Exception {
+        Path report = dir.resolve("report.html");
+        assertEquals(4, dev.lawfit.report.ReportWriter.write(TestSpark.session(), output, report));
+        String html = java.nio.file.Files.readString(report);
+        assertEquals(4, html.split("<section class=\"group\"", -1).length - 1, "one section per group");
+        assertTrue(html.contains("too_few_points"), "the failed fit is shown with its status");
+        java.util.regex.Matcher images = java.util.regex.Pattern.compile("data:image/png;base64,([A-Za-z0-9+/=]+)").matcher(html);
+        int count = 0;
+        while (images.find()) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(images.group(1))));
+            assertEquals(720, image.getWidth(), "a decodable PNG of the chart's size");
+            count++;
+        }
+        assertEquals(1 + 4 * 3, count, "the overview chart and three charts per group");
+        // tnl's chinchilla fit failed: its charts show the observed points without a fitted law
+        assertTrue(html.contains("tnl / slimpajama"));
+        // rendered in a real browser when this machine has one (Debian's chromium); skipped otherwise
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/chromium")), "no chromium here");
+        Process check = new ProcessBuilder("scripts/check-report", report.toString(), dir.resolve("report.png").toString())
+                .redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes());
+        assertEquals(0, check.waitFor(), said);
+        assertTrue(java.nio.file.Files.size(dir.resolve("report.png")) > 20_000, said);
+    }
 }

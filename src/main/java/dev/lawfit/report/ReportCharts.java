@@ -1,0 +1,148 @@
+package dev.lawfit.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The report's charts, drawn with XChart and returned as base64 PNG for embedding. */
+public final class ReportCharts {
+
+    static final int WIDTH = 720, HEIGHT = 420;
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+
+    /** One observed checkpoint. */
+    public record Point(double params, double tokens, double flops, double loss, double logResidual) {
+    }
+
+    /** L(N, D) = E + A/N^alpha + B/D^beta. */
+    public record Chinchilla(double e, double a, double b, double alpha, double beta) {
+        double loss(double n, double d) {
+            return e + a / Math.pow(n, alpha) + b / Math.pow(d, beta);
+        }
+    }
+
+    private ReportCharts() {
+    }
+
+    /**
+     * Loss against compute (x = flops) or tokens (x = tokens), points coloured by model size, the fitted law
+     * per size solid over the data and dashed beyond it (extrapolation to {@code extend} times the largest
+     * token count), and the power law in compute when given (E, A, alpha).
+     */
+    public static String lossCurves(String title, List<Point> points, Chinchilla law, double[] powerCompute, boolean againstCompute,
+                                    double extend) {
+        XYChart chart = chart(title, againstCompute ? "compute C (FLOPs)" : "tokens D", "loss (nats/token)");
+        chart.getStyler().setXAxisLogarithmic(true);
+        Map<Double, List<Point>> bySize = new TreeMap<>();
+        for (Point p : points) bySize.computeIfAbsent(p.params(), k -> new java.util.ArrayList<>()).add(p);
+        int colour = 0;
+        for (Map.Entry<Double, List<Point>> size : bySize.entrySet()) {
+            Color c = PALETTE[colour++ % PALETTE.length];
+            List<Point> ps = size.getValue();
+            double[] x = ps.stream().mapToDouble(p -> againstCompute ? p.flops() : p.tokens()).toArray();
+            double[] y = ps.stream().mapToDouble(Point::loss).toArray();
+            String label = "N = " + human(size.getKey());
+            XYSeries s = chart.addSeries(label, x, y);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(c);
+            if (law != null) {
+                double flopsPerToken = ps.stream().mapToDouble(p -> p.flops() / p.tokens()).average().orElse(6 * size.getKey());
+                double dMin = ps.stream().mapToDouble(Point::tokens).min().orElse(1), dMax = ps.stream().mapToDouble(Point::tokens).max().orElse(1);
+                addCurve(chart, label + " fit", law, size.getKey(), dMin, dMax, flopsPerToken, againstCompute, c, SeriesLines.SOLID);
+                addCurve(chart, label + " extrapolated", law, size.getKey(), dMax, dMax * extend, flopsPerToken, againstCompute, c,
+                        SeriesLines.DASH_DASH);
+            }
+        }
+        if (powerCompute != null && againstCompute) {
+            double cMin = points.stream().mapToDouble(Point::flops).min().orElse(1), cMax = points.stream().mapToDouble(Point::flops).max().orElse(1) * extend;
+            double[] x = new double[60], y = new double[60];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.exp(Math.log(cMin) + (Math.log(cMax) - Math.log(cMin)) * i / (x.length - 1));
+                y[i] = powerCompute[0] + powerCompute[1] * Math.pow(x[i], -powerCompute[2]);
+            }
+            XYSeries s = chart.addSeries("power law in C", x, y);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(Color.BLACK);
+            s.setLineStyle(SeriesLines.DOT_DOT);
+        }
+        return png(chart);
+    }
+
+    private static void addCurve(XYChart chart, String name, Chinchilla law, double n, double d0, double d1, double flopsPerToken,
+                                 boolean againstCompute, Color colour, java.awt.BasicStroke style) {
+        if (!(d1 > d0)) return;
+        double[] x = new double[40], y = new double[40];
+        for (int i = 0; i < x.length; i++) {
+            double d = Math.exp(Math.log(d0) + (Math.log(d1) - Math.log(d0)) * i / (x.length - 1));
+            x[i] = againstCompute ? d * flopsPerToken : d;
+            y[i] = law.loss(n, d);
+        }
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(colour);
+        s.setLineStyle(style);
+        s.setShowInLegend(false);
+    }
+
+    /** log(observed) - log(predicted) against compute. */
+    public static String residuals(String title, List<Point> points) {
+        XYChart chart = chart(title, "compute C (FLOPs)", "log residual");
+        chart.getStyler().setXAxisLogarithmic(true);
+        XYSeries s = chart.addSeries("residuals", points.stream().mapToDouble(Point::flops).toArray(),
+                points.stream().mapToDouble(Point::logResidual).toArray());
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        chart.getStyler().setLegendVisible(false);
+        return png(chart);
+    }
+
+    /** One line per group: a quantity at the compute budgets (e.g. the chinchilla loss at each budget). */
+    public static String perBudget(String title, String yLabel, Map<String, Map<Double, Double>> byGroup) {
+        XYChart chart = chart(title, "compute budget C (FLOPs)", yLabel);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        int colour = 0;
+        for (Map.Entry<String, Map<Double, Double>> g : byGroup.entrySet()) {
+            if (g.getValue().isEmpty()) continue;
+            XYSeries s = chart.addSeries(g.getKey(), g.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+                    g.getValue().values().stream().mapToDouble(Double::doubleValue).toArray());
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(PALETTE[colour % PALETTE.length]);
+            s.setMarkerColor(PALETTE[colour++ % PALETTE.length]);
+        }
+        return png(chart);
+    }
+
+    private static XYChart chart(String title, String x, String y) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setMarkerSize(5);
+        return chart;
+    }
+
+    static String png(XYChart chart) {
+        try {
+            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String human(double n) {
+        return n >= 1e9 ? String.format("%.3gB", n / 1e9) : n >= 1e6 ? String.format("%.3gM", n / 1e6) : String.format("%.3g", n);
+    }
+}
