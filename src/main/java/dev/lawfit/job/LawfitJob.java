@@ -62,6 +62,7 @@ public final class LawfitJob {
                         .persist(StorageLevel.MEMORY_AND_DISK())
                 : null;
         Dataset<Row> laws = null;
+        RunSummary published;
         try {
             Dataset<Row> predictions = null;
             if (groupLaws) {
@@ -103,16 +104,16 @@ public final class LawfitJob {
             Map<String, Long> byStatus = new TreeMap<>();
             long groups = 0;
             if (allLaws != null) {
-                Dataset<Row> published = spark.read().parquet(new org.apache.hadoop.fs.Path(publisher.versionDir(), "laws").toString());
-                for (Row r : published.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
-                groups = published.select(spec.groupBy().stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new))
+                Dataset<Row> written = spark.read().parquet(new org.apache.hadoop.fs.Path(publisher.versionDir(), "laws").toString());
+                for (Row r : written.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+                groups = written.select(spec.groupBy().stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new))
                         .distinct().count();
             }
             RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
                     groups, byStatus, publisher.tables(), System.currentTimeMillis() - started);
             publisher.publish(summary.toJson(), spec.output().keepVersions());
-            return summary;
+            published = summary;
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
             if (e instanceof LawfitException bad) throw bad;
@@ -124,5 +125,10 @@ public final class LawfitJob {
             if (fitted != null) fitted.unpersist();
             validated.cached().unpersist();
         }
+        // after the publish: a catalog failure leaves the new version current on disk and says so
+        if (spec.output().catalog() != null) {
+            CatalogPublisher.register(spark, spec.output().catalog(), published.versionPath(), published.tables());
+        }
+        return published;
     }
 }

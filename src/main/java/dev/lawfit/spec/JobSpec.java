@@ -229,7 +229,7 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** This spec writing to another output path. */
     public JobSpec withOutputPath(String path) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, new Output(path, output.keepVersions()), spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, new Output(path, output.keepVersions(), output.catalog()), spark);
     }
 
     /** This spec with another bootstrap section. */
@@ -237,9 +237,19 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, lossToLoss, output, spark);
     }
 
-    /** Where results go, and how many earlier versions to keep beside the current one. */
-    public record Output(String path, Integer keepVersions) {
+    /**
+     * Where results go, how many earlier versions to keep beside the current one, and optionally a database of
+     * the session catalog (e.g. a Hive metastore configured in conf/) where every table is registered.
+     */
+    public record Output(String path, Integer keepVersions, String catalog) {
+        public Output(String path, Integer keepVersions) {
+            this(path, keepVersions, null);
+        }
+
         public Output {
+            if (catalog != null && !catalog.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("output.catalog must be a database name (letters, digits, _), got '" + catalog + "'");
+            }
             if (path == null || path.isBlank()) throw new IllegalArgumentException("output.path is required");
             keepVersions = keepVersions == null ? 3 : keepVersions;
             if (keepVersions < 1) throw new IllegalArgumentException("output.keep_versions must be at least 1");

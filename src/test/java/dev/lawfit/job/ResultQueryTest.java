@@ -142,4 +142,23 @@ class ResultQueryTest {
         assertEquals(0, check.waitFor(), said);
         assertTrue(java.nio.file.Files.size(dir.resolve("report.png")) > 20_000, said);
     }
+
+    @Test
+    void publishesTablesToTheSessionCatalog() {
+        String out = dir.resolve("catalogued").toString();
+        String spec = """
+                sample: {preset: loss_to_loss, seed: 5}
+                input: {paths: ['%s']}
+                laws: []
+                loss_to_loss: {pairs: [{x: val, y: downstream}], group_by: [dataset, model], factors: [dataset]}
+                output: {path: '%s', catalog: lawfit_results}
+                """.formatted(dir.resolve("l2l-archive"), out);
+        RunSummary first = LawfitJob.run(TestSpark.session(), JobSpecReader.parse(spec, "test"));
+        assertEquals(4, TestSpark.session().sql("SELECT * FROM lawfit_results.loss_to_loss").count());
+        assertEquals("moves_line", TestSpark.session().sql("SELECT verdict FROM lawfit_results.line_factors").first().getString(0));
+        RunSummary second = LawfitJob.run(TestSpark.session(), JobSpecReader.parse(spec, "test"));
+        String location = TestSpark.session().sql("DESCRIBE TABLE EXTENDED lawfit_results.rejects").where("col_name = 'Location'")
+                .first().getString(1);
+        assertTrue(location.contains(second.version()) && !location.contains(first.version()), "the catalog follows the new version: " + location);
+    }
 }
