@@ -108,6 +108,11 @@ public final class FitOutputSchema {
     private FitOutputSchema() {
     }
 
+    /** A double for a Row: null for NaN and infinities (Parquet and SQL readers expect null for "none"). */
+    static Double nullIfNotFinite(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+    }
+
     /** One row per group: its keys, its points in canonical order, and arrays of law, prediction, backtest and frontier rows. */
     public static StructType groupResult(List<String> keys) {
         return withKeys(keys, field("points", new ArrayType(POINT, false)), field("laws", new ArrayType(LAW, false)),
@@ -140,7 +145,8 @@ public final class FitOutputSchema {
         return new StructType(fields.toArray(StructField[]::new));
     }
 
-    private static StructField field(String name, org.apache.spark.sql.types.DataType type) {
+    /** A nullable column. */
+    static StructField field(String name, org.apache.spark.sql.types.DataType type) {
         return DataTypes.createStructField(name, type, true);
     }
 }

@@ -26,6 +26,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import static dev.lawfit.job.FitOutputSchema.field;
+import static dev.lawfit.job.FitOutputSchema.nullIfNotFinite;
 import static dev.lawfit.job.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
@@ -181,13 +183,13 @@ public final class LossToLossStage {
             values[keyCount + 2] = status;
             values[keyCount + 3] = message;
             values[keyCount + 4] = "L_y = K * (L_x - E_x)^kappa + E_y";
-            values[keyCount + 5] = nan(line.k());
-            values[keyCount + 6] = nan(line.kappa());
-            values[keyCount + 7] = nan(line.ex());
-            values[keyCount + 8] = nan(line.ey());
+            values[keyCount + 5] = nullIfNotFinite(line.k());
+            values[keyCount + 6] = nullIfNotFinite(line.kappa());
+            values[keyCount + 7] = nullIfNotFinite(line.ex());
+            values[keyCount + 8] = nullIfNotFinite(line.ey());
             values[keyCount + 9] = line.eSource();
-            values[keyCount + 10] = nan(line.rmse());
-            values[keyCount + 11] = nan(line.r2());
+            values[keyCount + 10] = nullIfNotFinite(line.rmse());
+            values[keyCount + 11] = nullIfNotFinite(line.r2());
             values[keyCount + 12] = lx.length;
             values[keyCount + 13] = group.getInt(keyCount + 3);
             values[keyCount + 14] = group.getInt(keyCount + 4);
@@ -220,19 +222,13 @@ public final class LossToLossStage {
                     k.put(level, line.k());
                     kappa.put(level, line.kappa());
                 });
-                out.add(RowFactory.create(pair.getString(0), pair.getString(1), factors.get(f), r.levels(), r.n(), nan(r.rssPooled()),
-                        nan(r.rssSeparate()), nan(r.improvement()), nan(r.fStatistic()), nan(r.pValue()), nan(r.deltaBic()),
-                        nan(r.kSpread()), nan(r.kappaSpread()), CollectionConverters.asScala(k), CollectionConverters.asScala(kappa), r.verdict()));
+                out.add(RowFactory.create(pair.getString(0), pair.getString(1), factors.get(f), r.levels(), r.n(), nullIfNotFinite(r.rssPooled()),
+                        nullIfNotFinite(r.rssSeparate()), nullIfNotFinite(r.improvement()), nullIfNotFinite(r.fStatistic()), nullIfNotFinite(r.pValue()), nullIfNotFinite(r.deltaBic()),
+                        nullIfNotFinite(r.kSpread()), nullIfNotFinite(r.kappaSpread()), CollectionConverters.asScala(k), CollectionConverters.asScala(kappa), r.verdict()));
             }
             return out.iterator();
         }
     }
 
-    private static Double nan(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
-    }
 
-    private static StructField field(String name, DataType type) {
-        return DataTypes.createStructField(name, type, true);
-    }
 }

@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.lawfit.job.FitOutputSchema.field;
+import static dev.lawfit.job.FitOutputSchema.nullIfNotFinite;
 import static dev.lawfit.job.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.max;
@@ -165,14 +167,14 @@ public final class TemporalStage {
 
             List<Row> points = new ArrayList<>();
             for (TemporalFit.CheckpointLaw c : result.checkpoints()) {
-                points.add(RowFactory.create(runId, nan(c.step()), c.tokens(), c.progress(), nan(c.a0()), nan(c.a1()), nan(c.a2()),
-                        nan(c.rmse()), c.positions(), c.ok() ? "ok" : "failed"));
+                points.add(RowFactory.create(runId, nullIfNotFinite(c.step()), c.tokens(), c.progress(), nullIfNotFinite(c.a0()), nullIfNotFinite(c.a1()), nullIfNotFinite(c.a2()),
+                        nullIfNotFinite(c.rmse()), c.positions(), c.ok() ? "ok" : "failed"));
             }
             List<Row> quality = new ArrayList<>(), laws = new ArrayList<>(), predictions = new ArrayList<>();
             for (TemporalFit.FractionResult f : result.fractions()) {
                 if (!f.ok()) {
                     quality.add(RowFactory.create(runId, result.mode(), f.fraction(), TemporalFit.TEMPORAL, f.status(), f.message(),
-                            f.fitCheckpoints(), null, null, null, null, null, nan(result.observedFinal()), result.finished(), null, null));
+                            f.fitCheckpoints(), null, null, null, null, null, nullIfNotFinite(result.observedFinal()), result.finished(), null, null));
                     laws.add(RowFactory.create(runId, TemporalFit.TEMPORAL, f.fraction(), null, f.status(), f.message(), null, null,
                             f.fitCheckpoints(), null, millis));
                     continue;
@@ -180,17 +182,17 @@ public final class TemporalStage {
                 for (TemporalFit.MethodResult m : f.methods()) {
                     PredictionQuality q = m.quality();
                     quality.add(RowFactory.create(runId, result.mode(), f.fraction(), m.method(), f.status(), f.message(), f.fitCheckpoints(),
-                            q.heldOut(), nan(q.r2()), nan(q.mape()), nan(q.finalAre()), nan(m.predictedFinal()),
-                            nan(result.observedFinal()), result.finished(), m.formula(), CollectionConverters.asScala(m.parameters())));
+                            q.heldOut(), nullIfNotFinite(q.r2()), nullIfNotFinite(q.mape()), nullIfNotFinite(q.finalAre()), nullIfNotFinite(m.predictedFinal()),
+                            nullIfNotFinite(result.observedFinal()), result.finished(), m.formula(), CollectionConverters.asScala(m.parameters())));
                     String law = m.method().equals(TemporalFit.TEMPORAL) ? TemporalFit.TEMPORAL : TemporalFit.TEMPORAL + "_" + m.method();
                     dev.lawfit.temporal.TemporalLaw trajectories = m.law();
                     for (int i = 0; i < n; i++) {
                         double p = m.predicted()[i], x = curve.progress(i);
                         boolean full = trajectories != null && !trajectories.isReduced();
-                        predictions.add(RowFactory.create(law, runId, f.fraction(), nan(steps[i]), tokens[i], loss[i], nan(p),
-                                nan(loss[i] - p), nan(Math.log(loss[i]) - Math.log(p)), x > f.fraction() * (1 + 1e-9),
-                                full ? nan(trajectories.a0().at(x)) : null, full ? nan(Math.max(0, trajectories.a1().at(x))) : null,
-                                full ? nan(trajectories.a2().at(x)) : null));
+                        predictions.add(RowFactory.create(law, runId, f.fraction(), nullIfNotFinite(steps[i]), tokens[i], loss[i], nullIfNotFinite(p),
+                                nullIfNotFinite(loss[i] - p), nullIfNotFinite(Math.log(loss[i]) - Math.log(p)), x > f.fraction() * (1 + 1e-9),
+                                full ? nullIfNotFinite(trajectories.a0().at(x)) : null, full ? nullIfNotFinite(Math.max(0, trajectories.a1().at(x))) : null,
+                                full ? nullIfNotFinite(trajectories.a2().at(x)) : null));
                     }
                     if (m.method().equals(TemporalFit.TEMPORAL)) {
                         Map<String, Double> derived = new LinkedHashMap<>();
@@ -201,7 +203,7 @@ public final class TemporalStage {
                         laws.add(RowFactory.create(runId, TemporalFit.TEMPORAL, f.fraction(), m.formula(), f.status(),
                                 result.mode().equals("average") ? "no position_losses: reduced law on the average loss" : "",
                                 CollectionConverters.asScala(m.parameters()), CollectionConverters.asScala(derived), f.fitCheckpoints(),
-                                nan(q.r2()), millis));
+                                nullIfNotFinite(q.r2()), millis));
                     }
                 }
             }
@@ -248,13 +250,13 @@ public final class TemporalStage {
                 for (int k = 0; k < keyCount + 2; k++) values[k] = group.get(k);
                 Row r = runs.get(i);
                 values[keyCount + 2] = r.getString(0);
-                values[keyCount + 3] = nan(predicted[i]);
+                values[keyCount + 3] = nullIfNotFinite(predicted[i]);
                 values[keyCount + 4] = predictedRank[i];
                 values[keyCount + 5] = Double.isNaN(observedRank[i]) ? null : r.getDouble(2);
-                values[keyCount + 6] = nan(observedRank[i]);
+                values[keyCount + 6] = nullIfNotFinite(observedRank[i]);
                 values[keyCount + 7] = runs.size();
                 values[keyCount + 8] = finished.size();
-                values[keyCount + 9] = nan(correlation);
+                values[keyCount + 9] = nullIfNotFinite(correlation);
                 out.add(RowFactory.create(values));
             }
             return out.iterator();
@@ -265,13 +267,7 @@ public final class TemporalStage {
         return CollectionConverters.asScala(rows).toSeq();
     }
 
-    private static Double nan(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
-    }
 
-    private static StructField field(String name, DataType type) {
-        return DataTypes.createStructField(name, type, true);
-    }
 
     private static StructType schema(StructField... fields) {
         return new StructType(fields);
