@@ -27,6 +27,17 @@ public final class TemporalArchive {
     private TemporalArchive() {
     }
 
+    /** The run id of run k of the sweep, e.g. lr-4.0E-4. */
+    public static String runId(int k) {
+        return "lr-" + LEARNING_RATES[k];
+    }
+
+    /** Which run of the sweep an id names (-1 for none). */
+    public static int runIndex(String runId) {
+        for (int k = 0; k < LEARNING_RATES.length; k++) if (runId(k).equals(runId)) return k;
+        return -1;
+    }
+
     /** The true law of run k of the sweep. */
     public static TemporalLaw truth(int k, int positions) {
         Curve a0 = new Curve(TrajectoryForm.LOG, 2.0, -0.3, Double.NaN, 0, 0, 0);
@@ -41,7 +52,7 @@ public final class TemporalArchive {
         List<PositionEvaluation> out = new ArrayList<>();
         for (int k = 0; k < runs; k++) {
             TemporalLaw law = truth(k, positions);
-            String runId = "lr-" + LEARNING_RATES[k];
+            String runId = runId(k);
             for (int c = 1; c <= checkpoints; c++) {
                 double x = (double) c / checkpoints;
                 double[] losses = new double[positions];

@@ -75,7 +75,7 @@ class TemporalJobTest {
 
         Dataset<Row> quality = Tables.current(out, "temporal_quality");
         for (Row r : quality.where("status = 'ok' and method = 'temporal' and fit_fraction = 0.3").collectAsList()) {
-            int k = java.util.Arrays.asList("lr-1.0E-4", "lr-2.0E-4", "lr-4.0E-4", "lr-8.0E-4", "lr-0.0016").indexOf(r.<String>getAs("run_id"));
+            int k = TemporalArchive.runIndex(r.getAs("run_id"));
             double truth = TemporalArchive.truth(k, POSITIONS).averageLoss(1.0);
             assertEquals(truth, r.<Double>getAs("predicted_final"), 0.02 * truth, r.getAs("run_id") + " final loss from 30% (48 positions, 20 checkpoints)");
             assertEquals(CHECKPOINTS - 6, (int) r.getAs("held_out"));

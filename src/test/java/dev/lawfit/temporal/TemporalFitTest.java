@@ -79,7 +79,7 @@ class TemporalFitTest {
         for (RunCurve run : sweep(5, 5)) {
             TemporalFit.RunResult result = TemporalFit.fit(run, settings);
             assertEquals("positions", result.mode());
-            int k = Integer.parseInt(String.valueOf(List.of("lr-1.0E-4", "lr-2.0E-4", "lr-4.0E-4", "lr-8.0E-4", "lr-0.0016").indexOf(run.runId())));
+            int k = TemporalArchive.runIndex(run.runId());
             double trueFinal = TemporalArchive.truth(k, POSITIONS).averageLoss(1.0);
             for (TemporalFit.FractionResult f : result.fractions()) {
                 assertTrue(f.ok(), f.message());
@@ -133,7 +133,7 @@ class TemporalFitTest {
     void jointRefinementBeatsTheStagedTrajectories() {
         double[] error = new double[2]; // staged, refined: mean final-loss error from 30% and from 20%
         for (RunCurve run : sweep(5, 5)) {
-            int k = List.of("lr-1.0E-4", "lr-2.0E-4", "lr-4.0E-4", "lr-8.0E-4", "lr-0.0016").indexOf(run.runId());
+            int k = TemporalArchive.runIndex(run.runId());
             double trueFinal = TemporalArchive.truth(k, POSITIONS).averageLoss(1.0);
             for (int refined = 0; refined < 2; refined++) {
                 TemporalSettings settings = TemporalSettings.DEFAULT.withJointRefinement(refined == 1);
