@@ -4,7 +4,6 @@ import dev.lawfit.generate.CheckpointEvaluation;
 import dev.lawfit.generate.SyntheticArchive;
 import dev.lawfit.job.ArchiveWriter;
 import dev.lawfit.job.SparkSessions;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,14 +41,11 @@ final class GenerateCommand implements Callable<Integer> {
             case "groups" -> SyntheticArchive.manyGroups(groups, pointsPerGroup, seed);
             default -> throw new dev.lawfit.LawfitException("--preset must be linear_complexity or groups, got '" + preset + "'");
         };
-        SparkSession running = SparkSessions.active();
-        SparkSession spark = running != null ? running : SparkSessions.start("local[*]", Map.of());
-        try {
+        SparkSessions.using("local[*]", Map.of(), spark -> {
             ArchiveWriter.write(spark, rows, out, 1);
-            System.out.printf("lawfit: wrote %d checkpoint evaluations to %s%n", rows.size(), out);
-            return 0;
-        } finally {
-            if (running == null) spark.stop();
-        }
+            return null;
+        });
+        System.out.printf("lawfit: wrote %d checkpoint evaluations to %s%n", rows.size(), out);
+        return 0;
     }
 }

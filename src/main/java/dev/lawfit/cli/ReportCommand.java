@@ -2,7 +2,6 @@ package dev.lawfit.cli;
 
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.report.ReportWriter;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,14 +23,8 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path target = to != null ? to : Path.of(output, "report.html");
-        SparkSession running = SparkSessions.active();
-        SparkSession spark = running != null ? running : SparkSessions.start("local[*]", Map.of());
-        try {
-            int groups = ReportWriter.write(spark, output, target);
-            System.out.println("lawfit: wrote " + target + " (" + groups + " group sections)");
-            return 0;
-        } finally {
-            if (running == null) spark.stop();
-        }
+        int groups = SparkSessions.using("local[*]", Map.of(), spark -> ReportWriter.write(spark, output, target));
+        System.out.println("lawfit: wrote " + target + " (" + groups + " group sections)");
+        return 0;
     }
 }

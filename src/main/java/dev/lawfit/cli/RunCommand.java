@@ -5,7 +5,6 @@ import dev.lawfit.job.RunSummary;
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.spec.JobSpec;
 import dev.lawfit.spec.JobSpecReader;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,16 +27,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobSpec job = JobSpecReader.read(spec);
-        if (output != null) job = job.withOutputPath(output);
-        SparkSession running = SparkSessions.active();
-        SparkSession spark = running != null ? running : SparkSessions.start(master != null ? master : job.spark().master(), job.spark().conf());
-        try {
-            RunSummary summary = LawfitJob.run(spark, job);
-            System.out.println(summary.toText());
-            return 0;
-        } finally {
-            if (running == null) spark.stop();
-        }
+        JobSpec read = JobSpecReader.read(spec);
+        JobSpec job = output != null ? read.withOutputPath(output) : read;
+        RunSummary summary = SparkSessions.using(master != null ? master : job.spark().master(), job.spark().conf(),
+                spark -> LawfitJob.run(spark, job));
+        System.out.println(summary.toText());
+        return 0;
     }
 }

@@ -4,7 +4,6 @@ import dev.lawfit.LawfitException;
 import dev.lawfit.job.ResultQuery;
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.spec.JobSpecReader;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,16 +45,13 @@ final class SqlCommand implements Callable<Integer> {
         String sql = query != null ? query : Files.readString(file);
         String path = output != null ? output : spec != null ? JobSpecReader.read(spec).output().path() : null;
         if (path == null) throw new LawfitException("sql: say which results to query: --output <path> or --spec <job.yaml>");
-        SparkSession running = SparkSessions.active();
-        SparkSession spark = running != null ? running : SparkSessions.start("local[*]", Map.of());
-        try {
-            ResultQuery.checkReadOnly(spark, sql);
+        String printed = SparkSessions.using("local[*]", Map.of(), spark -> {
+            ResultQuery.checkReadOnly(spark, sql); // before registering anything
             List<String> tables = ResultQuery.registerViews(spark, path);
             System.err.println("lawfit sql: tables " + tables);
-            System.out.print(ResultQuery.format(ResultQuery.run(spark, sql), format, maxRows));
-            return 0;
-        } finally {
-            if (running == null) spark.stop();
-        }
+            return ResultQuery.format(ResultQuery.run(spark, sql), format, maxRows);
+        });
+        System.out.print(printed);
+        return 0;
     }
 }

@@ -23,6 +23,20 @@ public final class SparkSessions {
         return SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
     }
 
+    /**
+     * Runs {@code work} on the running session (tests, spark-submit's) or on one started here for it, which is
+     * stopped afterwards.
+     */
+    public static <T> T using(String master, Map<String, String> conf, java.util.function.Function<SparkSession, T> work) {
+        SparkSession running = active();
+        SparkSession spark = running != null ? running : start(master, conf);
+        try {
+            return work.apply(spark);
+        } finally {
+            if (running == null) spark.stop();
+        }
+    }
+
     public static SparkSession start(String master, Map<String, String> conf) {
         SparkSession.Builder builder = SparkSession.builder().appName("lawfit");
         if (!launchedBySparkSubmit()) {
