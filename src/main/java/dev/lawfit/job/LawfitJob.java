@@ -27,7 +27,7 @@ public final class LawfitJob {
     }
 
     /** Group-level rows and temporal (per-run) rows in one table; columns one side lacks are null there. */
-    private static Dataset<Row> union(Dataset<Row> group, Dataset<Row> temporal, java.util.List<String> keys) {
+    private static Dataset<Row> union(Dataset<Row> group, Dataset<Row> temporal) {
         if (temporal == null) return group;
         if (group == null) return temporal;
         return group.unionByName(temporal, true);
@@ -54,14 +54,16 @@ public final class LawfitJob {
         int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
         FitSettings settings = spec.toSettings();
         boolean groupLaws = !spec.laws().isEmpty();
-        long groupCount = groupLaws ? validated.accepted().select(spec.groupBy().stream().map(InputReader::column)
-                .toArray(org.apache.spark.sql.Column[]::new)).distinct().count() : 0;
-        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupCount);
+        // every accepted group gets law rows (group laws, or temporal rows per run): the summary's group count too
+        long groupCount = groupLaws || spec.temporal() != null ? validated.accepted().select(spec.groupBy().stream()
+                .map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new)).distinct().count() : 0;
+        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? groupCount : 0);
         Dataset<Row> fitted = groupLaws
                 ? GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), settings, partitions, progress.counter())
                         .persist(StorageLevel.MEMORY_AND_DISK())
                 : null;
         Dataset<Row> laws = null;
+        TemporalStage.Tables temporal = null;
         RunSummary published;
         try {
             Dataset<Row> predictions = null;
@@ -71,12 +73,12 @@ public final class LawfitJob {
                 laws = GroupFitting.lawsTable(fitted, spec.groupBy(), intervals).persist(StorageLevel.MEMORY_AND_DISK());
                 predictions = GroupFitting.predictionsTable(fitted, spec.groupBy());
             }
-            TemporalStage.Tables temporal = spec.temporal() == null ? null
+            temporal = spec.temporal() == null ? null
                     : TemporalStage.fit(validated.accepted(), spec.groupBy(), spec.temporal().toSettings(), partitions);
-            Dataset<Row> allLaws = union(laws, temporal == null ? null : temporal.laws(), spec.groupBy());
+            Dataset<Row> allLaws = union(laws, temporal == null ? null : temporal.laws());
             if (allLaws != null) {
                 publisher.write("laws", allLaws);
-                publisher.write("predictions", union(predictions, temporal == null ? null : temporal.predictions(), spec.groupBy()));
+                publisher.write("predictions", union(predictions, temporal == null ? null : temporal.predictions()));
             }
             if (groupLaws) {
                 publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
@@ -102,16 +104,14 @@ public final class LawfitJob {
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             Map<String, Long> byStatus = new TreeMap<>();
-            long groups = 0;
             if (allLaws != null) {
+                // from the written table: recomputing the union would refit the temporal runs
                 Dataset<Row> written = spark.read().parquet(new org.apache.hadoop.fs.Path(publisher.versionDir(), "laws").toString());
                 for (Row r : written.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
-                groups = written.select(spec.groupBy().stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new))
-                        .distinct().count();
             }
             RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
-                    groups, byStatus, publisher.tables(), System.currentTimeMillis() - started);
+                    allLaws != null ? groupCount : 0, byStatus, publisher.tables(), System.currentTimeMillis() - started);
             publisher.publish(summary.toJson(), spec.output().keepVersions());
             published = summary;
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
@@ -121,6 +121,7 @@ public final class LawfitJob {
                     + InputReader.firstLine(e), e);
         } finally {
             progress.close();
+            if (temporal != null) temporal.release();
             if (laws != null) laws.unpersist();
             if (fitted != null) fitted.unpersist();
             validated.cached().unpersist();

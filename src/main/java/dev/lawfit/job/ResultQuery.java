@@ -59,8 +59,7 @@ public final class ResultQuery {
 
     /** Refuses anything but a query, with the reason; returns the parsed plan. */
     public static LogicalPlan checkReadOnly(SparkSession spark, String sql) {
-        String trimmed = stripComments(sql).trim();
-        if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1).trim();
+        String trimmed = statement(sql);
         if (trimmed.isEmpty()) throw new LawfitException("sql: the query is empty");
         if (trimmed.contains(";")) throw new LawfitException("sql: one statement at a time (found ';' inside the query)");
         String first = trimmed.split("[\\s(]+", 2)[0].toLowerCase(Locale.ROOT);
@@ -86,10 +85,8 @@ public final class ResultQuery {
     public static Dataset<Row> run(SparkSession spark, String sql) {
         checkReadOnly(spark, sql);
         spark.conf().set("spark.sql.runSQLOnFiles", "false");
-        String trimmed = stripComments(sql).trim();
-        if (trimmed.endsWith(";")) trimmed = trimmed.substring(0, trimmed.length() - 1);
         try {
-            return spark.sql(trimmed);
+            return spark.sql(statement(sql));
         } catch (RuntimeException e) {
             throw new LawfitException("sql: " + InputReader.firstLine(e), e);
         }
@@ -120,21 +117,24 @@ public final class ResultQuery {
         }
     }
 
-    private static String stripComments(String sql) {
-        return sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ");
+    /** The statement without comments, surrounding blanks and one trailing ';'. */
+    private static String statement(String sql) {
+        String s = sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ").trim();
+        return s.endsWith(";") ? s.substring(0, s.length() - 1).trim() : s;
     }
 
     /** Rows as an aligned text table (nulls as NULL), CSV (RFC 4180 quoting) or JSON lines. */
     public static String format(Dataset<Row> result, String format, int maxRows) {
+        StringBuilder out = new StringBuilder();
+        if (format.equals("json")) {
+            for (String line : result.limit(maxRows).toJSON().collectAsList()) out.append(line).append('\n');
+            return out.toString();
+        }
         String[] columns = result.columns();
         List<Row> rows = result.limit(maxRows + 1).collectAsList();
         boolean more = rows.size() > maxRows;
         if (more) rows = rows.subList(0, maxRows);
-        StringBuilder out = new StringBuilder();
         switch (format) {
-            case "json" -> {
-                for (String line : result.limit(maxRows).toJSON().collectAsList()) out.append(line).append('\n');
-            }
             case "csv" -> {
                 out.append(String.join(",", java.util.Arrays.stream(columns).map(ResultQuery::csv).toList())).append('\n');
                 for (Row r : rows) {

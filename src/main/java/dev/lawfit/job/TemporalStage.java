@@ -43,8 +43,12 @@ public final class TemporalStage {
 
     public static final String PLANNED_TOKENS = "planned_tokens";
 
-    /** Everything the stage publishes. */
-    public record Tables(Dataset<Row> points, Dataset<Row> quality, Dataset<Row> ranking, Dataset<Row> laws, Dataset<Row> predictions) {
+    /** Everything the stage publishes, built from one cached set of run fits ({@code fitted}; release it after writing). */
+    public record Tables(Dataset<Row> points, Dataset<Row> quality, Dataset<Row> ranking, Dataset<Row> laws, Dataset<Row> predictions,
+                         Dataset<Row> fitted) {
+        public void release() {
+            fitted.unpersist();
+        }
     }
 
     static final StructType POINT = schema(field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType),
@@ -83,15 +87,13 @@ public final class TemporalStage {
                                 column(CheckpointContract.LOSS), column(CheckpointContract.POSITION_LOSSES))).as("checkpoints"),
                         max(column(CheckpointContract.TOTAL_TOKENS)).as(PLANNED_TOKENS))
                 .repartition(partitions, groupBy.toArray(Column[]::new));
-        List<String> runKeys = new ArrayList<>(keys);
-        runKeys.add(CheckpointContract.RUN_ID);
         Dataset<Row> fitted = runs.map(new RunFitFunction(keys.size(), settings), Encoders.row(resultSchema(keys)))
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> quality = GroupFitting.explodeTable(fitted, keys, "quality", List.of("run_id", "fit_fraction", "method"));
         return new Tables(GroupFitting.explodeTable(fitted, keys, "points", List.of("run_id", "tokens")), quality,
                 ranking(quality, keys),
                 GroupFitting.explodeTable(fitted, keys, "laws", List.of("run_id", "law", "fit_fraction")),
-                GroupFitting.explodeTable(fitted, keys, "predictions", List.of("law", "run_id", "fit_fraction", "tokens")));
+                GroupFitting.explodeTable(fitted, keys, "predictions", List.of("law", "run_id", "fit_fraction", "tokens")), fitted);
     }
 
     /** Runs of one group ranked by predicted final loss per (fraction, method), against the real final where known. */

@@ -31,9 +31,8 @@ public final class LineFactorTest {
     }
 
     public static Result test(String factor, double[] lx, double[] ly, String[] levels) {
-        Map<String, List<Integer>> byLevel = new LinkedHashMap<>();
-        for (int i = 0; i < levels.length; i++) byLevel.computeIfAbsent(levels[i], k -> new ArrayList<>()).add(i);
-        java.util.TreeMap<String, List<Integer>> sorted = new java.util.TreeMap<>(byLevel);
+        java.util.TreeMap<String, List<Integer>> sorted = new java.util.TreeMap<>(); // levels in name order
+        for (int i = 0; i < levels.length; i++) sorted.computeIfAbsent(levels[i], k -> new ArrayList<>()).add(i);
         int n = lx.length;
         ShiftedPowerLine pooled = LossToLossFit.joint(lx, ly);
         if (sorted.size() < 2) {

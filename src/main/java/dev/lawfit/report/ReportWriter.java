@@ -49,14 +49,15 @@ public final class ReportWriter {
 
         Map<String, List<Row>> lawsByGroup = new TreeMap<>();
         for (Row r : laws.collectAsList()) lawsByGroup.computeIfAbsent(groupName(r, keys), k -> new ArrayList<>()).add(r);
+        List<Row> predicted = predictions.collectAsList();
         Map<String, String> residualLaw = new TreeMap<>();
-        for (Row r : predictions.collectAsList()) {
+        for (Row r : predicted) {
             String group = groupName(r, keys), law = r.getAs("law");
             String chosen = residualLaw.get(group);
-            if (chosen == null || (!chosen.equals("chinchilla") && GROUP_LAWS.indexOf(law) < GROUP_LAWS.indexOf(chosen))) residualLaw.put(group, law);
+            if (chosen == null || GROUP_LAWS.indexOf(law) < GROUP_LAWS.indexOf(chosen)) residualLaw.put(group, law); // chinchilla first
         }
         Map<String, List<ReportCharts.Point>> pointsByGroup = new TreeMap<>();
-        for (Row r : predictions.collectAsList()) {
+        for (Row r : predicted) {
             if (!r.getAs("law").equals(residualLaw.get(groupName(r, keys)))) continue;
             pointsByGroup.computeIfAbsent(groupName(r, keys), k -> new ArrayList<>()).add(new ReportCharts.Point(
                     r.<Double>getAs("params"), r.<Double>getAs("tokens"), r.<Double>getAs("flops"), r.<Double>getAs("observed"),
