@@ -1,6 +1,7 @@
 package dev.lawfit.cli;
 
 import dev.lawfit.job.LawfitJob;
+import dev.lawfit.job.RunOptions;
 import dev.lawfit.job.RunSummary;
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.spec.JobSpec;
@@ -13,7 +14,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs a job spec: read, validate, fit every law per group, publish the tables.")
+        description = {"Runs a job spec: read, validate, fit every law per group, publish the tables as a new version.",
+                "Over an existing output the run is incremental: groups whose validated rows and fit settings are unchanged keep their results."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SPEC", description = "the job spec (YAML), e.g. jobs/quickstart.yaml")
@@ -25,12 +27,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--output", description = "output path, overriding the spec's output.path")
     String output;
 
+    @Option(names = "--full", description = "refit every group, even those whose rows and settings did not change since the current version")
+    boolean full;
+
+    @Option(names = "--keep-stale", description = "keep the results of groups no longer in the input (status 'stale' in the groups table) instead of dropping them")
+    boolean keepStale;
+
+    @Option(names = "--skip-bad-files", description = "leave out input files that are not readable Parquet (listed in the summary and the run record) instead of stopping")
+    boolean skipBadFiles;
+
     @Override
     public Integer call() {
         JobSpec read = JobSpecReader.read(spec);
         JobSpec job = output != null ? read.withOutputPath(output) : read;
         RunSummary summary = SparkSessions.using(master != null ? master : job.spark().master(), job.spark().conf(),
-                spark -> LawfitJob.run(spark, job));
+                spark -> LawfitJob.run(spark, job, new RunOptions(full, keepStale, skipBadFiles)));
         System.out.println(summary.toText());
         return 0;
     }

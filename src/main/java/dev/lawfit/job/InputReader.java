@@ -3,15 +3,14 @@ package dev.lawfit.job;
 import dev.lawfit.LawfitException;
 import dev.lawfit.spec.JobSpec;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,8 +35,23 @@ public final class InputReader {
     private InputReader() {
     }
 
+    /** The input rows in contract terms, the files they came from and the files left out as unreadable. */
+    public record Read(Dataset<Row> rows, List<InputFiles.InputFile> files, List<InputFiles.Footer> badFiles) {
+    }
+
     public static Dataset<Row> read(SparkSession spark, JobSpec.Input input) {
-        checkPathsExist(spark.sparkContext().hadoopConfiguration(), input.paths());
+        return read(spark, input, false).rows();
+    }
+
+    /**
+     * Reads the input. For Parquet, every file's footer is checked first: a file that is not readable Parquet
+     * (truncated, empty, something else) stops the run with its name, or with {@code skipBadFiles} is left out
+     * and returned in {@link Read#badFiles()}. Files whose schemas differ are reconciled by
+     * {@link InputSchemaReconciler} and read group by group, each cast to the common schema.
+     */
+    public static Read read(SparkSession spark, JobSpec.Input input, boolean skipBadFiles) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<InputFiles.InputFile> files = InputFiles.list(conf, input.paths());
         Map<String, String> options = new HashMap<>();
         if (input.format().equals("csv")) {
             options.put("header", "true");
@@ -45,11 +59,72 @@ public final class InputReader {
         }
         options.putAll(input.options());
         Dataset<Row> rows;
+        List<InputFiles.Footer> bad = List.of();
         try {
-            rows = spark.read().format(input.format()).options(options).load(input.paths().toArray(String[]::new));
+            if (input.format().equals("parquet")) {
+                List<InputFiles.Footer> footers = InputFiles.footers(spark, files);
+                bad = footers.stream().filter(f -> !f.ok()).toList();
+                if (!bad.isEmpty() && !skipBadFiles) {
+                    throw new LawfitException(bad.size() + " input file(s) are not readable Parquet: " + bad.stream().limit(5)
+                            .map(f -> f.path() + " (" + f.error() + ")").collect(java.util.stream.Collectors.joining("; "))
+                            + ". Fix or remove them, or run with --skip-bad-files to leave them out (they are then listed in the run record)");
+                }
+                rows = readParquet(spark, input, options, files, footers, !bad.isEmpty());
+            } else {
+                rows = spark.read().format(input.format()).options(options).load(input.paths().toArray(String[]::new));
+            }
+        } catch (LawfitException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new LawfitException("cannot read input " + input.paths() + " as " + input.format() + ": " + e.getMessage(), e);
         }
+        return new Read(contractTerms(rows, input), files, bad);
+    }
+
+    /** One read when all files agree and none was left out; otherwise one read per (input path, schema), cast and unioned. */
+    private static Dataset<Row> readParquet(SparkSession spark, JobSpec.Input input, Map<String, String> options,
+                                            List<InputFiles.InputFile> files, List<InputFiles.Footer> footers, boolean leftOut) {
+        Map<String, String> schemaByFile = new HashMap<>();
+        for (InputFiles.Footer f : footers) if (f.ok()) schemaByFile.put(f.path(), f.schemaJson());
+        java.util.Set<String> schemas = new java.util.HashSet<>(schemaByFile.values());
+        if (schemas.size() <= 1 && !leftOut) {
+            return spark.read().options(options).parquet(input.paths().toArray(String[]::new));
+        }
+        if (schemaByFile.isEmpty()) {
+            throw new LawfitException("no readable Parquet file is left in " + input.paths() + " after leaving out the bad ones");
+        }
+        List<InputSchemaReconciler.FileSchema> distinct = new ArrayList<>();
+        Map<String, String> seen = new java.util.LinkedHashMap<>();
+        for (InputFiles.InputFile f : files) {
+            String schema = schemaByFile.get(f.path());
+            if (schema != null && seen.putIfAbsent(schema, f.path()) == null) {
+                distinct.add(new InputSchemaReconciler.FileSchema(f.path(), (StructType) DataType.fromJson(schema)));
+            }
+        }
+        StructType common = InputSchemaReconciler.reconcile(distinct);
+        Map<List<String>, List<String>> batches = new java.util.LinkedHashMap<>();
+        for (InputFiles.InputFile f : files) {
+            String schema = schemaByFile.get(f.path());
+            if (schema != null) batches.computeIfAbsent(List.of(f.input(), schema), k -> new ArrayList<>()).add(f.path());
+        }
+        Dataset<Row> all = null;
+        for (Map.Entry<List<String>, List<String>> batch : batches.entrySet()) {
+            Dataset<Row> part = spark.read().options(options)
+                    .option("basePath", InputFiles.basePath(spark.sparkContext().hadoopConfiguration(), batch.getKey().get(0)))
+                    .parquet(batch.getValue().toArray(String[]::new));
+            List<Column> cast = new ArrayList<>();
+            Set<String> present = Set.of(part.columns());
+            for (StructField f : common.fields()) {
+                cast.add((present.contains(f.name()) ? column(f.name()).cast(f.dataType()) : lit(null).cast(f.dataType())).as(f.name()));
+            }
+            for (String partition : part.columns()) if (!common.getFieldIndex(partition).isDefined()) cast.add(column(partition));
+            part = part.select(cast.toArray(Column[]::new));
+            all = all == null ? part : all.unionByName(part, true);
+        }
+        return all;
+    }
+
+    private static Dataset<Row> contractTerms(Dataset<Row> rows, JobSpec.Input input) {
         rows = rows.withColumn(CheckpointContract.SOURCE_FILE, input_file_name());
         rows = unpivot(rows, input);
         rows = mapColumns(rows, input);
@@ -130,21 +205,6 @@ public final class InputReader {
             }
         }
         return rows.select(projection.toArray(Column[]::new));
-    }
-
-    private static void checkPathsExist(Configuration conf, List<String> paths) {
-        for (String path : paths) {
-            try {
-                Path p = new Path(path);
-                FileSystem fs = p.getFileSystem(conf);
-                FileStatus[] matches = fs.globStatus(p);
-                if (matches == null || matches.length == 0) {
-                    throw new LawfitException("input path '" + path + "' (input.paths) does not exist or matches no file");
-                }
-            } catch (IOException e) {
-                throw new LawfitException("input path '" + path + "' cannot be listed: " + e.getMessage(), e);
-            }
-        }
     }
 
     static String firstLine(Throwable e) {

@@ -2,7 +2,9 @@ package dev.lawfit.job;
 
 import dev.lawfit.LawfitException;
 import dev.lawfit.fit.FitSettings;
+import dev.lawfit.LawfitVersion;
 import dev.lawfit.spec.JobSpec;
+import dev.lawfit.spec.SpecHashes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,32 +36,82 @@ public final class LawfitJob {
     }
 
     public static RunSummary run(SparkSession spark, JobSpec spec) {
-        long started = System.currentTimeMillis();
+        return run(spark, spec, RunOptions.INCREMENTAL);
+    }
+
+    /**
+     * One run, recorded in the output's run history whatever its end. A failure before the publish leaves the
+     * current version as it was and is recorded as {@code failed} with its reason.
+     */
+    public static RunSummary run(SparkSession spark, JobSpec spec, RunOptions options) {
         // Spec expressions over bad values give null (and a reject) instead of failing the job.
         spark.conf().set("spark.sql.ansi.enabled", "false");
         spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
+        // Hive-style partition values stay text: one batch of files must not infer int where another infers string
+        spark.conf().set("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
         if (ArchiveWriter.ensureSample(spark, spec)) {
             LOG.info("wrote the sample archive to {}", spec.input().paths().get(0));
         }
+        org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        OutputPublisher publisher = new OutputPublisher(hadoop, spec.output().path());
+        RunHistory history = new RunHistory(hadoop, spec.output().path());
+        history.markInterrupted();
+        org.apache.hadoop.fs.Path previous = OutputPublisher.currentVersion(hadoop, spec.output().path());
+        String settingsHash = SpecHashes.fitSettingsHash(spec, LawfitVersion.get());
+        Map<String, Object> record = RunHistory.start(publisher.version(), "run");
+        record.put("spec_name", spec.name());
+        record.put("spec_hash", SpecHashes.specHash(spec));
+        record.put("fit_settings_hash", settingsHash);
+        record.put("spark_master", spark.sparkContext().master());
+        record.put("full_refit", options.full());
+        record.put("keep_stale", options.keepStale());
+        record.put("skip_bad_files", options.skipBadFiles());
+        record.put("previous_version", previous == null ? null : previous.getName());
+        history.write(record);
+        try {
+            RunSummary summary = fitAndPublish(spark, spec, options, publisher, previous, settingsHash, record);
+            history.write(record);
+            return summary;
+        } catch (RuntimeException e) {
+            RunHistory.end(record, RunHistory.FAILED, InputReader.firstLine(e));
+            history.write(record);
+            throw e;
+        }
+    }
 
-        Dataset<Row> input = InputReader.read(spark, spec.input());
+    private static RunSummary fitAndPublish(SparkSession spark, JobSpec spec, RunOptions options, OutputPublisher publisher,
+                                            org.apache.hadoop.fs.Path previous, String settingsHash, Map<String, Object> record) {
+        long started = System.currentTimeMillis();
+        InputReader.Read read = InputReader.read(spark, spec.input(), options.skipBadFiles());
+        record.put("inputs", InputFiles.sizes(spec.input().paths(), read.files()));
+        record.put("bad_files", read.badFiles().stream().map(f -> Map.of("path", f.path(), "error", f.error())).toList());
+        for (InputFiles.Footer bad : read.badFiles()) LOG.warn("left out {}: {}", bad.path(), bad.error());
         java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(spec.groupBy());
         if (spec.lossToLoss() != null) keys.addAll(spec.lossToLoss().keyColumns(spec.groupBy()));
-        CheckpointValidator.Validated validated = CheckpointValidator.validate(input, java.util.List.copyOf(keys), spec.input().paths(),
+        CheckpointValidator.Validated validated = CheckpointValidator.validate(read.rows(), java.util.List.copyOf(keys), spec.input().paths(),
                 spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn(), spec.temporal());
         LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
                 validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
+        record.put("rows_read", validated.rowsRead());
+        record.put("rows_accepted", validated.rowsAccepted());
+        record.put("rows_rejected", validated.rowsRejected());
+        record.put("rows_filtered", validated.rowsFiltered());
 
-        OutputPublisher publisher = new OutputPublisher(spark.sparkContext().hadoopConfiguration(), spec.output().path());
         int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
         FitSettings settings = spec.toSettings();
         boolean groupLaws = !spec.laws().isEmpty();
-        // every accepted group gets law rows (group laws, or temporal rows per run): the summary's group count too
-        long groupCount = groupLaws || spec.temporal() != null ? validated.accepted().select(spec.groupBy().stream()
-                .map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new)).distinct().count() : 0;
-        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? groupCount : 0);
+        // group laws and temporal runs are per group: those groups are planned (reused or refitted) and counted
+        IncrementalPlan plan = groupLaws || spec.temporal() != null
+                ? IncrementalPlan.make(spark, validated.accepted(), spec.groupBy(), settingsHash, previous, options.full(),
+                        options.keepStale(), publisher.version())
+                : null;
+        IncrementalPlan.Counts changes = plan == null ? new IncrementalPlan.Counts(0, 0, 0, 0, 0) : plan.counts();
+        long groupCount = changes.added() + changes.refitted() + changes.reused();
+        Dataset<Row> toFit = plan == null ? validated.accepted() : plan.toFit(validated.accepted());
+        LOG.info("groups: {}", changes.toMap());
+        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? changes.fitted() : 0);
         Dataset<Row> fitted = groupLaws
-                ? GroupFitting.fit(validated.accepted(), spec.groupBy(), spec.laws(), settings, partitions, progress.counter())
+                ? GroupFitting.fit(toFit, spec.groupBy(), spec.laws(), settings, partitions, progress.counter())
                         .persist(StorageLevel.MEMORY_AND_DISK())
                 : null;
         Dataset<Row> laws = null;
@@ -74,21 +126,23 @@ public final class LawfitJob {
                 predictions = GroupFitting.predictionsTable(fitted, spec.groupBy());
             }
             temporal = spec.temporal() == null ? null
-                    : TemporalStage.fit(validated.accepted(), spec.groupBy(), spec.temporal().toSettings(), partitions);
-            Dataset<Row> allLaws = union(laws, temporal == null ? null : temporal.laws());
-            if (allLaws != null) {
-                publisher.write("laws", allLaws);
-                publisher.write("predictions", union(predictions, temporal == null ? null : temporal.predictions()));
+                    : TemporalStage.fit(toFit, spec.groupBy(), spec.temporal().toSettings(), partitions);
+            Dataset<Row> freshLaws = union(laws, temporal == null ? null : temporal.laws());
+            if (freshLaws != null) {
+                publisher.write("laws", plan.combine("laws", freshLaws));
+                publisher.write("predictions", plan.combine("predictions", union(predictions, temporal == null ? null : temporal.predictions())));
             }
+            // tables built across groups read the complete laws and frontier tables just written
+            Dataset<Row> allLaws = freshLaws == null ? null : spark.read().parquet(publisher.tablePath("laws").toString());
             if (groupLaws) {
-                publisher.write("backtest", GroupFitting.backtestTable(fitted, spec.groupBy()));
-                Dataset<Row> frontier = GroupFitting.frontierTable(fitted, spec.groupBy());
-                publisher.write("frontier", frontier);
+                publisher.write("backtest", plan.combine("backtest", GroupFitting.backtestTable(fitted, spec.groupBy())));
+                publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(fitted, spec.groupBy())));
+                Dataset<Row> frontier = spark.read().parquet(publisher.tablePath("frontier").toString());
                 if (spec.laws().contains("chinchilla")) {
-                    publisher.write("comparison", ComparisonTable.build(laws, frontier, spec.groupBy()));
+                    publisher.write("comparison", ComparisonTable.build(allLaws, frontier, spec.groupBy()));
                 }
                 if (spec.downstream() != null) {
-                    publisher.write("downstream", DownstreamStage.fit(validated.accepted(), laws, spec.groupBy(), spec.downstream(), partitions));
+                    publisher.write("downstream", DownstreamStage.fit(validated.accepted(), allLaws, spec.groupBy(), spec.downstream(), partitions));
                 }
             }
             if (spec.lossToLoss() != null) {
@@ -97,22 +151,32 @@ public final class LawfitJob {
                 publisher.write("line_factors", l2l.factors());
             }
             if (temporal != null) {
-                publisher.write("temporal_points", temporal.points());
-                publisher.write("temporal_quality", temporal.quality());
-                publisher.write("temporal_ranking", temporal.ranking());
+                publisher.write("temporal_points", plan.combine("temporal_points", temporal.points()));
+                publisher.write("temporal_quality", plan.combine("temporal_quality", temporal.quality()));
+                publisher.write("temporal_ranking", plan.combine("temporal_ranking", temporal.ranking()));
             }
+            if (plan != null) publisher.write(IncrementalPlan.GROUPS, plan.groupsTable());
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             Map<String, Long> byStatus = new TreeMap<>();
             if (allLaws != null) {
-                // from the written table: recomputing the union would refit the temporal runs
-                Dataset<Row> written = spark.read().parquet(new org.apache.hadoop.fs.Path(publisher.versionDir(), "laws").toString());
-                for (Row r : written.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+                for (Row r : allLaws.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
             }
+            record.put("groups", allLaws != null ? groupCount : 0);
+            record.put("groups_added", changes.added());
+            record.put("groups_refitted", changes.refitted());
+            record.put("groups_reused", changes.reused());
+            record.put("groups_removed", changes.removed());
+            record.put("groups_stale", changes.stale());
+            record.put("fits_by_status", byStatus);
+            record.put("tables", publisher.tables());
             RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
-                    allLaws != null ? groupCount : 0, byStatus, publisher.tables(), System.currentTimeMillis() - started);
-            publisher.publish(summary.toJson(), spec.output().keepVersions());
+                    allLaws != null ? groupCount : 0, changes, byStatus, read.badFiles().stream().map(InputFiles.Footer::path).toList(),
+                    publisher.tables(), System.currentTimeMillis() - started);
+            RunHistory.end(record, RunHistory.SUCCEEDED, null);
+            record.put("version", publisher.version());
+            publisher.publish(RunHistory.toJson(record), spec.output().keepVersions());
             published = summary;
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
@@ -124,6 +188,7 @@ public final class LawfitJob {
             if (temporal != null) temporal.release();
             if (laws != null) laws.unpersist();
             if (fitted != null) fitted.unpersist();
+            if (plan != null) plan.release();
             validated.cached().unpersist();
         }
         // after the publish: a catalog failure leaves the new version current on disk and says so

@@ -110,12 +110,61 @@ public final class OutputPublisher {
         }
     }
 
+    /**
+     * Keeps the newest {@code keepVersions} published versions (and always the current one) and removes the rest,
+     * including unpublished directories left by runs that were killed before publishing.
+     */
     private void prune(FileSystem fs, int keepVersions) throws IOException {
         FileStatus[] versions = fs.listStatus(new Path(root, VERSIONS));
         List<FileStatus> sorted = Arrays.stream(versions).filter(FileStatus::isDirectory)
                 .sorted(Comparator.comparing((FileStatus s) -> s.getPath().getName()).reversed()).toList();
-        for (int i = keepVersions; i < sorted.size(); i++) {
-            if (!sorted.get(i).getPath().getName().equals(version)) fs.delete(sorted.get(i).getPath(), true);
+        int kept = 0;
+        for (FileStatus s : sorted) {
+            boolean published = fs.exists(new Path(s.getPath(), RUN_RECORD));
+            if (s.getPath().getName().equals(version) || (published && kept < keepVersions)) {
+                kept++;
+            } else if (!published && s.getPath().getName().compareTo(version) > 0) {
+                // a newer unpublished directory belongs to a run still writing: not ours to remove
+            } else {
+                fs.delete(s.getPath(), true);
+            }
+        }
+    }
+
+    /** The published versions under {@code outputPath}, oldest first. */
+    public static List<String> publishedVersions(Configuration conf, String outputPath) {
+        Path versions = new Path(new Path(outputPath), VERSIONS);
+        try {
+            FileSystem fs = versions.getFileSystem(conf);
+            if (!fs.exists(versions)) return List.of();
+            List<String> names = new java.util.ArrayList<>();
+            for (FileStatus s : fs.listStatus(versions)) {
+                if (s.isDirectory() && fs.exists(new Path(s.getPath(), RUN_RECORD))) names.add(s.getPath().getName());
+            }
+            names.sort(Comparator.naturalOrder());
+            return names;
+        } catch (IOException e) {
+            throw new LawfitException("cannot list the versions under " + versions + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes {@code version}, a published version, the current one again (one atomic rename, as a publish). */
+    public static void makeCurrent(Configuration conf, String outputPath, String version) {
+        Path root = new Path(outputPath);
+        List<String> published = publishedVersions(conf, outputPath);
+        if (!published.contains(version)) {
+            throw new LawfitException("version " + version + " is not a published version under " + outputPath
+                    + "; published: " + published);
+        }
+        try {
+            FileSystem fs = root.getFileSystem(conf);
+            Path staged = new Path(root, "." + CURRENT + ".rollback." + version);
+            try (FSDataOutputStream out = fs.create(staged, true)) {
+                out.write((version + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            FileContext.getFileContext(root.toUri(), conf).rename(staged, new Path(root, CURRENT), Options.Rename.OVERWRITE);
+        } catch (IOException e) {
+            throw new LawfitException("cannot move " + new Path(root, CURRENT) + " to " + version + ": " + e.getMessage(), e);
         }
     }
 }

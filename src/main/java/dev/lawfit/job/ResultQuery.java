@@ -34,7 +34,10 @@ public final class ResultQuery {
     private ResultQuery() {
     }
 
-    /** Registers each table of the current version as a temporary view; returns the table names. */
+    /**
+     * Registers each table of the current version as a temporary view, and the output's run history as
+     * {@code runs}; returns the table names.
+     */
     public static List<String> registerViews(SparkSession spark, String outputPath) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Path version = OutputPublisher.currentVersion(conf, outputPath);
@@ -53,6 +56,8 @@ public final class ResultQuery {
         } catch (IOException e) {
             throw new LawfitException("cannot list the tables of " + version + ": " + e.getMessage(), e);
         }
+        RunHistory.table(spark, outputPath).createOrReplaceTempView(RunHistory.DIR);
+        tables.add(RunHistory.DIR);
         tables.sort(null);
         return tables;
     }

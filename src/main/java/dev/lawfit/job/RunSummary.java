@@ -1,39 +1,28 @@
 package dev.lawfit.job;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** What a run did, printed at its end and stored as the version's run record. */
+/** What a run did, printed at its end (the run history and the version keep the full record). */
 public record RunSummary(String version, String outputPath, String versionPath, long rowsRead, long rowsFiltered,
-                         long rowsAccepted, long rowsRejected, long groups, Map<String, Long> fitsByStatus,
-                         java.util.List<String> tables, long millis) {
+                         long rowsAccepted, long rowsRejected, long groups, IncrementalPlan.Counts groupChanges,
+                         Map<String, Long> fitsByStatus, List<String> badFiles, List<String> tables, long millis) {
 
     public String toText() {
         StringBuilder s = new StringBuilder();
         s.append("lawfit: published version ").append(version).append(" in ").append(String.format("%.1f s", millis / 1000.0)).append('\n');
         s.append(String.format("  rows: %d read, %d accepted, %d rejected, %d filtered out by input.filter%n",
                 rowsRead, rowsAccepted, rowsRejected, rowsFiltered));
-        s.append(String.format("  groups: %d; law fits: %s%n", groups, fitsByStatus));
-        s.append("  tables: ").append(versionPath).append("/{").append(String.join(",", tables)).append("}\n");
-        s.append("  current version recorded in ").append(outputPath).append("/").append(OutputPublisher.CURRENT);
-        return s.toString();
-    }
-
-    public String toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", version);
-        m.put("rows_read", rowsRead);
-        m.put("rows_filtered", rowsFiltered);
-        m.put("rows_accepted", rowsAccepted);
-        m.put("rows_rejected", rowsRejected);
-        m.put("groups", groups);
-        m.put("fits_by_status", fitsByStatus);
-        m.put("tables", tables);
-        m.put("millis", millis);
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        s.append(String.format("  groups: %d (%d added, %d refitted, %d reused unchanged, %d removed, %d kept stale); law fits: %s%n",
+                groups, groupChanges.added(), groupChanges.refitted(), groupChanges.reused(), groupChanges.removed(),
+                groupChanges.stale(), fitsByStatus));
+        if (!badFiles.isEmpty()) {
+            s.append("  left out ").append(badFiles.size()).append(" unreadable input file(s) (--skip-bad-files): ")
+                    .append(String.join(", ", badFiles)).append('\n');
         }
+        s.append("  tables: ").append(versionPath).append("/{").append(String.join(",", tables)).append("}\n");
+        s.append("  current version recorded in ").append(outputPath).append("/").append(OutputPublisher.CURRENT)
+                .append("; run history: lawfit sql --output ").append(outputPath).append(" \"select * from runs\"");
+        return s.toString();
     }
 }

@@ -22,6 +22,17 @@ public final class Tables {
         return out;
     }
 
+    /** A table of a given version (a run's RunSummary.versionPath()). */
+    public static Dataset<Row> of(String versionPath, String table) {
+        return TestSpark.session().read().parquet(new Path(versionPath, table).toString());
+    }
+
+    /** The rows one table has and the other lacks, both ways (0 when they hold the same multiset of rows). */
+    public static long differingRows(Dataset<Row> a, Dataset<Row> b) {
+        Dataset<Row> x = comparable(a), y = comparable(b.select(java.util.Arrays.stream(a.columns()).map(b::col).toArray(org.apache.spark.sql.Column[]::new)));
+        return x.exceptAll(y).count() + y.exceptAll(x).count();
+    }
+
     public static Dataset<Row> current(String outputPath, String table) {
         Path version = OutputPublisher.currentVersion(TestSpark.session().sparkContext().hadoopConfiguration(), outputPath);
         if (version == null) throw new AssertionError("nothing published under " + outputPath);

@@ -1,0 +1,151 @@
+package dev.lawfit.job;
+
+import dev.lawfit.LawfitException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.util.SerializableConfiguration;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files behind the input paths: globs expanded, directories (Hive-style partition trees included) walked,
+ * hidden files ({@code _SUCCESS}, {@code .crc}) left out as Spark does. For Parquet every file's footer is read,
+ * in a Spark job, which gives its schema and row count, or says why it is not a readable Parquet file
+ * (truncated, empty, not Parquet at all).
+ */
+public final class InputFiles {
+
+    /** One input file: the input path (as the spec gives it) it was found under, its path and size. */
+    public record InputFile(String input, String path, long bytes) implements Serializable {
+    }
+
+    /** What a file's footer says: its Spark schema (as JSON) and row count, or the error reading it. */
+    public record Footer(String path, String schemaJson, long rows, String error) implements Serializable {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    private InputFiles() {
+    }
+
+    public static List<InputFile> list(Configuration conf, List<String> paths) {
+        List<InputFile> files = new ArrayList<>();
+        for (String input : paths) {
+            Path pattern = new Path(input);
+            try {
+                FileSystem fs = pattern.getFileSystem(conf);
+                FileStatus[] matches = fs.globStatus(pattern);
+                if (matches == null || matches.length == 0) {
+                    throw new LawfitException("input path '" + input + "' (input.paths) does not exist or matches no file");
+                }
+                for (FileStatus match : matches) {
+                    if (hidden(match.getPath())) continue;
+                    if (match.isFile()) {
+                        files.add(new InputFile(input, match.getPath().toString(), match.getLen()));
+                        continue;
+                    }
+                    RemoteIterator<LocatedFileStatus> walk = fs.listFiles(match.getPath(), true);
+                    while (walk.hasNext()) {
+                        LocatedFileStatus f = walk.next();
+                        if (!hiddenBelow(match.getPath(), f.getPath())) files.add(new InputFile(input, f.getPath().toString(), f.getLen()));
+                    }
+                }
+            } catch (IOException e) {
+                throw new LawfitException("input path '" + input + "' cannot be listed: " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
+    /** Per input path: how many files and bytes it matched (for the run record). */
+    public static List<Map<String, Object>> sizes(List<String> paths, List<InputFile> files) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String input : paths) {
+            long count = 0, bytes = 0;
+            for (InputFile f : files) {
+                if (f.input().equals(input)) {
+                    count++;
+                    bytes += f.bytes();
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", input);
+            m.put("files", count);
+            m.put("bytes", bytes);
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Reads every file's footer in parallel on the cluster. */
+    public static List<Footer> footers(SparkSession spark, List<InputFile> files) {
+        if (files.isEmpty()) return List.of();
+        SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+        List<String> paths = files.stream().map(InputFile::path).toList();
+        int slices = Math.max(1, Math.min(paths.size(), spark.sparkContext().defaultParallelism() * 4));
+        return new JavaSparkContext(spark.sparkContext()).parallelize(paths, slices).map(p -> footer(conf.value(), p)).collect();
+    }
+
+    static Footer footer(Configuration conf, String path) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+            String schema = new ParquetToSparkSchemaConverter(new org.apache.spark.sql.internal.SQLConf()).convert(reader.getFooter().getFileMetaData().getSchema()).json();
+            return new Footer(path, schema, reader.getRecordCount(), null);
+        } catch (IOException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : InputReader.firstLine(e);
+            return new Footer(path, null, -1, message);
+        }
+    }
+
+    /**
+     * The directory partition discovery starts from for an input path: the path itself for a directory, its parent
+     * for a file, the part before the first glob character for a glob.
+     */
+    static String basePath(Configuration conf, String input) {
+        int glob = indexOfGlob(input);
+        if (glob >= 0) {
+            String prefix = input.substring(0, glob);
+            int slash = prefix.lastIndexOf('/');
+            return slash <= 0 ? (slash == 0 ? "/" : ".") : prefix.substring(0, slash);
+        }
+        Path p = new Path(input);
+        try {
+            return p.getFileSystem(conf).getFileStatus(p).isFile() ? p.getParent().toString() : input;
+        } catch (IOException e) {
+            return input;
+        }
+    }
+
+    private static int indexOfGlob(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if ("*?[{".indexOf(path.charAt(i)) >= 0) return i;
+        }
+        return -1;
+    }
+
+    private static boolean hidden(Path p) {
+        String name = p.getName();
+        return (name.startsWith("_") && !name.contains("=")) || name.startsWith(".");
+    }
+
+    private static boolean hiddenBelow(Path root, Path file) {
+        for (Path p = file; p != null && !p.equals(root) && p.depth() > root.depth(); p = p.getParent()) {
+            if (hidden(p)) return true;
+        }
+        return false;
+    }
+}
