@@ -48,7 +48,8 @@ public final class FitProgress implements AutoCloseable {
 
     /** e.g. "fitted 1,250 of 10,000 groups (12%), 0:31 elapsed, about 3:37 left". */
     String line(String what, long total) {
-        long count = done.value();
+        // a task retried after a lost executor adds its groups again: never report more than all of them
+        long count = Math.min(done.value(), total);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         String left = count == 0 ? "time left unknown yet"
                 : "about " + clock(elapsed.multipliedBy(Math.max(0, total - count)).dividedBy(count)) + " left";
