@@ -198,6 +198,16 @@ public final class FitBenchmark implements Runnable {
         long nanos = System.nanoTime() - started;
         long sparkEvaluations = spark.read().parquet(summary.versionPath() + "/laws").selectExpr("sum(objective_evaluations)").first().getLong(0);
         emitShape("spark_local_" + cores + "_cores", law, groupCount, pointsPerGroup, cores, nanos, sparkEvaluations);
+
+        // the nightly case: the same archive again, incremental over that output - every group reused, none refitted
+        started = System.nanoTime();
+        RunSummary rerun = LawfitJob.run(spark, spec);
+        long rerunNanos = System.nanoTime() - started;
+        if (rerun.groupChanges().fitted() != 0) throw new IllegalStateException("an unchanged rerun refitted groups: " + rerun.groupChanges());
+        emit(new BenchmarkCase().put("case", "spark_rerun_unchanged").put("law", law.name()).put("groups", groupCount)
+                .put("points_per_group", pointsPerGroup).put("threads", cores).put("seconds", rerunNanos / 1e9)
+                .put("groups_reused", rerun.groupChanges().reused()).put("groups_refitted", rerun.groupChanges().fitted())
+                .put("speedup_vs_full_run", (double) nanos / rerunNanos));
     }
 
     private void emitShape(String mode, Law law, int groupCount, int pointsPerGroup, int threads, long nanos, long evaluations) {
