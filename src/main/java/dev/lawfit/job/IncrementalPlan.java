@@ -91,13 +91,14 @@ public final class IncrementalPlan {
                 .drop("_h64", "_h32");
 
         Path previousGroups = previousVersion == null ? null : new Path(previousVersion, GROUPS);
-        boolean havePrevious = previousGroups != null && exists(spark, previousGroups);
+        Dataset<Row> previous = previousGroups != null && exists(spark, previousGroups) ? spark.read().parquet(previousGroups.toString()) : null;
+        // grouped by other keys before (group_by changed): no group carries over (the settings hash differs anyway)
+        boolean havePrevious = previous != null && java.util.Set.of(previous.columns()).containsAll(keys);
         Dataset<Row> table;
         long removed = 0;
         if (!havePrevious) {
             table = current.withColumn("status", lit(ADDED)).withColumn("fitted_version", lit(version));
         } else {
-            Dataset<Row> previous = spark.read().parquet(previousGroups.toString());
             List<Column> prev = new ArrayList<>(Arrays.asList(keyColumns));
             prev.add(column("rows").as("_prev_rows"));
             prev.add(column("fingerprint").as("_prev_fingerprint"));

@@ -132,6 +132,17 @@ class IncrementalRunTest {
         assertEquals(removed.version(), rollback.getAs("version"));
         assertEquals(full.version(), rollback.getAs("previous_version"));
         assertEquals(0, Tables.differingRows(Tables.of(removed.versionPath(), "laws"), Tables.current(output, "laws")));
+
+        // grouping by a column the previous groups lacked: nothing carries over, every group is new
+        JobSpec byCohort = JobSpecReader.parse("""
+                name: nightly
+                input: {paths: [%s], derive: {cohort: "'2026'"}}
+                group_by: [model, cohort]
+                laws: [pure_params]
+                bootstrap: {resamples: 0}
+                output: {path: %s}
+                """.formatted(archive, output), "test");
+        assertEquals(new IncrementalPlan.Counts(4, 0, 0, 0, 0), LawfitJob.run(spark, byCohort).groupChanges());
     }
 
     private static void deleteRecursively(Path path) throws java.io.IOException {
