@@ -72,10 +72,12 @@ public final class LawfitJob {
             RunSummary summary = fitAndPublish(spark, spec, options, publisher, previous, settingsHash, record);
             history.write(record);
             return summary;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             RunHistory.end(record, RunHistory.FAILED, InputReader.firstLine(e));
             history.write(record);
-            throw e;
+            if (e instanceof RuntimeException unchecked) throw unchecked;
+            throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
+                    + InputReader.firstLine(e), e);
         }
     }
 
