@@ -16,7 +16,11 @@ public final class CatalogPublisher {
     private CatalogPublisher() {
     }
 
-    public static void register(SparkSession spark, String database, String versionDir, List<String> tables) {
+    /**
+     * Registers {@code tables} of the version, and the output's run history as {@code <database>.runs} (a JSON
+     * table over {@code <output>/runs}, which every later run adds to).
+     */
+    public static void register(SparkSession spark, String database, String outputPath, String versionDir, List<String> tables) {
         try {
             spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "`");
             for (String table : tables) {
@@ -24,6 +28,10 @@ public final class CatalogPublisher {
                 spark.sql("DROP TABLE IF EXISTS " + name);
                 spark.sql("CREATE TABLE " + name + " USING parquet LOCATION '" + (versionDir + "/" + table).replace("'", "\\'") + "'");
             }
+            String runs = "`" + database + "`.`" + RunHistory.DIR + "`";
+            spark.sql("DROP TABLE IF EXISTS " + runs);
+            spark.sql("CREATE TABLE " + runs + " (" + RunHistory.SCHEMA.toDDL() + ") USING json LOCATION '"
+                    + new org.apache.hadoop.fs.Path(outputPath, RunHistory.DIR).toString().replace("'", "\\'") + "'");
         } catch (RuntimeException e) {
             throw new LawfitException("published " + versionDir + ", but registering its tables in catalog database '" + database
                     + "' failed: " + InputReader.firstLine(e), e);

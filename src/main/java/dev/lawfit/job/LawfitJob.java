@@ -195,7 +195,7 @@ public final class LawfitJob {
         }
         // after the publish: a catalog failure leaves the new version current on disk and says so
         if (spec.output().catalog() != null) {
-            CatalogPublisher.register(spark, spec.output().catalog(), published.versionPath(), published.tables());
+            CatalogPublisher.register(spark, spec.output().catalog(), spec.output().path(), published.versionPath(), published.tables());
         }
         return published;
     }

@@ -160,5 +160,8 @@ class ResultQueryTest {
         String location = TestSpark.session().sql("DESCRIBE TABLE EXTENDED lawfit_results.rejects").where("col_name = 'Location'")
                 .first().getString(1);
         assertTrue(location.contains(second.version()) && !location.contains(first.version()), "the catalog follows the new version: " + location);
+        assertEquals(List.of(first.version(), second.version()), TestSpark.session()
+                .sql("SELECT version FROM lawfit_results.runs WHERE status = 'succeeded' ORDER BY started")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList(), "the run history is a catalog table too");
     }
 }
