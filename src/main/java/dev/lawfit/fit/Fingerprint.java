@@ -29,6 +29,11 @@ public final class Fingerprint {
         return HexFormat.of().formatHex(sha.digest());
     }
 
+    /** SHA-256 of a text (UTF-8), as hex. */
+    public static String ofText(String text) {
+        return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

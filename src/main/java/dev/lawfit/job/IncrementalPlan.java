@@ -50,6 +50,16 @@ public final class IncrementalPlan {
             return added + refitted;
         }
 
+        /** The groups in this run's input. */
+        public long groups() {
+            return added + refitted + reused;
+        }
+
+        /** Whether any group's rows come from the previous version (reused or kept stale). */
+        boolean carriesOver() {
+            return reused + stale > 0;
+        }
+
         public Map<String, Long> toMap() {
             Map<String, Long> m = new java.util.LinkedHashMap<>();
             m.put(ADDED, added);
@@ -143,7 +153,7 @@ public final class IncrementalPlan {
 
     /** The accepted rows of the groups to fit (new and changed), all of them when nothing is reused. */
     public Dataset<Row> toFit(Dataset<Row> accepted) {
-        if (counts.reused() + counts.stale() == 0) return accepted;
+        if (!counts.carriesOver()) return accepted;
         return accepted.join(keysWith(ADDED, REFITTED), scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi");
     }
 
@@ -153,7 +163,7 @@ public final class IncrementalPlan {
      */
     public Dataset<Row> combine(String table, Dataset<Row> fresh) {
         Dataset<Row> kept = null;
-        if (previousVersion != null && counts.reused() + counts.stale() > 0) {
+        if (previousVersion != null && counts.carriesOver()) {
             Path previous = new Path(previousVersion, table);
             if (exists(spark, previous)) {
                 kept = spark.read().parquet(previous.toString())

@@ -108,7 +108,7 @@ public final class LawfitJob {
                         options.keepStale(), publisher.version())
                 : null;
         IncrementalPlan.Counts changes = plan == null ? new IncrementalPlan.Counts(0, 0, 0, 0, 0) : plan.counts();
-        long groupCount = changes.added() + changes.refitted() + changes.reused();
+        long groupCount = changes.groups();
         Dataset<Row> toFit = plan == null ? validated.accepted() : plan.toFit(validated.accepted());
         LOG.info("groups: {}", changes.toMap());
         FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? changes.fitted() : 0);

@@ -73,15 +73,29 @@ public final class OutputPublisher {
             try (FSDataOutputStream out = fs.create(new Path(versionDir(), RUN_RECORD), false)) {
                 out.write(runRecordJson.getBytes(StandardCharsets.UTF_8));
             }
-            Path staged = new Path(root, "." + CURRENT + "." + version);
-            try (FSDataOutputStream out = fs.create(staged, true)) {
-                out.write((version + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            FileContext.getFileContext(root.toUri(), conf).rename(staged, new Path(root, CURRENT), Options.Rename.OVERWRITE);
+            replaceAtomically(conf, new Path(root, CURRENT), version + "\n", version);
             prune(fs, keepVersions);
         } catch (IOException e) {
             throw new LawfitException("cannot publish results under " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Replaces {@code target} with {@code text} in one atomic rename: the text goes to a hidden staged file beside it
+     * ({@code .<name>.<tag>}), which then takes the target's place. A reader sees the old file or the new one.
+     */
+    static void replaceAtomically(Configuration conf, Path target, String text, String tag) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        Path staged = new Path(target.getParent(), "." + target.getName() + "." + tag);
+        try (FSDataOutputStream out = fs.create(staged, true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        FileContext.getFileContext(target.toUri(), conf).rename(staged, target, Options.Rename.OVERWRITE);
+    }
+
+    /** A version is complete once its run record is written, which happens after its last table. */
+    private static boolean isComplete(FileSystem fs, Path versionDir) throws IOException {
+        return fs.exists(new Path(versionDir, RUN_RECORD));
     }
 
     /** Removes this run's unpublished version after a failure; the current version is never touched. */
@@ -120,7 +134,7 @@ public final class OutputPublisher {
                 .sorted(Comparator.comparing((FileStatus s) -> s.getPath().getName()).reversed()).toList();
         int kept = 0;
         for (FileStatus s : sorted) {
-            boolean published = fs.exists(new Path(s.getPath(), RUN_RECORD));
+            boolean published = isComplete(fs, s.getPath());
             if (s.getPath().getName().equals(version) || (published && kept < keepVersions)) {
                 kept++;
             } else if (!published && s.getPath().getName().compareTo(version) > 0) {
@@ -139,7 +153,7 @@ public final class OutputPublisher {
             if (!fs.exists(versions)) return List.of();
             List<String> names = new java.util.ArrayList<>();
             for (FileStatus s : fs.listStatus(versions)) {
-                if (s.isDirectory() && fs.exists(new Path(s.getPath(), RUN_RECORD))) names.add(s.getPath().getName());
+                if (s.isDirectory() && isComplete(fs, s.getPath())) names.add(s.getPath().getName());
             }
             names.sort(Comparator.naturalOrder());
             return names;
@@ -157,12 +171,7 @@ public final class OutputPublisher {
                     + "; published: " + published);
         }
         try {
-            FileSystem fs = root.getFileSystem(conf);
-            Path staged = new Path(root, "." + CURRENT + ".rollback." + version);
-            try (FSDataOutputStream out = fs.create(staged, true)) {
-                out.write((version + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            FileContext.getFileContext(root.toUri(), conf).rename(staged, new Path(root, CURRENT), Options.Rename.OVERWRITE);
+            replaceAtomically(conf, new Path(root, CURRENT), version + "\n", "rollback." + version);
         } catch (IOException e) {
             throw new LawfitException("cannot move " + new Path(root, CURRENT) + " to " + version + ": " + e.getMessage(), e);
         }

@@ -3,11 +3,8 @@ package dev.lawfit.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lawfit.LawfitException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +13,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -117,14 +113,8 @@ public final class RunHistory {
         try {
             FileSystem fs = dir.getFileSystem(conf);
             fs.mkdirs(dir);
-            String name = record.get("run_id") + ".json";
-            Path staged = new Path(dir, "." + name + ".tmp");
-            try (FSDataOutputStream out = fs.create(staged, true)) {
-                // one line: Spark's JSON reader takes a file of JSON lines
-                out.write(JSON.writeValueAsString(record).getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-            }
-            FileContext.getFileContext(dir.toUri(), conf).rename(staged, new Path(dir, name), Options.Rename.OVERWRITE);
+            // one line: Spark's JSON reader takes a file of JSON lines
+            OutputPublisher.replaceAtomically(conf, new Path(dir, record.get("run_id") + ".json"), JSON.writeValueAsString(record) + "\n", "tmp");
         } catch (IOException e) {
             throw new LawfitException("cannot write the run record under " + dir + ": " + e.getMessage(), e);
         }

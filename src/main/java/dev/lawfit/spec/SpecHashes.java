@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lawfit.fit.Fingerprint;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +25,7 @@ public final class SpecHashes {
     }
 
     public static String specHash(JobSpec spec) {
-        return sha256(json(spec));
+        return Fingerprint.ofText(json(spec));
     }
 
     public static String fitSettingsHash(JobSpec spec, String lawfitVersion) {
@@ -42,7 +39,7 @@ public final class SpecHashes {
         decisive.put("backtest", spec.backtest());
         decisive.put("downstream", spec.downstream());
         decisive.put("temporal", spec.temporal());
-        return sha256(json(decisive));
+        return Fingerprint.ofText(json(decisive));
     }
 
     private static String json(Object value) {
@@ -50,14 +47,6 @@ public final class SpecHashes {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the job spec for hashing", e);
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
