@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Runs read-only Spark SQL over the current published tables of an output path; each table is a view "
+        description = {"Runs a read-only Spark SQL query over the current published tables of an output path; each table is a view "
                 + "under its name (laws, predictions, rejects, frontier, ...).",
                 "Example: lawfit sql --output target/quickstart/output \"SELECT model, params['alpha'] FROM laws\""})
 final class SqlCommand implements Callable<Integer> {
@@ -39,6 +39,10 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--max-rows", defaultValue = "1000", description = "rows printed at most (default 1000)")
     int maxRows;
 
+    @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "cancel the query after this many seconds (default 300)")
+    long timeoutSeconds;
+
     @Override
     public Integer call() throws IOException {
         if ((query == null) == (file == null)) throw new LawfitException("sql: give a QUERY or --file, not both or neither");
@@ -49,7 +53,7 @@ final class SqlCommand implements Callable<Integer> {
             ResultQuery.checkReadOnly(spark, sql); // before registering anything
             List<String> tables = ResultQuery.registerViews(spark, path);
             System.err.println("lawfit sql: tables " + tables);
-            return ResultQuery.format(ResultQuery.run(spark, sql), format, maxRows);
+            return ResultQuery.answer(spark, sql, format, maxRows, timeoutSeconds);
         });
         System.out.print(printed);
         return 0;

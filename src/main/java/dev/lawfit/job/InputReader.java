@@ -131,7 +131,7 @@ public final class InputReader {
         for (Map.Entry<String, String> derived : input.derive().entrySet()) {
             try {
                 rows = rows.withColumn(derived.getKey(), expr(derived.getValue()));
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // AnalysisException and ParseException are checked in Java but thrown undeclared from Scala
                 throw new LawfitException("input.derive." + derived.getKey() + ": cannot evaluate '" + derived.getValue()
                         + "' over the columns " + Arrays.toString(rows.columns()) + ": " + firstLine(e), e);
             }
@@ -141,7 +141,7 @@ public final class InputReader {
             try {
                 kept = coalesce(expr(input.filter()).cast("boolean"), lit(false));
                 rows.select(kept).schema();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // AnalysisException and ParseException are checked in Java but thrown undeclared from Scala
                 throw new LawfitException("input.filter: cannot evaluate '" + input.filter() + "' over the columns "
                         + Arrays.toString(rows.columns()) + ": " + firstLine(e), e);
             }
@@ -207,9 +207,15 @@ public final class InputReader {
         return rows.select(projection.toArray(Column[]::new));
     }
 
-    static String firstLine(Throwable e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+    /** The first non-blank line of an exception's message (Spark puts plans and blank lines after it), else of its causes'. */
+    public static String firstLine(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message == null) continue;
+            for (String line : message.split("\n")) {
+                if (!line.isBlank()) return line.strip();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 }

@@ -15,21 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Read-only Spark SQL over a published output: every table of the current version is a view under its
- * name. Only queries run (SELECT, WITH, VALUES, TABLE, FROM, SHOW, DESCRIBE, EXPLAIN); a statement that
- * writes or changes state, or reads files by path, is refused before anything runs.
+ * name. Only queries run (SELECT, WITH, VALUES, TABLE, FROM, SHOW, DESCRIBE, EXPLAIN), built from the
+ * functions {@link SqlSandbox} allows; anything else is refused before it is analysed or run.
  */
 public final class ResultQuery {
 
     private static final Set<String> QUERY_KEYWORDS = Set.of("select", "with", "values", "table", "from", "show", "describe", "desc", "explain");
-    /** Logical-plan node names that write, change the catalog or the session. */
-    private static final Pattern WRITES = Pattern.compile(
-            "Insert|Create|Drop|Alter|Delete|Update|Merge|Truncate|Cache|Uncache|Refresh|SetCommand|Reset|AddJar|AddFile|AddArchive|Load|Repair|"
-                    + "SetCatalog|SetNamespace|Use|Overwrite|Write|Rename|Replace|Comment|Analyze|ClearCache|Grant|Revoke");
-    private static final Set<String> FILE_FORMATS = Set.of("parquet", "csv", "json", "orc", "text", "avro", "binaryfile", "delta", "xml");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultQuery.class);
 
     private ResultQuery() {
     }
@@ -44,6 +39,7 @@ public final class ResultQuery {
         if (version == null) {
             throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
         }
+        lockDown(spark);
         List<String> tables = new ArrayList<>();
         try {
             FileSystem fs = version.getFileSystem(conf);
@@ -62,15 +58,17 @@ public final class ResultQuery {
         return tables;
     }
 
-    /** Refuses anything but a query, with the reason; returns the parsed plan. */
+    /**
+     * Refuses anything but a query, with the reason, before anything is analysed or run: Spark's parser reads the
+     * statement and {@link SqlSandbox#checkParsed} checks every node, function and relation. Returns the parsed plan.
+     */
     public static LogicalPlan checkReadOnly(SparkSession spark, String sql) {
         String trimmed = statement(sql);
         if (trimmed.isEmpty()) throw new LawfitException("sql: the query is empty");
-        if (trimmed.contains(";")) throw new LawfitException("sql: one statement at a time (found ';' inside the query)");
         String first = trimmed.split("[\\s(]+", 2)[0].toLowerCase(Locale.ROOT);
         if (!QUERY_KEYWORDS.contains(first)) {
             throw new LawfitException("sql is read-only: '" + first.toUpperCase(Locale.ROOT) + "' statements are refused; only queries run "
-                    + "(SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)");
+                    + "(SELECT, WITH, VALUES, TABLE, SHOW, DESCRIBE, EXPLAIN)");
         }
         LogicalPlan plan;
         try {
@@ -78,48 +76,71 @@ public final class ResultQuery {
         } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
             throw new LawfitException("sql: cannot parse the query: " + InputReader.firstLine(e), e);
         }
-        List<String> offending = new ArrayList<>();
-        walk(plan, offending);
-        if (!offending.isEmpty()) {
-            throw new LawfitException("sql is read-only: the query would " + String.join(", ", offending) + "; only queries run");
-        }
+        SqlSandbox.checkParsed(plan);
         return plan;
     }
 
-    /** Runs a checked query over the registered views. */
+    /**
+     * Runs a checked query over the registered views: parsed and checked, analysed without running anything and
+     * checked again expression by expression, then run. A query's mistake (an unknown column or table) is a
+     * {@link LawfitException} with Spark's one-line message and suggestion.
+     */
     public static Dataset<Row> run(SparkSession spark, String sql) {
-        checkReadOnly(spark, sql);
-        spark.conf().set("spark.sql.runSQLOnFiles", "false");
+        LogicalPlan parsed = checkReadOnly(spark, sql);
+        lockDown(spark);
         try {
+            LogicalPlan analyzed = spark.sessionState().executePlan(parsed,
+                    org.apache.spark.sql.execution.CommandExecutionMode.SKIP()).analyzed();
+            SqlSandbox.checkAnalyzed(spark, analyzed);
             return spark.sql(statement(sql));
-        } catch (RuntimeException e) {
+        } catch (LawfitException e) {
+            throw e;
+        } catch (Exception e) { // AnalysisException is checked in Java but thrown undeclared from Scala
+            LOG.debug("query failed", e);
             throw new LawfitException("sql: " + InputReader.firstLine(e), e);
         }
     }
 
-    private static void walk(LogicalPlan plan, List<String> offending) {
-        String name = plan.getClass().getSimpleName();
-        if (WRITES.matcher(name).find()) offending.add("run " + name);
-        if (plan instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedRelation relation) {
-            scala.collection.immutable.Seq<String> parts = relation.multipartIdentifier();
-            if (parts.size() == 2 && FILE_FORMATS.contains(parts.head().toLowerCase(Locale.ROOT))) {
-                offending.add("read files by path (" + parts.head() + ".`" + parts.last() + "`); query the result tables by name");
-            }
+    /**
+     * Runs a checked query and formats at most {@code maxRows} rows, cancelling its Spark jobs (by job group) when it
+     * runs longer than {@code timeoutSeconds}.
+     */
+    public static String answer(SparkSession spark, String sql, String format, int maxRows, long timeoutSeconds) {
+        if (timeoutSeconds <= 0) throw new LawfitException("sql --timeout must be a positive number of seconds, got " + timeoutSeconds);
+        if (maxRows <= 0) throw new LawfitException("sql --max-rows must be positive, got " + maxRows);
+        String group = "lawfit-sql-" + java.util.UUID.randomUUID();
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lawfit-sql-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        spark.sparkContext().setJobGroup(group, "lawfit sql", true);
+        timer.schedule(() -> {
+            timedOut.set(true);
+            spark.sparkContext().cancelJobGroup(group);
+        }, timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            return format(run(spark, sql), format, maxRows);
+        } catch (LawfitException e) {
+            throw e;
+        } catch (Exception e) { // SparkException (a cancelled job) is checked in Java but thrown undeclared from Scala
+            if (timedOut.get()) throw timeout(timeoutSeconds, e);
+            throw new LawfitException("sql: " + InputReader.firstLine(e), e);
+        } finally {
+            timer.shutdownNow();
+            spark.sparkContext().clearJobGroup();
         }
-        scala.collection.Iterator<LogicalPlan> children = plan.children().iterator();
-        while (children.hasNext()) walk(children.next(), offending);
-        // subqueries and CTE definitions hang off expressions and the WithCTE node
-        scala.collection.Iterator<LogicalPlan> inner = plan.subqueries().iterator();
-        while (inner.hasNext()) walk(inner.next(), offending);
-        if (plan instanceof org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith with) {
-            scala.collection.Iterator<?> ctes = with.cteRelations().iterator();
-            while (ctes.hasNext()) {
-                Object cte = ctes.next();
-                if (cte instanceof scala.Product product && product.productArity() > 1 && product.productElement(1) instanceof LogicalPlan p) {
-                    walk(p, offending);
-                }
-            }
-        }
+    }
+
+    private static LawfitException timeout(long seconds, Exception e) {
+        return new LawfitException("sql: the query ran longer than " + seconds + " s and was cancelled (--timeout SECONDS to allow more; "
+                + "--max-rows does not bound the work a query does)", e);
+    }
+
+    /** Session settings that keep a query to the registered views: no SQL on files by path. */
+    private static void lockDown(SparkSession spark) {
+        spark.conf().set("spark.sql.runSQLOnFiles", "false");
     }
 
     /** The statement without comments, surrounding blanks and one trailing ';'. */
