@@ -36,12 +36,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--skip-bad-files", description = "leave out input files that are not readable Parquet (listed in the summary and the run record) instead of stopping")
     boolean skipBadFiles;
 
+    @Option(names = "--allow-empty", description = "publish a version even when the input has no row (by default such a run stops with exit 2 and the current version stays)")
+    boolean allowEmpty;
+
     @Override
     public Integer call() {
         JobSpec read = JobSpecReader.read(spec);
         JobSpec job = output != null ? read.withOutputPath(output) : read;
         RunSummary summary = SparkSessions.using(master != null ? master : job.spark().master(), job.spark().conf(),
-                spark -> LawfitJob.run(spark, job, new RunOptions(full, keepStale, skipBadFiles)));
+                spark -> LawfitJob.run(spark, job, new RunOptions(full, keepStale, skipBadFiles, allowEmpty)));
         System.out.println(summary.toText());
         return 0;
     }

@@ -37,7 +37,7 @@ import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -79,8 +79,11 @@ public final class CheckpointValidator {
         if (temporal != null) checkTemporalColumns(input, paths, temporal, positions, totals);
 
         List<Column> reasons = new ArrayList<>();
+        if (has(input, CsvInput.MALFORMED)) reasons.add(column(CsvInput.MALFORMED));
         for (String key : keys) {
-            reasons.add(when(column(key).isNull().or(trim(column(key).cast("string")).equalTo("")), lit(key + " is missing")));
+            // blank in Unicode too: tabs, newlines, no-break, ideographic and zero-width spaces, other format characters
+            reasons.add(when(column(key).isNull().or(regexp_replace(column(key).cast("string"), BLANK, "").equalTo("")),
+                    lit(key + " is missing")));
         }
         for (String name : CheckpointContract.REQUIRED_NUMBERS) reasons.add(numberReason(name, true, true));
         if (has(input, FLOPS)) reasons.add(numberReason(FLOPS, false, true));
@@ -102,6 +105,7 @@ public final class CheckpointValidator {
                                 lit("position_losses has a missing, NaN or non-positive value")));
             }
         }
+        reasons.add(when(flopsOverflow(input, flops), lit("flops is not finite: the FLOP count (6ND or the architecture's) overflows")));
         Dataset<Row> checked = input.withColumn(REJECT_REASON, concat_ws("; ", reasons.toArray(Column[]::new)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Column kept = column(InputReader.KEPT);
@@ -118,7 +122,7 @@ public final class CheckpointValidator {
             throw new LawfitException("cannot read input " + paths + ": " + readFailure(e), e);
         }
 
-        Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT);
+        Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT, CsvInput.MALFORMED);
         List<Column> contract = contractColumns(input, keys, flops);
         if (errorColumn != null) contract.add(number(errorColumn).as(CheckpointContract.ERROR));
         if (temporal != null) {
@@ -133,6 +137,28 @@ public final class CheckpointValidator {
                 longOrZero(counts, 3), checked);
     }
 
+    /** Unicode white space, control and format characters (zero-width spaces among them): a key made only of these is blank. */
+    private static final String BLANK = "[\\p{Z}\\p{Cc}\\p{Cf}\\s]+";
+
+    /** True where the FLOP count lawfit derives (when the input gives none) is not finite, e.g. 6ND over the double range. */
+    private static Column flopsOverflow(Dataset<Row> input, FlopAccounting accounting) {
+        Column derived = flopsColumn(input, accounting);
+        Column given = number(FLOPS);
+        Column givenNotFinite = has(input, FLOPS) ? org.apache.spark.sql.functions.coalesce(isnan(given).or(abs(given).equalTo(Double.POSITIVE_INFINITY)),
+                lit(false)) : lit(false);
+        return derived.isNotNull().and(isnan(derived).or(abs(derived).equalTo(Double.POSITIVE_INFINITY))).and(not(givenNotFinite));
+    }
+
+    private static Column flopsColumn(Dataset<Row> input, FlopAccounting accounting) {
+        Column inputFlops = has(input, FLOPS) ? number(FLOPS) : lit(null).cast("double");
+        Column[] shape = {optionalInt(input, "n_layers"), optionalInt(input, "d_model"), optionalInt(input, "n_heads"),
+                optionalInt(input, "context_length")};
+        UserDefinedFunction flops = udf((UDF8<String, Double, Double, Double, Integer, Integer, Integer, Integer, Double>)
+                accounting::flops, DataTypes.DoubleType);
+        return flops.apply(column(CheckpointContract.MODEL).cast("string"), number(PARAMS), number(TOKENS), inputFlops,
+                shape[0], shape[1], shape[2], shape[3]);
+    }
+
     private static List<Column> contractColumns(Dataset<Row> input, Set<String> keys, FlopAccounting accounting) {
         List<Column> columns = new ArrayList<>();
         for (String key : keys) columns.add(column(key).cast("string").as(key));
@@ -141,12 +167,9 @@ public final class CheckpointValidator {
         Column inputFlops = has(input, FLOPS) ? number(FLOPS) : lit(null).cast("double");
         Column[] shape = {optionalInt(input, "n_layers"), optionalInt(input, "d_model"), optionalInt(input, "n_heads"),
                 optionalInt(input, "context_length")};
-        UserDefinedFunction flops = udf((UDF8<String, Double, Double, Double, Integer, Integer, Integer, Integer, Double>)
-                accounting::flops, DataTypes.DoubleType);
         UserDefinedFunction convention = udf((UDF6<String, Double, Integer, Integer, Integer, Integer, String>)
                 accounting::convention, DataTypes.StringType);
-        columns.add(flops.apply(column(CheckpointContract.MODEL).cast("string"), number(PARAMS), number(TOKENS), inputFlops,
-                shape[0], shape[1], shape[2], shape[3]).as(FLOPS));
+        columns.add(flopsColumn(input, accounting).as(FLOPS));
         columns.add(inputFlops.isNull().as(FLOPS_DERIVED));
         columns.add(convention.apply(column(CheckpointContract.MODEL).cast("string"), inputFlops, shape[0], shape[1], shape[2], shape[3])
                 .as(CheckpointContract.FLOPS_CONVENTION));
@@ -206,7 +229,7 @@ public final class CheckpointValidator {
         if (!missing.isEmpty()) {
             throw new LawfitException("input " + paths + " has no column " + String.join(", ", missing)
                     + " (required by the checkpoint-evaluation contract or group_by); available columns: "
-                    + Arrays.toString(input.drop(CheckpointContract.SOURCE_FILE, InputReader.KEPT).columns())
+                    + Arrays.toString(input.drop(CheckpointContract.SOURCE_FILE, InputReader.KEPT, CsvInput.LINE, CsvInput.MALFORMED).columns())
                     + ". Map a source column with input.columns." + missing.get(0) + ": <source column>, or derive it with input.derive.");
         }
         List<String> numbers = new ArrayList<>(CheckpointContract.REQUIRED_NUMBERS);

@@ -130,6 +130,36 @@ public final class InputFiles {
         }
     }
 
+    /**
+     * The Hive-style partition values of a file's directories below {@code base} ({@code model=llama/...}), unescaped as
+     * Spark does; Hive's default partition name is a null value.
+     */
+    static Map<String, String> partitionValues(String base, String file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        String root = new Path(base).toUri().getPath();
+        Path parent = new Path(file).getParent();
+        List<String> segments = new ArrayList<>();
+        for (Path p = parent; p != null && p.toUri().getPath().length() > root.length(); p = p.getParent()) segments.add(0, p.getName());
+        for (String segment : segments) {
+            int eq = segment.indexOf('=');
+            if (eq <= 0) continue;
+            String value = org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(segment.substring(eq + 1));
+            values.put(org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(segment.substring(0, eq)),
+                    value.equals("__HIVE_DEFAULT_PARTITION__") ? null : value);
+        }
+        return values;
+    }
+
+    /** {@link #basePath} as a fully qualified path, comparable with the listed files' paths. */
+    static String qualifiedBasePath(Configuration conf, String input) {
+        Path base = new Path(basePath(conf, input));
+        try {
+            return base.getFileSystem(conf).makeQualified(base).toString();
+        } catch (IOException e) {
+            throw new LawfitException("input path '" + input + "' cannot be resolved: " + e.getMessage(), e);
+        }
+    }
+
     private static int indexOfGlob(String path) {
         for (int i = 0; i < path.length(); i++) {
             if ("*?[{".indexOf(path.charAt(i)) >= 0) return i;

@@ -52,16 +52,15 @@ public final class InputReader {
     public static Read read(SparkSession spark, JobSpec.Input input, boolean skipBadFiles) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<InputFiles.InputFile> files = InputFiles.list(conf, input.paths());
-        Map<String, String> options = new HashMap<>();
-        if (input.format().equals("csv")) {
-            options.put("header", "true");
-            options.put("inferSchema", "true");
+        if (files.isEmpty()) {
+            throw new LawfitException("input.paths " + input.paths() + " hold no data files (names starting with _ or . are skipped, as Spark "
+                    + "does); the previous results are unchanged");
         }
-        options.putAll(input.options());
         Dataset<Row> rows;
         List<InputFiles.Footer> bad = List.of();
         try {
             if (input.format().equals("parquet")) {
+                Map<String, String> options = parquetOptions(input.options());
                 List<InputFiles.Footer> footers = InputFiles.footers(spark, files);
                 bad = footers.stream().filter(f -> !f.ok()).toList();
                 if (!bad.isEmpty() && !skipBadFiles) {
@@ -69,16 +68,62 @@ public final class InputReader {
                             .map(f -> f.path() + " (" + f.error() + ")").collect(java.util.stream.Collectors.joining("; "))
                             + ". Fix or remove them, or run with --skip-bad-files to leave them out (they are then listed in the run record)");
                 }
+                checkParquetColumns(conf, files, footers);
                 rows = readParquet(spark, input, options, files, footers, !bad.isEmpty());
             } else {
-                rows = spark.read().format(input.format()).options(options).load(input.paths().toArray(String[]::new));
+                rows = CsvInput.read(spark, input, files);
             }
         } catch (LawfitException e) {
             throw e;
-        } catch (RuntimeException e) {
-            throw new LawfitException("cannot read input " + input.paths() + " as " + input.format() + ": " + e.getMessage(), e);
+        } catch (Exception e) { // AnalysisException is checked in Java but thrown undeclared from Scala
+            throw new LawfitException("cannot read input " + input.paths() + " as " + input.format() + ": " + firstLine(e), e);
         }
         return new Read(contractTerms(rows, input), files, bad);
+    }
+
+    /** Parquet reader options that keep every row: ones that skip files or rows silently are refused. */
+    private static Map<String, String> parquetOptions(Map<String, String> options) {
+        Set<String> allowed = Set.of("mergeschema", "datetimerebasemode", "int96rebasemode");
+        for (String key : options.keySet()) {
+            if (!allowed.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+                throw new LawfitException("input.options." + key + " is not supported for Parquet input (options that skip files or rows "
+                        + "would lose them silently); supported: mergeSchema, datetimeRebaseMode, int96RebaseMode");
+            }
+        }
+        return options;
+    }
+
+    /**
+     * A file whose columns repeat a name (Spark compares names without case), or that has a column named like the
+     * Hive-style directory it lies in ({@code model=llama/...} holding a {@code model} column), is refused, naming both:
+     * Spark would fail on the first and let the directory's value silently win on the second.
+     */
+    private static void checkParquetColumns(Configuration conf, List<InputFiles.InputFile> files, List<InputFiles.Footer> footers) {
+        Map<String, InputFiles.InputFile> byPath = new HashMap<>();
+        for (InputFiles.InputFile f : files) byPath.put(f.path(), f);
+        Map<String, String> bases = new HashMap<>();
+        for (InputFiles.Footer footer : footers) {
+            if (!footer.ok()) continue;
+            StructType schema = (StructType) DataType.fromJson(footer.schemaJson());
+            Map<String, String> seen = new HashMap<>();
+            for (String name : schema.fieldNames()) {
+                String previous = seen.put(name.toLowerCase(java.util.Locale.ROOT), name);
+                if (previous != null) {
+                    throw new LawfitException("input file " + footer.path() + " has the column '" + name + "' twice" + (previous.equals(name)
+                            ? "" : " (as '" + previous + "' and '" + name + "'; Spark does not tell them apart)") + "; rewrite it with unique names");
+                }
+            }
+            InputFiles.InputFile file = byPath.get(footer.path());
+            String base = bases.computeIfAbsent(file.input(), input -> InputFiles.qualifiedBasePath(conf, input));
+            Map<String, String> partitions = InputFiles.partitionValues(base, footer.path());
+            for (Map.Entry<String, String> p : partitions.entrySet()) {
+                if (seen.containsKey(p.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                    throw new LawfitException("input file " + footer.path() + " has a column '" + seen.get(p.getKey().toLowerCase(java.util.Locale.ROOT))
+                            + "' and lies in a directory '" + p.getKey() + "=" + p.getValue() + "': the directory's value would silently replace the "
+                            + "file's; rename the column or the directory");
+                }
+            }
+        }
     }
 
     /** One read when all files agree and none was left out; otherwise one read per (input path, schema), cast and unioned. */
@@ -125,7 +170,9 @@ public final class InputReader {
     }
 
     private static Dataset<Row> contractTerms(Dataset<Row> rows, JobSpec.Input input) {
-        rows = rows.withColumn(CheckpointContract.SOURCE_FILE, input_file_name());
+        if (!Arrays.asList(rows.columns()).contains(CheckpointContract.SOURCE_FILE)) {
+            rows = rows.withColumn(CheckpointContract.SOURCE_FILE, input_file_name());
+        }
         rows = unpivot(rows, input);
         rows = mapColumns(rows, input);
         for (Map.Entry<String, String> derived : input.derive().entrySet()) {
@@ -146,6 +193,8 @@ public final class InputReader {
                         + Arrays.toString(rows.columns()) + ": " + firstLine(e), e);
             }
         }
+        // a malformed record is rejected whatever the filter says: it cannot be known what it would have been
+        if (Arrays.asList(rows.columns()).contains(CsvInput.MALFORMED)) kept = column(CsvInput.MALFORMED).isNotNull().or(kept);
         return rows.withColumn(KEPT, kept);
     }
 

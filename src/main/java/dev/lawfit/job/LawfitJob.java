@@ -49,6 +49,8 @@ public final class LawfitJob {
         spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
         // Hive-style partition values stay text: one batch of files must not infer int where another infers string
         spark.conf().set("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+        // a Parquet page whose bytes changed fails the read (naming the file) instead of giving wrong numbers
+        spark.sparkContext().hadoopConfiguration().setBoolean("parquet.page.verify-checksum.enabled", true);
         if (ArchiveWriter.ensureSample(spark, spec)) {
             LOG.info("wrote the sample archive to {}", spec.input().paths().get(0));
         }
@@ -94,6 +96,11 @@ public final class LawfitJob {
                 spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn(), spec.temporal());
         LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
                 validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
+        if (validated.rowsRead() == 0 && !options.allowEmpty()) {
+            validated.cached().unpersist();
+            throw new LawfitException("input " + spec.input().paths() + " has no rows (" + read.files().size() + " file(s), headers or footers "
+                    + "only): nothing was published and the current version stays; run with --allow-empty to publish an empty version");
+        }
         record.put("rows_read", validated.rowsRead());
         record.put("rows_accepted", validated.rowsAccepted());
         record.put("rows_rejected", validated.rowsRejected());

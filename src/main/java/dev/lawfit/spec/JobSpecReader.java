@@ -37,7 +37,10 @@ public final class JobSpecReader {
         try {
             JobSpec spec = YAML.readValue(yaml, JobSpec.class);
             if (spec == null) throw new LawfitException("job spec " + source + " is empty");
+            spec.toSettings(); // every fit and bootstrap setting checked now, before any data is read
             return spec;
+        } catch (IllegalArgumentException e) {
+            throw new LawfitException("job spec " + source + ": " + e.getMessage(), e);
         } catch (JsonMappingException e) {
             String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
