@@ -252,13 +252,17 @@ public final class CheckpointValidator {
         }
     }
 
-    /** The most specific message in the cause chain that names a file, else the first line of the outermost. */
+    /** The message in the cause chain that names a file, with the innermost cause (what was wrong with it), else the first line. */
     private static String readFailure(Throwable e) {
+        String file = null;
+        String innermost = InputReader.firstLine(e);
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage();
-            if (message != null && (message.contains("file:") || message.contains("://"))) return InputReader.firstLine(t);
+            if (file == null && message != null && (message.contains("file:") || message.contains("://"))) file = InputReader.firstLine(t);
+            if (message != null && !message.isBlank()) innermost = InputReader.firstLine(t);
         }
-        return InputReader.firstLine(e);
+        if (file == null) return InputReader.firstLine(e);
+        return file.contains(innermost) ? file : file + ": " + innermost;
     }
 
     private static boolean has(Dataset<Row> input, String name) {

@@ -139,6 +139,10 @@ public final class CsvInput {
             if (columns.contains(reserved)) throw new LawfitException("input " + input.paths() + " has a column named '" + reserved
                     + "', which lawfit sets itself; rename it (input.columns) or drop it");
         }
+        if (columns.isEmpty()) {
+            throw new LawfitException("input " + input.paths() + " has no rows: its " + files.size() + " CSV file(s) are empty, not even a header; "
+                    + "nothing was published and the current version stays");
+        }
         List<String> dataColumns = new ArrayList<>(columns);
         List<String> partitionColumns = new ArrayList<>(partitions);
         List<StructField> fields = new ArrayList<>();
@@ -174,7 +178,7 @@ public final class CsvInput {
             }
             int base = dataColumns.indexOf(name) * (patterns.length + 1);
             String type = "string";
-            if (found.getInt(base) == 1) {
+            if (!found.isNullAt(base) && found.getInt(base) == 1) { // no rows, or no value in the column: text
                 for (int t = 0; t < types.length; t++) {
                     if (found.getInt(base + 1 + t) == 0) {
                         type = types[t];
