@@ -1,6 +1,8 @@
 package dev.lawfit.cli;
 
 import dev.lawfit.LawfitException;
+import dev.lawfit.job.InputReader;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +22,18 @@ public final class LawfitCommand implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    private static final java.util.regex.Pattern MACHINE = java.util.regex.Pattern.compile(
+            "No space left on device|Read-only file system|Disk quota exceeded|Permission denied|Too many open files");
+
+    /** The innermost cause that says the disk is full, read-only or not permitted, or null. */
+    static Throwable machineFailure(Throwable e) {
+        Throwable found = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.AccessDeniedException || (t.getMessage() != null && MACHINE.matcher(t.getMessage()).find())) found = t;
+        }
+        return found;
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -34,6 +48,15 @@ public final class LawfitCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new LawfitCommand()).setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter out = cmd.getErr();
+            Throwable machine = machineFailure(e);
+            if (machine != null) { // the machine, not the input or lawfit: one line, the stack only in the log
+                LoggerFactory.getLogger(LawfitCommand.class).debug("failed", e);
+                boolean run = "run".equals(cmd.getCommandName());
+                out.println("lawfit: failed: " + InputReader.firstLine(machine)
+                        + (run ? "; nothing was published: the previous version is still current" : ""));
+                out.flush();
+                return EXIT_FAILURE;
+            }
             if (e instanceof LawfitException) {
                 out.println("lawfit: error: " + e.getMessage());
                 out.flush();

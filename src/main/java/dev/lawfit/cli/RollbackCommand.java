@@ -53,12 +53,15 @@ final class RollbackCommand implements Callable<Integer> {
             System.out.println("lawfit: " + target + " is already the current version of " + output);
             return 0;
         }
-        Map<String, Object> record = RunHistory.start("rollback-" + java.time.Instant.now().toEpochMilli(), "rollback");
-        record.put("previous_version", current);
-        OutputPublisher.makeCurrent(conf, output, target);
-        record.put("version", target);
-        RunHistory.end(record, RunHistory.SUCCEEDED, null);
-        new RunHistory(conf, output).write(record);
+        String runId = "rollback-" + java.time.Instant.now().toEpochMilli();
+        try (dev.lawfit.job.OutputLock lock = dev.lawfit.job.OutputLock.acquire(conf, output, runId)) {
+            Map<String, Object> record = RunHistory.start(runId, "rollback");
+            record.put("previous_version", current);
+            OutputPublisher.makeCurrent(conf, output, target);
+            record.put("version", target);
+            RunHistory.end(record, RunHistory.SUCCEEDED, null);
+            new RunHistory(conf, output).write(record);
+        }
         System.out.println("lawfit: rolled " + output + " back from " + current + " to " + target);
         return 0;
     }

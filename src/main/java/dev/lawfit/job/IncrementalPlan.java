@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.LawfitException;
+
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -192,11 +194,13 @@ public final class IncrementalPlan {
         return rows.orderBy(order.toArray(Column[]::new));
     }
 
+    /** Whether the previous version has a table; an error asking is an error, never "absent" (reused rows would be lost). */
     private static boolean exists(SparkSession spark, Path path) {
         try {
             return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
         } catch (IOException e) {
-            return false;
+            throw new LawfitException("cannot read the previous version's " + path + ": " + e.getMessage()
+                    + "; the run stops rather than publish a version without the rows it would reuse", e);
         }
     }
 }

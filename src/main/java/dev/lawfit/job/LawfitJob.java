@@ -56,6 +56,13 @@ public final class LawfitJob {
         }
         org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         OutputPublisher publisher = new OutputPublisher(hadoop, spec.output().path());
+        try (OutputLock lock = OutputLock.acquire(hadoop, spec.output().path(), publisher.version())) {
+            return runLocked(spark, spec, options, hadoop, publisher);
+        }
+    }
+
+    private static RunSummary runLocked(SparkSession spark, JobSpec spec, RunOptions options, org.apache.hadoop.conf.Configuration hadoop,
+                                        OutputPublisher publisher) {
         RunHistory history = new RunHistory(hadoop, spec.output().path());
         history.markInterrupted();
         org.apache.hadoop.fs.Path previous = OutputPublisher.currentVersion(hadoop, spec.output().path());
@@ -76,7 +83,11 @@ public final class LawfitJob {
             return summary;
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             RunHistory.end(record, RunHistory.FAILED, InputReader.firstLine(e));
-            history.write(record);
+            try {
+                history.write(record);
+            } catch (RuntimeException recordFailed) { // e.g. the disk is full: the run's own error is the one to report
+                e.addSuppressed(recordFailed);
+            }
             if (e instanceof RuntimeException unchecked) throw unchecked;
             throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
                     + InputReader.firstLine(e), e);
