@@ -44,7 +44,7 @@ public record FlopAccounting(String mode, Map<String, FlopConvention> families) 
     }
 
     private FlopConvention family(String model, Integer layers, Integer dModel, Integer heads, Integer context) {
-        FlopConvention family = families.get(model);
+        FlopConvention family = model == null ? null : families.get(model); // Map.copyOf refuses null lookups
         if (family == null || family == FlopConvention.SIX_ND || layers == null || dModel == null || heads == null || context == null) {
             return FlopConvention.SIX_ND;
         }
