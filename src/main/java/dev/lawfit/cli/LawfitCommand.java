@@ -58,6 +58,7 @@ public final class LawfitCommand implements Runnable {
                 return EXIT_FAILURE;
             }
             if (e instanceof LawfitException) {
+                LoggerFactory.getLogger(LawfitCommand.class).debug("bad input", e); // the stack, for who asks for it
                 out.println("lawfit: error: " + e.getMessage());
                 out.flush();
                 return EXIT_BAD_INPUT;
