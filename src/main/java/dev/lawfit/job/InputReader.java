@@ -176,6 +176,7 @@ public final class InputReader {
         rows = unpivot(rows, input);
         rows = mapColumns(rows, input);
         for (Map.Entry<String, String> derived : input.derive().entrySet()) {
+            SqlSandbox.checkExpression(rows.sparkSession(), "input.derive." + derived.getKey(), derived.getValue());
             try {
                 rows = rows.withColumn(derived.getKey(), expr(derived.getValue()));
             } catch (Exception e) { // AnalysisException and ParseException are checked in Java but thrown undeclared from Scala
@@ -185,6 +186,7 @@ public final class InputReader {
         }
         Column kept = lit(true);
         if (input.filter() != null && !input.filter().isBlank()) {
+            SqlSandbox.checkExpression(rows.sparkSession(), "input.filter", input.filter());
             try {
                 kept = coalesce(expr(input.filter()).cast("boolean"), lit(false));
                 rows.select(kept).schema();

@@ -73,12 +73,8 @@ public final class SqlSandbox {
         walk(parsed, node -> {
             String name = simpleName(node);
             if (node instanceof UnresolvedFunction f) {
-                List<String> parts = seq(f.nameParts());
-                String function = String.join(".", parts).toLowerCase(Locale.ROOT);
-                if (parts.size() != 1) {
-                    throw refused("function " + function + ": qualified function names are not allowed; call built-in functions by name");
-                }
-                if (!FUNCTIONS.contains(function)) throw refused("function " + function + " is not allowed in lawfit sql" + hint(function));
+                String problem = functionProblem(f);
+                if (problem != null) throw refused(problem);
             } else if (node instanceof UnresolvedTableValuedFunction tvf) {
                 String function = String.join(".", seq(tvf.name())).toLowerCase(Locale.ROOT);
                 if (!TABLE_FUNCTIONS.contains(function)) {
@@ -96,6 +92,33 @@ public final class SqlSandbox {
                 }
             }
         });
+    }
+
+    /**
+     * Checks a job spec's expression ({@code input.derive.*}, {@code input.filter}) through the same door: only allowed
+     * functions, and no subquery (an expression is over the row's own columns). {@code key} names the spec key.
+     */
+    public static void checkExpression(SparkSession spark, String key, String text) {
+        Expression parsed;
+        try {
+            parsed = spark.sessionState().sqlParser().parseExpression(text);
+        } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
+            throw new LawfitException(key + ": cannot parse '" + text + "': " + InputReader.firstLine(e), e);
+        }
+        walk(parsed, node -> {
+            String problem = node instanceof UnresolvedFunction f ? functionProblem(f)
+                    : node instanceof LogicalPlan ? "a subquery is not allowed (an expression reads the row's own columns)" : null;
+            if (problem != null) throw new LawfitException(key + " refused: " + problem + " in '" + text + "'");
+        });
+    }
+
+    /** Why a call may not run (a qualified name, or a function not on the allow-list), or null. */
+    private static String functionProblem(UnresolvedFunction f) {
+        List<String> parts = seq(f.nameParts());
+        String function = String.join(".", parts).toLowerCase(Locale.ROOT);
+        if (parts.size() != 1) return "function " + function + ": qualified function names are not allowed; call built-in functions by name";
+        if (!FUNCTIONS.contains(function)) return "function " + function + " is not allowed in lawfit" + hint(function);
+        return null;
     }
 
     /**

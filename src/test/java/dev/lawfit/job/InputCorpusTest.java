@@ -253,6 +253,15 @@ class InputCorpusTest {
         badInput(run("derive.yaml", csv.toString(), "csv", out, ", derive: {flops: 'parms * 6'}"),
                 "input.derive.flops", "`parms` cannot be resolved", "`params`");
         badInput(run("filter.yaml", csv.toString(), "csv", out, ", filter: 'loss <'"), "input.filter", "PARSE_SYNTAX_ERROR");
+        // spec expressions pass the same door as lawfit sql: no Java, no files, no subqueries
+        String touched = dir.resolve("touched").toString();
+        badInput(run("reflect.yaml", csv.toString(), "csv", out, ", derive: {home: \"reflect('java.lang.System', 'getProperty', 'user.home')\"}"),
+                "input.derive.home refused: function reflect is not allowed");
+        badInput(run("shell.yaml", csv.toString(), "csv", out, ", filter: \"java_method('org.apache.spark.util.Utils', 'checkCommandAvailable', "
+                + "concat('true', chr(59), ' touch " + touched + "')) is not null\""), "input.filter refused: function java_method");
+        badInput(run("sub.yaml", csv.toString(), "csv", out, ", filter: \"exists (select * from text.`/etc/hostname`)\""),
+                "input.filter refused: a subquery is not allowed");
+        assertFalse(Files.exists(Path.of(touched)), "no command ran");
         String[][] settings = {
                 {"bootstrap: {resamples: -5}", "bootstrap.resamples must be >= 0"},
                 {"fit: {huber_delta: -1}", "fit.huber_delta must be > 0"},
