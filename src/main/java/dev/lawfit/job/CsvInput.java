@@ -125,16 +125,7 @@ public final class CsvInput {
             columns.addAll(h.columns());
             partitions.addAll(h.partitions().keySet());
         }
-        for (Header h : headers) {
-            for (String partition : h.partitions().keySet()) {
-                for (String c : h.columns()) {
-                    if (c.equalsIgnoreCase(partition)) {
-                        throw new LawfitException("input file " + h.path() + " has a column '" + c + "' and lies in a directory '" + partition + "="
-                                + h.partitions().get(partition) + "': the two would disagree on the value; rename the column or the directory");
-                    }
-                }
-            }
-        }
+        for (Header h : headers) InputFiles.checkNotShadowed(h.path(), h.partitions(), h.columns());
         for (String reserved : List.of(CheckpointContract.SOURCE_FILE, LINE, MALFORMED, CheckpointContract.REJECT_REASON)) {
             if (columns.contains(reserved)) throw new LawfitException("input " + input.paths() + " has a column named '" + reserved
                     + "', which lawfit sets itself; rename it (input.columns) or drop it");

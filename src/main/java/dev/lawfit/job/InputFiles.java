@@ -150,6 +150,21 @@ public final class InputFiles {
         return values;
     }
 
+    /**
+     * Refuses a file that has a column named like a Hive-style directory it lies in ({@code model=tnl/} holding a
+     * {@code model} column, compared without case as Spark does): the two would disagree, and Spark lets the directory win.
+     */
+    static void checkNotShadowed(String file, Map<String, String> partitions, Iterable<String> columns) {
+        for (String column : columns) {
+            for (Map.Entry<String, String> p : partitions.entrySet()) {
+                if (column.equalsIgnoreCase(p.getKey())) {
+                    throw new LawfitException("input file " + file + " has a column '" + column + "' and lies in a directory '" + p.getKey() + "="
+                            + p.getValue() + "': the directory's value would silently replace the file's; rename the column or the directory");
+                }
+            }
+        }
+    }
+
     /** {@link #basePath} as a fully qualified path, comparable with the listed files' paths. */
     static String qualifiedBasePath(Configuration conf, String input) {
         Path base = new Path(basePath(conf, input));

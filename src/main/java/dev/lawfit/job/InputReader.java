@@ -94,9 +94,8 @@ public final class InputReader {
     }
 
     /**
-     * A file whose columns repeat a name (Spark compares names without case), or that has a column named like the
-     * Hive-style directory it lies in ({@code model=llama/...} holding a {@code model} column), is refused, naming both:
-     * Spark would fail on the first and let the directory's value silently win on the second.
+     * A file whose columns repeat a name (Spark compares names without case) is refused naming the file and column, and
+     * so is one with a column shadowed by its directory ({@link InputFiles#checkNotShadowed}).
      */
     private static void checkParquetColumns(Configuration conf, List<InputFiles.InputFile> files, List<InputFiles.Footer> footers) {
         Map<String, InputFiles.InputFile> byPath = new HashMap<>();
@@ -113,16 +112,8 @@ public final class InputReader {
                             ? "" : " (as '" + previous + "' and '" + name + "'; Spark does not tell them apart)") + "; rewrite it with unique names");
                 }
             }
-            InputFiles.InputFile file = byPath.get(footer.path());
-            String base = bases.computeIfAbsent(file.input(), input -> InputFiles.qualifiedBasePath(conf, input));
-            Map<String, String> partitions = InputFiles.partitionValues(base, footer.path());
-            for (Map.Entry<String, String> p : partitions.entrySet()) {
-                if (seen.containsKey(p.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                    throw new LawfitException("input file " + footer.path() + " has a column '" + seen.get(p.getKey().toLowerCase(java.util.Locale.ROOT))
-                            + "' and lies in a directory '" + p.getKey() + "=" + p.getValue() + "': the directory's value would silently replace the "
-                            + "file's; rename the column or the directory");
-                }
-            }
+            String base = bases.computeIfAbsent(byPath.get(footer.path()).input(), input -> InputFiles.qualifiedBasePath(conf, input));
+            InputFiles.checkNotShadowed(footer.path(), InputFiles.partitionValues(base, footer.path()), seen.values());
         }
     }
 
