@@ -48,12 +48,16 @@ public final class ReportCharts {
         Map<Double, List<Point>> bySize = new TreeMap<>();
         for (Point p : points) bySize.computeIfAbsent(p.params(), k -> new java.util.ArrayList<>()).add(p);
         int colour = 0;
+        java.util.Set<String> labels = new java.util.HashSet<>();
         for (Map.Entry<Double, List<Point>> size : bySize.entrySet()) {
             Color c = PALETTE[colour++ % PALETTE.length];
             List<Point> ps = size.getValue();
             double[] x = ps.stream().mapToDouble(p -> againstCompute ? p.flops() : p.tokens()).toArray();
             double[] y = ps.stream().mapToDouble(Point::loss).toArray();
+            // sizes that round alike (73.81M and 73.84M) keep distinct labels: the chart library refuses repeats
             String label = "N = " + human(size.getKey());
+            if (!labels.add(label)) label = "N = " + String.format("%.6g", size.getKey());
+            for (int k = 2; !labels.add(label) && k < 1000; k++) label = "N = " + String.format("%.6g", size.getKey()) + " #" + k;
             XYSeries s = chart.addSeries(label, x, y);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             s.setMarker(SeriesMarkers.CIRCLE);

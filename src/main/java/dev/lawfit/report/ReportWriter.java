@@ -38,6 +38,7 @@ public final class ReportWriter {
     public static int write(SparkSession spark, String outputPath, java.nio.file.Path target) {
         Path version = OutputPublisher.currentVersion(spark.sparkContext().hadoopConfiguration(), outputPath);
         if (version == null) throw new LawfitException("no published results under " + outputPath + " (no CURRENT file)");
+        if (!hasTable(spark, version, "laws")) return writeTablesOnly(spark, outputPath, version, target);
         Dataset<Row> laws = spark.read().parquet(new Path(version, "laws").toString());
         List<String> columns = Arrays.asList(laws.columns());
         List<String> keys = columns.subList(0, columns.indexOf("law"));
@@ -149,6 +150,49 @@ public final class ReportWriter {
                 "round(a_isoflop, 3) AS a_isoflop", "round(a_envelope, 3) AS a_envelope", "round(loss_k_pf_days_envelope, 3) AS `L(C) k`",
                 "round(loss_exponent_envelope, 4) AS `L(C) exponent`", "flops_convention"));
         return out.toArray(String[]::new);
+    }
+
+    private static boolean hasTable(SparkSession spark, Path version, String table) {
+        try {
+            return version.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(new Path(version, table));
+        } catch (java.io.IOException e) {
+            throw new LawfitException("cannot read " + version + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An output without group laws (a loss-to-loss-only job, for one): the tables it has, each with its row count and
+     * first rows, until those families get sections of their own. Returns 0 group sections.
+     */
+    private static int writeTablesOnly(SparkSession spark, String outputPath, Path version, java.nio.file.Path target) {
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>lawfit report</title><style>")
+                .append("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}")
+                .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}</style></head><body>")
+                .append("<h1>lawfit report</h1><p>Output <code>").append(esc(outputPath)).append("</code>, version <code>")
+                .append(esc(version.getName())).append("</code>. This output has no group laws (no <code>laws</code> table); its tables:</p>");
+        try {
+            for (org.apache.hadoop.fs.FileStatus s : version.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(version)) {
+                String name = s.getPath().getName();
+                if (!s.isDirectory() || name.startsWith("_") || name.startsWith(".")) continue;
+                Dataset<Row> table = spark.read().parquet(s.getPath().toString());
+                long rows = table.count();
+                html.append("<section class=\"table\"><h2>").append(esc(name)).append("</h2><p>").append(rows).append(rows == 1 ? " row" : " rows")
+                        .append(rows > 20 ? ", the first 20:" : "").append("</p><table><tr>");
+                for (String c : table.columns()) html.append("<th>").append(esc(c)).append("</th>");
+                html.append("</tr>");
+                for (Row r : table.limit(20).collectAsList()) {
+                    html.append("<tr>");
+                    for (int i = 0; i < r.length(); i++) html.append("<td>").append(esc(r.isNullAt(i) ? "" : String.valueOf(r.get(i)))).append("</td>");
+                    html.append("</tr>");
+                }
+                html.append("</table></section>");
+            }
+            html.append("</body></html>");
+            java.nio.file.Files.writeString(target, html);
+        } catch (java.io.IOException e) {
+            throw new LawfitException("cannot write the report " + target + ": " + e.getMessage(), e);
+        }
+        return 0;
     }
 
     private static String parameterTable(List<Row> laws) {

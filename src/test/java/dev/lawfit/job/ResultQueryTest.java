@@ -144,7 +144,7 @@ class ResultQueryTest {
     }
 
     @Test
-    void publishesTablesToTheSessionCatalog() {
+    void publishesTablesToTheSessionCatalog() throws Exception {
         String out = dir.resolve("catalogued").toString();
         String spec = """
                 sample: {preset: loss_to_loss, seed: 5}
@@ -157,6 +157,11 @@ class ResultQueryTest {
         assertEquals(4, TestSpark.session().sql("SELECT * FROM lawfit_results.loss_to_loss").count());
         assertEquals("moves_line", TestSpark.session().sql("SELECT verdict FROM lawfit_results.line_factors").first().getString(0));
         RunSummary second = LawfitJob.run(TestSpark.session(), JobSpecReader.parse(spec, "test"));
+        // an output without group laws still gets a report: its tables
+        Path report = dir.resolve("l2l-report.html");
+        assertEquals(0, dev.lawfit.report.ReportWriter.write(TestSpark.session(), out, report));
+        String html = java.nio.file.Files.readString(report);
+        assertTrue(html.contains("<h2>loss_to_loss</h2>") && html.contains("<h2>line_factors</h2>") && html.contains("moves_line"), html);
         String location = TestSpark.session().sql("DESCRIBE TABLE EXTENDED lawfit_results.rejects").where("col_name = 'Location'")
                 .first().getString(1);
         assertTrue(location.contains(second.version()) && !location.contains(first.version()), "the catalog follows the new version: " + location);
