@@ -49,6 +49,21 @@ public final class SparkSessions {
                     .config("spark.sql.shuffle.partitions", "8");
         }
         conf.forEach(builder::config);
-        return builder.getOrCreate();
+        try {
+            SparkSession spark = builder.getOrCreate();
+            spark.sessionState(); // built lazily: a bad SQL setting fails here, not in the middle of a run
+            return spark;
+        } catch (RuntimeException e) { // a bad master URL or setting: the user's to fix, named, in one line
+            SparkSession half = active();
+            if (half != null) half.stop();
+            throw new dev.lawfit.LawfitException("Spark did not start with master '" + master + "' and spark.conf " + conf + ": "
+                    + innermost(e), e);
+        }
+    }
+
+    private static String innermost(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        return InputReader.firstLine(t);
     }
 }

@@ -70,6 +70,9 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         public Sample {
             downstreamTasks = downstreamTasks == null ? List.of() : List.copyOf(downstreamTasks);
             preset = preset == null ? "linear_complexity" : preset;
+            if (!List.of("linear_complexity", "temporal", "loss_to_loss").contains(preset)) {
+                throw new IllegalArgumentException("sample.preset must be linear_complexity, temporal or loss_to_loss, got '" + preset + "'");
+            }
             seed = seed == null ? 42L : seed;
             badRows = badRows == null ? 0 : badRows;
         }
@@ -146,19 +149,28 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
                     }
                 }
             }
-            toSettings();
+            // the ranges are checked by toSettings(), which JobSpecReader calls: inside this compact constructor the
+            // fields are not assigned yet, so a call here would check the defaults (it did, and let 1.5 through)
+        }
+
+        private static dev.lawfit.temporal.TrajectoryForm form(String key, String label) {
+            try {
+                return dev.lawfit.temporal.TrajectoryForm.byLabel(label);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
         }
 
         public dev.lawfit.temporal.TemporalSettings toSettings() {
             dev.lawfit.temporal.TemporalSettings d = dev.lawfit.temporal.TemporalSettings.DEFAULT;
             Map<String, String> f = forms == null ? Map.of() : forms;
             java.util.function.BiFunction<String, dev.lawfit.temporal.TrajectoryForm, dev.lawfit.temporal.TrajectoryForm> form =
-                    (key, fallback) -> f.containsKey(key) ? dev.lawfit.temporal.TrajectoryForm.byLabel(f.get(key)) : fallback;
+                    (key, fallback) -> f.containsKey(key) ? form("temporal.forms." + key, f.get(key)) : fallback;
             return new dev.lawfit.temporal.TemporalSettings(fitFractions == null ? d.fitFractions() : fitFractions,
                     form.apply("a0", d.a0Form()), form.apply("a1", d.a1Form()), form.apply("a2", d.a2Form()),
                     form.apply("average", d.averageForm()), warmupFraction == null ? d.warmupFraction() : warmupFraction,
                     skipFraction == null ? d.skipFraction() : skipFraction,
-                    baselines == null ? d.baselines() : baselines.stream().map(dev.lawfit.temporal.TrajectoryForm::byLabel).toList(),
+                    baselines == null ? d.baselines() : baselines.stream().map(b -> form("temporal.baselines", b)).toList(),
                     huberDelta == null ? d.huberDelta() : huberDelta, minFitCheckpoints == null ? d.minFitCheckpoints() : minFitCheckpoints,
                     jointRefinement == null ? d.jointRefinement() : jointRefinement);
         }

@@ -37,7 +37,8 @@ public final class JobSpecReader {
         try {
             JobSpec spec = YAML.readValue(yaml, JobSpec.class);
             if (spec == null) throw new LawfitException("job spec " + source + " is empty");
-            spec.toSettings(); // every fit and bootstrap setting checked now, before any data is read
+            spec.toSettings(); // every fit, bootstrap and temporal setting checked now, before any data is read
+            if (spec.temporal() != null) spec.temporal().toSettings();
             return spec;
         } catch (IllegalArgumentException e) {
             throw new LawfitException("job spec " + source + ": " + e.getMessage(), e);

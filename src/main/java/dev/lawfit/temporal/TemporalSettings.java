@@ -28,6 +28,7 @@ public record TemporalSettings(List<Double> fitFractions, TrajectoryForm a0Form,
     public TemporalSettings {
         fitFractions = List.copyOf(fitFractions);
         baselines = List.copyOf(baselines);
+        if (fitFractions.isEmpty()) throw new IllegalArgumentException("temporal.fit_fractions needs at least one fraction in (0, 1)");
         for (double f : fitFractions) {
             if (!(f > 0 && f < 1)) throw new IllegalArgumentException("temporal.fit_fractions must be in (0, 1), got " + f);
         }

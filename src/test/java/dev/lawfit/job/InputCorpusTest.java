@@ -270,7 +270,14 @@ class InputCorpusTest {
                 {"fit: {compute_budgets: [-1e20]}", "compute budgets must be finite and > 0"},
                 {"bootstrap: {mode: sideways}", "bootstrap.mode must be points or runs"},
                 {"bootstrap: {resamples: lots}", "bootstrap.resamples"},
-                {"output: {path: x, keep_versions: 0}", "keep_versions must be at least 1"}};
+                {"output: {path: x, keep_versions: 0}", "keep_versions must be at least 1"},
+                {"temporal: {fit_fractions: [1.5], total_tokens: 1e10}", "temporal.fit_fractions must be in (0, 1), got 1.5"},
+                {"temporal: {min_fit_checkpoints: 0, total_tokens: 1e10}", "temporal.min_fit_checkpoints must be at least 2"},
+                {"temporal: {warmup_fraction: -1, total_tokens: 1e10}", "temporal.warmup_fraction must be in [0, 1)"},
+                {"temporal: {forms: {a0: banana}, total_tokens: 1e10}", "temporal.forms.a0: unknown curve form 'banana'"},
+                {"temporal: {baselines: [nope], total_tokens: 1e10}", "temporal.baselines: unknown curve form 'nope'"},
+                {"temporal: {fit_fractions: [], total_tokens: 1e10}", "temporal.fit_fractions needs at least one fraction"},
+                {"sample: {preset: nope}", "sample.preset must be linear_complexity, temporal or loss_to_loss"}};
         for (String[] s : settings) {
             Path spec = dir.resolve("settings.yaml");
             Files.writeString(spec, "input: {paths: ['%s'], format: csv}\nlaws: [chinchilla]\n%s\n".formatted(csv, s[0])
