@@ -51,7 +51,7 @@ public final class SqlSandbox {
     /** Statements that only look at the catalog of views or at a plan. */
     private static final Set<String> INSPECTION_NODES = Set.of("ShowTables", "ShowViews", "ShowColumns", "DescribeRelation",
             "DescribeColumn", "DescribeQueryCommand", "ExplainCommand", "UnresolvedTableOrView", "UnresolvedNamespace",
-            "UnresolvedAttribute", "CurrentNamespace$");
+            "CurrentNamespace$");
     /** Expressions the analyser puts in a plan that are not functions: columns, literals, aliases, subqueries, windows, lambdas. */
     private static final Set<String> STRUCTURAL_EXPRESSIONS = Set.of(
             "AttributeReference", "Alias", "Literal", "Cast", "SortOrder", "ScalarSubquery", "Exists", "ListQuery", "InSubquery",
