@@ -75,6 +75,7 @@ public final class LawfitJob {
         record.put("full_refit", options.full());
         record.put("keep_stale", options.keepStale());
         record.put("skip_bad_files", options.skipBadFiles());
+        record.put("allow_empty", options.allowEmpty());
         record.put("previous_version", previous == null ? null : previous.getName());
         history.write(record);
         try {

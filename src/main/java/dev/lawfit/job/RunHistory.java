@@ -54,6 +54,7 @@ public final class RunHistory {
             .add("full_refit", DataTypes.BooleanType)
             .add("keep_stale", DataTypes.BooleanType)
             .add("skip_bad_files", DataTypes.BooleanType)
+            .add("allow_empty", DataTypes.BooleanType)
             .add("inputs", DataTypes.createArrayType(new StructType().add("path", DataTypes.StringType)
                     .add("files", DataTypes.LongType).add("bytes", DataTypes.LongType)))
             .add("bad_files", DataTypes.createArrayType(new StructType().add("path", DataTypes.StringType)

@@ -244,6 +244,9 @@ class InputCorpusTest {
         Files.writeString(headerOnly, HEADER + "\n");
         assertEquals(0, run("empty.yaml", headerOnly.toString(), "csv", output, "", "--allow-empty").exit());
         assertFalse(before.equals(OutputPublisher.currentVersion(conf, output)), "--allow-empty publishes");
+        Row last = RunHistory.table(TestSpark.session(), output).orderBy(org.apache.spark.sql.functions.col("started").desc()).first();
+        assertEquals(Boolean.TRUE, last.getAs("allow_empty"), "and the run record says so");
+        assertEquals(0L, last.<Long>getAs("rows_read"));
     }
 
     @Test
