@@ -105,8 +105,10 @@ public final class CheckpointValidator {
                                 lit("position_losses has a missing, NaN or non-positive value")));
             }
         }
-        reasons.add(when(flopsOverflow(input, flops), lit("flops is not finite: the FLOP count (6ND or the architecture's) overflows")));
-        Dataset<Row> checked = input.withColumn(REJECT_REASON, concat_ws("; ", reasons.toArray(Column[]::new)))
+        reasons.add(when(flopsOverflow(input), lit("flops is not finite: the FLOP count (6ND or the architecture's) overflows")));
+        // the FLOP count is computed once per row (a UDF) and cached with the checks, for the reason and the contract
+        Dataset<Row> checked = input.withColumn(COUNTED_FLOPS, flopsColumn(input, flops))
+                .withColumn(REJECT_REASON, concat_ws("; ", reasons.toArray(Column[]::new)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Column kept = column(InputReader.KEPT);
         Column good = column(REJECT_REASON).equalTo("");
@@ -122,7 +124,7 @@ public final class CheckpointValidator {
             throw new LawfitException("cannot read input " + paths + ": " + readFailure(e), e);
         }
 
-        Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT, CsvInput.MALFORMED);
+        Dataset<Row> rejects = checked.where(kept.and(not(good))).drop(InputReader.KEPT, CsvInput.MALFORMED, COUNTED_FLOPS);
         List<Column> contract = contractColumns(input, keys, flops);
         if (errorColumn != null) contract.add(number(errorColumn).as(CheckpointContract.ERROR));
         if (temporal != null) {
@@ -140,9 +142,12 @@ public final class CheckpointValidator {
     /** Unicode white space, control and format characters (zero-width spaces among them): a key made only of these is blank. */
     private static final String BLANK = "[\\p{Z}\\p{Cc}\\p{Cf}\\s]+";
 
+    /** The FLOP count of each row under the spec's convention (a hidden column of the checked rows). */
+    private static final String COUNTED_FLOPS = "_lawfit_flops";
+
     /** True where the FLOP count lawfit derives (when the input gives none) is not finite, e.g. 6ND over the double range. */
-    private static Column flopsOverflow(Dataset<Row> input, FlopAccounting accounting) {
-        Column derived = flopsColumn(input, accounting);
+    private static Column flopsOverflow(Dataset<Row> input) {
+        Column derived = column(COUNTED_FLOPS);
         Column given = number(FLOPS);
         Column givenNotFinite = has(input, FLOPS) ? org.apache.spark.sql.functions.coalesce(isnan(given).or(abs(given).equalTo(Double.POSITIVE_INFINITY)),
                 lit(false)) : lit(false);
@@ -169,7 +174,7 @@ public final class CheckpointValidator {
                 optionalInt(input, "context_length")};
         UserDefinedFunction convention = udf((UDF6<String, Double, Integer, Integer, Integer, Integer, String>)
                 accounting::convention, DataTypes.StringType);
-        columns.add(flopsColumn(input, accounting).as(FLOPS));
+        columns.add(column(COUNTED_FLOPS).as(FLOPS));
         columns.add(inputFlops.isNull().as(FLOPS_DERIVED));
         columns.add(convention.apply(column(CheckpointContract.MODEL).cast("string"), inputFlops, shape[0], shape[1], shape[2], shape[3])
                 .as(CheckpointContract.FLOPS_CONVENTION));
