@@ -85,9 +85,7 @@ public final class ArchiveWriter {
             write(spark, dev.lawfit.generate.LossToLossArchive.families(spec.sample().seed(), "dataset"), path, 1);
             return true;
         }
-        if (!spec.sample().preset().equals("linear_complexity")) {
-            throw new LawfitException("sample.preset must be linear_complexity, temporal or loss_to_loss, got '" + spec.sample().preset() + "'");
-        }
+        // linear_complexity: the spec admits no other preset (JobSpec.Sample)
         write(spark, SyntheticArchive.linearComplexityStudy(spec.sample().seed(), spec.sample().badRows(),
                 spec.sample().downstreamTasks()), path, 1);
         return true;

@@ -148,16 +148,24 @@ public final class CheckpointValidator {
     /** True where the FLOP count lawfit derives (when the input gives none) is not finite, e.g. 6ND over the double range. */
     private static Column flopsOverflow(Dataset<Row> input) {
         Column derived = column(COUNTED_FLOPS);
-        Column given = number(FLOPS);
-        Column givenNotFinite = has(input, FLOPS) ? org.apache.spark.sql.functions.coalesce(isnan(given).or(abs(given).equalTo(Double.POSITIVE_INFINITY)),
-                lit(false)) : lit(false);
+        Column given = inputFlops(input);
+        Column givenNotFinite = org.apache.spark.sql.functions.coalesce(isnan(given).or(abs(given).equalTo(Double.POSITIVE_INFINITY)), lit(false));
         return derived.isNotNull().and(isnan(derived).or(abs(derived).equalTo(Double.POSITIVE_INFINITY))).and(not(givenNotFinite));
     }
 
-    private static Column flopsColumn(Dataset<Row> input, FlopAccounting accounting) {
-        Column inputFlops = has(input, FLOPS) ? number(FLOPS) : lit(null).cast("double");
-        Column[] shape = {optionalInt(input, "n_layers"), optionalInt(input, "d_model"), optionalInt(input, "n_heads"),
+    /** The FLOP column the input gives (null where absent), and the architecture shape columns the conventions read. */
+    private static Column inputFlops(Dataset<Row> input) {
+        return has(input, FLOPS) ? number(FLOPS) : lit(null).cast("double");
+    }
+
+    private static Column[] shape(Dataset<Row> input) {
+        return new Column[]{optionalInt(input, "n_layers"), optionalInt(input, "d_model"), optionalInt(input, "n_heads"),
                 optionalInt(input, "context_length")};
+    }
+
+    private static Column flopsColumn(Dataset<Row> input, FlopAccounting accounting) {
+        Column inputFlops = inputFlops(input);
+        Column[] shape = shape(input);
         UserDefinedFunction flops = udf((UDF8<String, Double, Double, Double, Integer, Integer, Integer, Integer, Double>)
                 accounting::flops, DataTypes.DoubleType);
         return flops.apply(column(CheckpointContract.MODEL).cast("string"), number(PARAMS), number(TOKENS), inputFlops,
@@ -169,9 +177,8 @@ public final class CheckpointValidator {
         for (String key : keys) columns.add(column(key).cast("string").as(key));
         columns.add(number(PARAMS).as(PARAMS));
         columns.add(number(TOKENS).as(TOKENS));
-        Column inputFlops = has(input, FLOPS) ? number(FLOPS) : lit(null).cast("double");
-        Column[] shape = {optionalInt(input, "n_layers"), optionalInt(input, "d_model"), optionalInt(input, "n_heads"),
-                optionalInt(input, "context_length")};
+        Column inputFlops = inputFlops(input);
+        Column[] shape = shape(input);
         UserDefinedFunction convention = udf((UDF6<String, Double, Integer, Integer, Integer, Integer, String>)
                 accounting::convention, DataTypes.StringType);
         columns.add(column(COUNTED_FLOPS).as(FLOPS));
@@ -260,13 +267,12 @@ public final class CheckpointValidator {
     /** The message in the cause chain that names a file, with the innermost cause (what was wrong with it), else the first line. */
     private static String readFailure(Throwable e) {
         String file = null;
-        String innermost = InputReader.firstLine(e);
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t = e; t != null && file == null; t = t.getCause()) {
             String message = t.getMessage();
-            if (file == null && message != null && (message.contains("file:") || message.contains("://"))) file = InputReader.firstLine(t);
-            if (message != null && !message.isBlank()) innermost = InputReader.firstLine(t);
+            if (message != null && (message.contains("file:") || message.contains("://"))) file = InputReader.firstLine(t);
         }
         if (file == null) return InputReader.firstLine(e);
+        String innermost = InputReader.innermostLine(e);
         return file.contains(innermost) ? file : file + ": " + innermost;
     }
 

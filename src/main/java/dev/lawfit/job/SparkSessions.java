@@ -57,13 +57,7 @@ public final class SparkSessions {
             SparkSession half = active();
             if (half != null) half.stop();
             throw new dev.lawfit.LawfitException("Spark did not start with master '" + master + "' and spark.conf " + conf + ": "
-                    + innermost(e), e);
+                    + InputReader.innermostLine(e), e);
         }
-    }
-
-    private static String innermost(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) t = t.getCause();
-        return InputReader.firstLine(t);
     }
 }

@@ -69,6 +69,15 @@ class InputCorpusTest {
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     }
 
+    /** Runs the job on one CSV night with this text, which must succeed; returns its rejects' reasons by line. */
+    private Map<Long, String> runCsv(String text, String output) throws Exception {
+        Path csv = dir.resolve("night.csv");
+        Files.writeString(csv, text);
+        Result r = run("night.yaml", csv.toString(), "csv", output, "");
+        assertEquals(0, r.exit(), r.err());
+        return rejectsByLine(output);
+    }
+
     private static Map<Long, String> rejectsByLine(String output) {
         return Tables.current(output, "rejects").collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.<Long>getAs(CsvInput.LINE), r -> r.getAs("reject_reason")));
@@ -116,12 +125,8 @@ class InputCorpusTest {
                 + "x5,llama,web,bpe,val,2e8,4e9,1,,3.0\n"                           // line 20: good
                 + "x6,\"llama,web,bpe,val,1e8,2e9,1,,3.4\n"                         // line 21: a quote never closed ...
                 + "x7,llama,web,bpe,val,1e8,2e9,1,,3.5\n";                          // line 22: ... swallows the rest
-        Path csv = dir.resolve("night.csv");
-        Files.writeString(csv, text);
         String output = dir.resolve("out").toString();
-        Result r = run("lines.yaml", csv.toString(), "csv", output, "");
-        assertEquals(0, r.exit(), r.err());
-        Map<Long, String> rejects = rejectsByLine(output);
+        Map<Long, String> rejects = runCsv(text, output);
         assertEquals(List.of(14L, 15L, 18L, 21L), rejects.keySet().stream().sorted().toList(), rejects.toString());
         assertTrue(rejects.get(14L).startsWith("line 14: 12 fields where the header has 10 (an unquoted comma"), rejects.get(14L));
         assertTrue(rejects.get(15L).startsWith("line 15: 12 fields where the header has 10"), rejects.get(15L));
@@ -206,12 +211,8 @@ class InputCorpusTest {
                 + "ideo,llama,\u3000,bpe,val,1e8,2e9,1,,3.0\n"
                 + "zw,llama,web,\u200b,val,1e8,2e9,1,,3.0\n"
                 + "\"nl\",llama,web,bpe,\"\n\",1e8,2e9,1,,3.0\n";
-        Path csv = dir.resolve("night.csv");
-        Files.writeString(csv, text);
         String output = dir.resolve("out").toString();
-        Result r = run("blank.yaml", csv.toString(), "csv", output, "");
-        assertEquals(0, r.exit(), r.err());
-        Map<Long, String> rejects = rejectsByLine(output);
+        Map<Long, String> rejects = runCsv(text, output);
         assertEquals(Map.of(14L, "flops is not finite: the FLOP count (6ND or the architecture's) overflows",
                 15L, "run_id is missing", 16L, "model is missing", 17L, "dataset is missing", 18L, "tokenizer is missing",
                 19L, "eval_dataset is missing"), rejects);
