@@ -12,7 +12,7 @@ import dev.lawfit.job.LawfitJob;
 import dev.lawfit.job.RunSummary;
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.law.Law;
-import dev.lawfit.law.LawCatalog;
+import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.law.Points;
 import dev.lawfit.spec.JobSpec;
 import org.apache.spark.sql.SparkSession;

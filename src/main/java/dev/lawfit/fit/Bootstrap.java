@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Nonparametric bootstrap of one law on one group. A resample is a weighting of the group's points
+ * Nonparametric bootstrap of one law (of any family, through its own solver) on one group. A resample is a weighting of the group's points
  * (how often each was drawn), so nothing is copied: {@code points} mode draws points with replacement;
  * {@code runs} mode (the cluster bootstrap) draws whole training runs, each point weighted by how often
  * its run was drawn. Resample {@code r} depends only on the seed, the group and r, so any split of the
@@ -51,9 +51,7 @@ public final class Bootstrap {
             drawWeights(weights, random, pointsByRun);
             double[] row = new double[names.size()];
             try {
-                ScreenedGridSearch.Outcome fit = b.fromGrid()
-                        ? ScreenedGridSearch.minimize(law, points, settings, weights)
-                        : ScreenedGridSearch.polish(law, points, settings, weights, fullTheta);
+                Solution fit = Solver.of(law).solve(law, points, weights, settings, b.fromGrid() ? null : fullTheta);
                 Map<String, Double> values = new LinkedHashMap<>(law.parameters(fit.theta()));
                 values.putAll(law.derived(fit.theta(), settings.computeBudgets()));
                 for (int k = 0; k < row.length; k++) row[k] = values.getOrDefault(names.get(k), Double.NaN);

@@ -19,9 +19,9 @@ public record LawFit(String law, String formula, FitStatus status, String messag
                      String stopReason, long fitMillis, String fingerprint, double[] predicted,
                      Backtest.Result backtest) {
 
-    public static LawFit notFitted(String law, String formula, FitStatus status, String message, int nPoints,
+    public static LawFit notFitted(dev.lawfit.law.Law law, FitStatus status, String message, int nPoints,
                                    long fitMillis, String fingerprint) {
-        return new LawFit(law, formula, status, message, Map.of(), Map.of(), null, nPoints,
+        return new LawFit(law.name(), law.formula(), status, message, Map.of(), Map.of(), null, nPoints,
                 Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, null, fitMillis, fingerprint, null, null);
     }
 

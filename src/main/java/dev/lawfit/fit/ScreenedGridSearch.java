@@ -22,11 +22,17 @@ import java.util.Set;
  * </ol>
  * With {@code polishStarts = 0} every grid point is polished at the full tolerance (the exhaustive search).
  */
-public final class ScreenedGridSearch {
+public final class ScreenedGridSearch implements Solver {
 
-    /** The best point found, its summed Huber objective and what the search cost. */
-    public record Outcome(double[] theta, double objective, int gridPoints, int startsPolished,
-                          long objectiveEvaluations, int iterations, String stopReason) {
+    private static final long serialVersionUID = 1L;
+
+    /** The solver of every law that does not bring its own. */
+    public static final ScreenedGridSearch INSTANCE = new ScreenedGridSearch();
+
+    /** Without a start, the whole search; with one (a bootstrap resample), a polish from it. */
+    @Override
+    public Solution solve(Law law, Points points, double[] weights, FitSettings settings, double[] start) {
+        return start == null ? minimize(law, points, settings, weights) : polish(law, points, settings, weights, start);
     }
 
     /**
@@ -40,7 +46,7 @@ public final class ScreenedGridSearch {
     private ScreenedGridSearch() {
     }
 
-    public static Outcome minimize(Law law, Points points, FitSettings settings, double[] weights) {
+    public static Solution minimize(Law law, Points points, FitSettings settings, double[] weights) {
         HuberLogObjective objective = new HuberLogObjective(law, points, settings.huberDelta(), weights);
         double[] lower = law.lowerBounds();
         double[] upper = law.upperBounds();
@@ -61,20 +67,20 @@ public final class ScreenedGridSearch {
         OptimizerOutcome refined = BreezeBoundedLbfgs.minimize(objective, best.x(), lower, upper, settings.lbfgs());
         evaluations += refined.evaluations();
         OptimizerOutcome winner = refined.value() <= best.value() ? refined : best;
-        return new Outcome(winner.x(), objective.summedHuber(winner.x()), grid.length, starts.length, evaluations,
+        return new Solution(winner.x(), objective.summedHuber(winner.x()), grid.length, starts.length, evaluations,
                 refined.iterations(), refined.stopReason());
     }
 
     /** Polishes from a single given start (a bootstrap resample started at the full fit's optimum). */
-    public static Outcome polish(Law law, Points points, FitSettings settings, double[] weights, double[] start) {
+    public static Solution polish(Law law, Points points, FitSettings settings, double[] weights, double[] start) {
         HuberLogObjective objective = new HuberLogObjective(law, points, settings.huberDelta(), weights);
         double[] x0 = start.clone();
         clamp(x0, law.lowerBounds(), law.upperBounds());
         OptimizerOutcome run = BreezeBoundedLbfgs.minimize(objective, x0, law.lowerBounds(), law.upperBounds(), settings.lbfgs());
-        return new Outcome(run.x(), objective.summedHuber(run.x()), 0, 1, run.evaluations(), run.iterations(), run.stopReason());
+        return new Solution(run.x(), objective.summedHuber(run.x()), 0, 1, run.evaluations(), run.iterations(), run.stopReason());
     }
 
-    private static Outcome exhaustive(HuberLogObjective objective, double[][] grid, double[] lower, double[] upper,
+    private static Solution exhaustive(HuberLogObjective objective, double[][] grid, double[] lower, double[] upper,
                                       FitSettings settings) {
         long evaluations = 0;
         OptimizerOutcome best = null;
@@ -83,7 +89,7 @@ public final class ScreenedGridSearch {
             evaluations += run.evaluations();
             if (best == null || run.value() < best.value()) best = run;
         }
-        return new Outcome(best.x(), objective.summedHuber(best.x()), grid.length, grid.length, evaluations,
+        return new Solution(best.x(), objective.summedHuber(best.x()), grid.length, grid.length, evaluations,
                 best.iterations(), best.stopReason());
     }
 

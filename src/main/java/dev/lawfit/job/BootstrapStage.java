@@ -3,7 +3,7 @@ package dev.lawfit.job;
 import dev.lawfit.fit.Bootstrap;
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.law.Law;
-import dev.lawfit.law.LawCatalog;
+import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.law.Points;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;

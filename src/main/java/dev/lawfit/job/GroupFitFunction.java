@@ -7,7 +7,7 @@ import dev.lawfit.fit.FitSettings;
 import dev.lawfit.fit.FitStatus;
 import dev.lawfit.fit.GroupFitter;
 import dev.lawfit.fit.LawFit;
-import dev.lawfit.law.LawCatalog;
+import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.law.Points;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Row;
@@ -128,7 +128,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
                 fit.nPoints(), nullIfNaN(fit.objective()), nullIfNaN(fit.rmseLog()), nullIfNaN(fit.r2()),
                 settings.huberDelta(), fit.gridPoints(), fit.startsPolished(), fit.objectiveEvaluations(), fit.iterations(),
                 fit.stopReason(), derivedFlops, conventions, fit.fitMillis(), fit.fingerprint(),
-                b == null ? "off" : b.status().label(), b == null ? "" : b.message(), b == null ? null : nullIfNaN(b.sizeThreshold()),
+                b == null ? "off" : b.status().label(), b == null ? "" : b.message(), b == null ? null : nullIfNaN(b.threshold()),
                 b == null ? 0 : b.heldOut().length, b == null ? null : nullIfNaN(b.meanAre()), b == null ? null : nullIfNaN(b.baselineMeanAre()),
                 fit.theta() == null ? null : seq(java.util.Arrays.stream(fit.theta()).boxed().toList()), fit.groupSeed());
     }

@@ -8,7 +8,7 @@ import java.util.Map;
  * Hoffmann et al.'s approach 3: L(N, D) = E + A / N^alpha + B / D^beta, fitted in the log-sum-exp
  * form log L = LSE(a - alpha log N, b - beta log D, e) with A = e^a, B = e^b, E = e^e.
  */
-public final class ChinchillaLaw implements Law {
+public final class ChinchillaLaw implements ComputeOptimal {
 
     private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta");
 
@@ -120,28 +120,29 @@ public final class ChinchillaLaw implements Law {
      */
     @Override
     public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
-        double alpha = theta[3];
-        double beta = theta[4];
-        double sum = alpha + beta;
-        double a = beta / sum;
-        double b = alpha / sum;
-        // G in logs: A and B can be e^50.
-        double logG = (Math.log(alpha) + theta[1] - Math.log(beta) - theta[2]) / sum;
+        double[] alloc = allocation(theta);
         Map<String, Double> d = new LinkedHashMap<>();
-        d.put("a", a);
-        d.put("b", b);
-        d.put("G", Math.exp(logG));
-        for (double budget : computeBudgets) {
-            String at = "@" + Budgets.label(budget);
-            double logSixth = Math.log(budget / 6);
-            double logN = logG + a * logSixth;
-            double logD = b * logSixth - logG;
-            d.put("n_opt" + at, Math.exp(logN));
-            d.put("d_opt" + at, Math.exp(logD));
-            d.put("tokens_per_param" + at, Math.exp(logD - logN));
-            double lossTerms = Math.exp(theta[0]) + Math.exp(theta[1] - alpha * logN) + Math.exp(theta[2] - beta * logD);
-            d.put("loss" + at, lossTerms);
-        }
+        d.put("a", alloc[0]);
+        d.put("b", alloc[2]);
+        d.put("G", Math.exp(logG(theta)));
+        d.putAll(atBudgets(theta, computeBudgets));
         return d;
+    }
+
+    private static double logG(double[] theta) {
+        // G in logs: A and B can be e^50.
+        return (Math.log(theta[3]) + theta[1] - Math.log(theta[4]) - theta[2]) / (theta[3] + theta[4]);
+    }
+
+    @Override
+    public double[] allocation(double[] theta) {
+        double sum = theta[3] + theta[4];
+        double a = theta[4] / sum, b = theta[3] / sum, g = Math.exp(logG(theta));
+        return new double[] {a, g * Math.pow(6, -a), b, Math.pow(6, -b) / g};
+    }
+
+    @Override
+    public double logLossAt(double[] theta, double logN, double logD) {
+        return Math.log(Math.exp(theta[0]) + Math.exp(theta[1] - theta[3] * logN) + Math.exp(theta[2] - theta[4] * logD));
     }
 }

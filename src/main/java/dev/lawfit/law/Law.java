@@ -4,14 +4,63 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One scaling law: its parameters, their bounds and starting grid, and the prediction of log loss with
- * its analytic gradient. Everything is over primitive arrays; a law allocates nothing per evaluation.
- * Nothing outside the law classes knows a formula.
+ * One law of any family: what it predicts ({@link #target}) from which covariates, its named parameters
+ * with bounds and starting grid, the prediction with its analytic gradient, its derived quantities, its
+ * natural held-out split ({@link #holdOut}) and its family. Every family implements this one interface
+ * (the (N, D, C) laws, the training-curve laws, the loss-to-loss line, the downstream laws), so fitting,
+ * bootstrap intervals, backtests, predictions and tables are the same code for all of them: one call,
+ * {@code Fitter.fit(law, points, settings)}. A law that needs its own solver (closed forms, variable
+ * projection) says so by implementing {@code dev.lawfit.fit.SolvedLaw}; the others are fitted by the
+ * screened grid search on Huber-loss of log residuals. Everything is over primitive arrays; a law
+ * allocates nothing per evaluation. Nothing outside the law classes knows a formula.
  */
-public interface Law {
+public interface Law extends java.io.Serializable {
+
+    /** How a law's held-out backtest splits a group's points. */
+    enum HoldOut {
+        /** Refit without the largest model sizes and predict them ({@code backtest.hold_out_sizes}). */
+        LARGEST_SIZES,
+        /** Refit on a run's early checkpoints and predict the rest ({@code backtest.fit_fraction} of the covariate x, progress). */
+        LATE_PROGRESS
+    }
 
     /** The name used in job specs and output tables, e.g. {@code chinchilla}. */
     String name();
+
+    /** The family the law belongs to, as the {@code family} column of the output tables says it. */
+    default String family() {
+        return "compute";
+    }
+
+    /** What the law predicts, e.g. {@code loss}, {@code loss_y}, {@code error}. */
+    default String target() {
+        return "loss";
+    }
+
+    /** The covariates it reads, e.g. {@code N, D}. */
+    default String covariates() {
+        return "N, D, C";
+    }
+
+    /** The natural held-out split of the law's data. */
+    default HoldOut holdOut() {
+        return HoldOut.LARGEST_SIZES;
+    }
+
+    /**
+     * The prediction at point i (in the target's units). By default exp of {@link #logPredict}; laws
+     * whose prediction may be zero or negative (an error share, a shifted power) override it.
+     */
+    default double predict(double[] theta, Points points, int i) {
+        return Math.exp(logPredict(theta, points, i));
+    }
+
+    /** The prediction at point i; writes d(prediction)/d(theta) into {@code gradient}. */
+    default double predict(double[] theta, Points points, int i, double[] gradient) {
+        double value = Math.exp(logPredict(theta, points, i, gradient));
+        for (int k = 0; k < gradient.length; k++) gradient[k] *= value;
+        return value;
+    }
 
     /** The law in one line, for the README and the output. */
     String formula();

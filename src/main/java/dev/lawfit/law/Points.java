@@ -4,22 +4,56 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * The checkpoint evaluations of one group, as primitive columns. Logs are computed once here so the
- * objective's hot loop only reads arrays. {@code runIds} and {@code steps} label points for output
- * (a step is NaN where unknown); the laws never read them.
+ * The data one law is fitted to, as primitive columns: every family's points have the same shape. Each
+ * point is a checkpoint evaluation with its model size N ({@code params}), tokens D, compute C
+ * ({@code flops}), the observed value of the law's target ({@code loss}: the loss for the (N, D, C) and
+ * curve laws, the y loss for a loss-to-loss line, the task error for a downstream law) and one more
+ * covariate {@code x} the family defines (training progress for a curve law, the x loss for a line, the
+ * reference loss for a downstream law; NaN where unused). Logs are computed once here so the objective's
+ * hot loop only reads arrays. {@code runIds} and {@code steps} label points for output and for the
+ * run bootstrap (a step is NaN where unknown).
  */
-public record Points(double[] params, double[] tokens, double[] flops, double[] loss,
+public record Points(double[] params, double[] tokens, double[] flops, double[] loss, double[] x,
                      String[] runIds, double[] steps,
                      double[] logParams, double[] logTokens, double[] logFlops, double[] logLoss) {
 
-    public static Points of(double[] params, double[] tokens, double[] flops, double[] loss,
+    public static Points of(double[] params, double[] tokens, double[] flops, double[] loss, double[] x,
                             String[] runIds, double[] steps) {
         int n = loss.length;
-        if (params.length != n || tokens.length != n || flops.length != n || runIds.length != n || steps.length != n) {
+        if (params.length != n || tokens.length != n || flops.length != n || x.length != n || runIds.length != n || steps.length != n) {
             throw new IllegalArgumentException("all point columns must have the same length " + n);
         }
-        return new Points(params, tokens, flops, loss, runIds, steps,
+        return new Points(params, tokens, flops, loss, x, runIds, steps,
                 logs(params), logs(tokens), logs(flops), logs(loss));
+    }
+
+    /** Points of the (N, D, C) laws, without the family covariate x. */
+    public static Points of(double[] params, double[] tokens, double[] flops, double[] loss,
+                            String[] runIds, double[] steps) {
+        return of(params, tokens, flops, loss, nans(loss.length), runIds, steps);
+    }
+
+    /** The same points with the family covariate set. */
+    public Points withX(double[] values) {
+        return of(params, tokens, flops, loss, values, runIds, steps);
+    }
+
+    /** A bootstrap weighting (how often each point was drawn) as the points themselves, repeated. */
+    public Points repeated(double[] weights) {
+        int total = 0;
+        for (double w : weights) total += (int) Math.round(w);
+        int[] indices = new int[total];
+        int k = 0;
+        for (int i = 0; i < weights.length; i++) {
+            for (int r = 0; r < (int) Math.round(weights[i]); r++) indices[k++] = i;
+        }
+        return select(indices);
+    }
+
+    private static double[] nans(int n) {
+        double[] out = new double[n];
+        Arrays.fill(out, Double.NaN);
+        return out;
     }
 
     /** Points without labels, for tests and the benchmark. */
@@ -48,6 +82,7 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
                 .thenComparingDouble(i -> tokens[i])
                 .thenComparingDouble(i -> flops[i])
                 .thenComparingDouble(i -> loss[i])
+                .thenComparingDouble(i -> x[i])
                 .thenComparing(i -> runIds[i])
                 .thenComparingDouble(i -> steps[i]));
         return select(Arrays.stream(order).mapToInt(Integer::intValue).toArray());
@@ -56,13 +91,13 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
     /** The points at the given indices, in that order (indices may repeat, as in a bootstrap resample). */
     public Points select(int[] indices) {
         int n = indices.length;
-        double[] p = new double[n], t = new double[n], c = new double[n], l = new double[n], s = new double[n];
+        double[] p = new double[n], t = new double[n], c = new double[n], l = new double[n], v = new double[n], s = new double[n];
         String[] r = new String[n];
         for (int k = 0; k < n; k++) {
             int i = indices[k];
-            p[k] = params[i]; t[k] = tokens[i]; c[k] = flops[i]; l[k] = loss[i]; r[k] = runIds[i]; s[k] = steps[i];
+            p[k] = params[i]; t[k] = tokens[i]; c[k] = flops[i]; l[k] = loss[i]; v[k] = x[i]; r[k] = runIds[i]; s[k] = steps[i];
         }
-        return of(p, t, c, l, r, s);
+        return of(p, t, c, l, v, r, s);
     }
 
     private static double[] logs(double[] values) {

@@ -5,7 +5,7 @@ import dev.lawfit.fit.FitSettings;
 import dev.lawfit.fit.LbfgsSettings;
 import dev.lawfit.law.FlopAccounting;
 import dev.lawfit.law.FlopConvention;
-import dev.lawfit.law.LawCatalog;
+import dev.lawfit.catalog.LawCatalog;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +28,23 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         groupBy = groupBy == null ? DEFAULT_GROUP_BY : List.copyOf(groupBy);
         laws = laws == null ? DEFAULT_LAWS : List.copyOf(laws);
         if (laws.isEmpty() && temporal == null && lossToLoss == null) {
-            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal or loss_to_loss section); known: " + LawCatalog.names());
+            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal or loss_to_loss section); known: " + LawCatalog.names("compute"));
         }
-        laws.forEach(LawCatalog::byName);
+        for (String law : laws) {
+            if (!LawCatalog.names("compute").contains(law)) {
+                throw new IllegalArgumentException("laws: unknown law '" + law + "'; laws fitted per group are " + LawCatalog.names("compute")
+                        + " (curve laws come with temporal, loss_line with loss_to_loss, downstream_* with downstream)");
+            }
+        }
         fit = fit == null ? new Fit(null, null, null, null, null, null) : fit;
         bootstrap = bootstrap == null ? new Bootstrap(null, null, null, null, null, null) : bootstrap;
         backtest = backtest == null ? new Backtest(null) : backtest;
         flops = flops == null ? new Flops(null, null) : flops;
-        if (downstream != null && laws.isEmpty()) throw new IllegalArgumentException("downstream reads error off the chinchilla law: list it in laws");
+        if (downstream != null && laws.stream().noneMatch(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal)) {
+            throw new IllegalArgumentException("downstream reads error at each compute budget off a law that gives the compute-optimal loss: "
+                    + "list one of " + LawCatalog.names("compute").stream().filter(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal).toList()
+                    + " in laws");
+        }
         if (downstream != null && !groupBy.contains("eval_dataset")) {
             throw new IllegalArgumentException("downstream pairs eval datasets, so group_by must include eval_dataset");
         }

@@ -31,7 +31,7 @@ class EpochChinchillaCoreTest {
         Points points = EpochChinchillaPoints.load();
         ChinchillaLaw law = new ChinchillaLaw();
         double[] hoffmann = {Math.log(1.69), Math.log(406.4), Math.log(410.7), 0.34, 0.28};
-        ScreenedGridSearch.Outcome fromTrap = ScreenedGridSearch.polish(law, points, FitSettings.DEFAULT, null, hoffmann);
+        Solution fromTrap = ScreenedGridSearch.polish(law, points, FitSettings.DEFAULT, null, hoffmann);
         System.out.printf("from Hoffmann's values: objective=%.9f after %d iterations (%s)%n",
                 fromTrap.objective(), fromTrap.iterations(), fromTrap.stopReason());
         assertTrue(fromTrap.objective() < 0.0010184, "stopped at " + fromTrap.objective());

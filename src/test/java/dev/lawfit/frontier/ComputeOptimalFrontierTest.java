@@ -4,7 +4,7 @@ import dev.lawfit.fit.FitSettings;
 import dev.lawfit.fit.GroupFitter;
 import dev.lawfit.fit.LawFit;
 import dev.lawfit.law.ChinchillaLaw;
-import dev.lawfit.law.LawCatalog;
+import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.law.Points;
 import dev.lawfit.testing.GeneratedPoints;
 import org.junit.jupiter.api.Test;

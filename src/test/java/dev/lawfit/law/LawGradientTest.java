@@ -1,5 +1,6 @@
 package dev.lawfit.law;
 
+import dev.lawfit.catalog.LawCatalog;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,0 +1,136 @@
+package dev.lawfit.downstream;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.Solution;
+import dev.lawfit.fit.SolvedLaw;
+import dev.lawfit.fit.Solver;
+import dev.lawfit.law.DirectLaw;
+import dev.lawfit.law.Law;
+import dev.lawfit.law.Points;
+import dev.lawfit.law.StartingGrid;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A law from a model's loss on a reference eval set (x) to its error on a downstream task (the target):
+ * one {@link DownstreamForm} (exponential as Gadre et al. 2024 fit it, or sigmoid). Solved by bounded
+ * Levenberg-Marquardt from a few starts ({@link DownstreamFit}); held out: the largest model sizes.
+ */
+public final class DownstreamLaw implements DirectLaw, SolvedLaw {
+
+    private static final long serialVersionUID = 1L;
+
+    private final DownstreamForm form;
+
+    public DownstreamLaw(DownstreamForm form) {
+        this.form = form;
+    }
+
+    @Override
+    public String name() {
+        return "downstream_" + form.label();
+    }
+
+    @Override
+    public String family() {
+        return "downstream";
+    }
+
+    @Override
+    public String target() {
+        return "error";
+    }
+
+    @Override
+    public String covariates() {
+        return "L = the reference eval's loss";
+    }
+
+    @Override
+    public String formula() {
+        return form.formula();
+    }
+
+    @Override
+    public List<String> coordinateNames() {
+        return form.parameterNames();
+    }
+
+    @Override
+    public double[] lowerBounds() {
+        return form == DownstreamForm.EXPONENTIAL ? new double[] {-10, 0, 1e-4} : new double[] {0, 0, 1e-4, -100};
+    }
+
+    @Override
+    public double[] upperBounds() {
+        return form == DownstreamForm.EXPONENTIAL ? new double[] {10, 1e6, 50} : new double[] {1, 1, 100, 100};
+    }
+
+    @Override
+    public StartingGrid defaultGrid() {
+        return form == DownstreamForm.EXPONENTIAL
+                ? StartingGrid.of("epsilon", new double[] {0.5, 1}, "k", new double[] {1, 10}, "gamma", new double[] {0.5, 1, 2})
+                : StartingGrid.of("floor", new double[] {0, 0.2}, "ceiling", new double[] {0.8, 1}, "s", new double[] {1, 4}, "l0", new double[] {2, 3});
+    }
+
+    @Override
+    public List<String> shapeCoordinates() {
+        return form == DownstreamForm.EXPONENTIAL ? List.of("gamma") : List.of("s");
+    }
+
+    @Override
+    public int minPoints() {
+        return DownstreamFit.MIN_POINTS;
+    }
+
+    @Override
+    public String unidentifiable(Points points) {
+        int distinct = Points.distinct(points.x());
+        return distinct < 3 ? name() + " needs 3 distinct reference losses; the group has " + distinct : null;
+    }
+
+    @Override
+    public double predict(double[] theta, Points points, int i) {
+        return form.value(points.x()[i], theta);
+    }
+
+    @Override
+    public double predict(double[] theta, Points points, int i, double[] gradient) {
+        double[] g = form.gradient(points.x()[i], theta);
+        System.arraycopy(g, 0, gradient, 0, g.length);
+        return form.value(points.x()[i], theta);
+    }
+
+    @Override
+    public Map<String, Double> parameters(double[] theta) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        for (int k = 0; k < theta.length; k++) p.put(coordinateNames().get(k), theta[k]);
+        return p;
+    }
+
+    @Override
+    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
+        return Map.of();
+    }
+
+    public DownstreamForm form() {
+        return form;
+    }
+
+    @Override
+    public Solver solver() {
+        return new LeastSquares(form);
+    }
+
+    private record LeastSquares(DownstreamForm form) implements Solver {
+        @Override
+        public Solution solve(Law law, Points points, double[] weights, FitSettings settings, double[] start) {
+            Points data = weights == null ? points : points.repeated(weights);
+            DownstreamFit.Result r = DownstreamFit.fit(form, data.x(), data.loss());
+            if (!r.ok()) throw new IllegalStateException(r.message());
+            return new Solution(r.coefficients(), r.rmse() * r.rmse() * r.n(), 0, 1, 0, 0, "levenberg-marquardt");
+        }
+    }
+}

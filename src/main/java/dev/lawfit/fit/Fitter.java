@@ -1,0 +1,75 @@
+package dev.lawfit.fit;
+
+import dev.lawfit.law.Law;
+import dev.lawfit.law.Points;
+
+/**
+ * The one call that fits any law of any family to any data set, the way {@code curve_fit} is one call:
+ * {@code fit(law, points, settings) -> LawFit}. It checks that the points can determine the law, runs the
+ * law's solver, predicts every point, scores the fit and runs the law's backtest. A law that cannot be
+ * fitted gets a status and a message, never an exception.
+ */
+public final class Fitter {
+
+    private Fitter() {
+    }
+
+    public static LawFit fit(Law law, Points points, FitSettings settings) {
+        long started = System.nanoTime();
+        String fingerprint = Fingerprint.of(points, settings.describe(law));
+        int n = points.size();
+        if (n < law.minPoints()) {
+            return LawFit.notFitted(law, FitStatus.TOO_FEW_POINTS,
+                    law.name() + " needs at least " + law.minPoints() + " points, the group has " + n,
+                    n, millisSince(started), fingerprint);
+        }
+        String unidentifiable = law.unidentifiable(points);
+        if (unidentifiable != null) {
+            return LawFit.notFitted(law, FitStatus.TOO_FEW_POINTS, unidentifiable, n, millisSince(started), fingerprint);
+        }
+        try {
+            Solution best = Solver.of(law).solve(law, points, null, settings, null);
+            if (!Double.isFinite(best.objective())) {
+                return LawFit.notFitted(law, FitStatus.FAILED, "the objective is not finite at any start", n, millisSince(started), fingerprint);
+            }
+            double[] theta = best.theta();
+            double[] predicted = new double[n];
+            for (int i = 0; i < n; i++) predicted[i] = law.predict(theta, points, i);
+            Backtest.Result backtest = Backtest.enabled(law, settings) ? Backtest.run(law, points, settings) : null;
+            return new LawFit(law.name(), law.formula(), FitStatus.OK, best.note(), law.parameters(theta), law.derived(theta, settings.computeBudgets()),
+                    theta, n, best.objective(), rmseLog(points.loss(), predicted), r2(points.loss(), predicted),
+                    best.gridPoints(), best.startsPolished(), best.objectiveEvaluations(), best.iterations(),
+                    best.stopReason(), millisSince(started), fingerprint, predicted, backtest);
+        } catch (RuntimeException e) {
+            return LawFit.notFitted(law, FitStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), n,
+                    millisSince(started), fingerprint);
+        }
+    }
+
+    /** Root mean square of log(predicted) - log(observed); NaN where a value is not positive. */
+    static double rmseLog(double[] observed, double[] predicted) {
+        double squares = 0;
+        for (int i = 0; i < observed.length; i++) {
+            double r = Math.log(predicted[i]) - Math.log(observed[i]);
+            squares += r * r;
+        }
+        return Math.sqrt(squares / observed.length);
+    }
+
+    /** R^2 of the target itself. */
+    static double r2(double[] observed, double[] predicted) {
+        int n = observed.length;
+        double mean = 0;
+        for (double v : observed) mean += v / n;
+        double residual = 0, total = 0;
+        for (int i = 0; i < n; i++) {
+            residual += (observed[i] - predicted[i]) * (observed[i] - predicted[i]);
+            total += (observed[i] - mean) * (observed[i] - mean);
+        }
+        return total > 0 ? 1 - residual / total : Double.NaN;
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.lawfit.law;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kaplan et al.'s L(N, D) with an irreducible term: L = E + ((A/N)^(alpha/beta) + B/D)^beta (their
+ * N_c = A, D_c = B, alpha_N = alpha, alpha_D = beta; E = 0 in their paper). Fitted in logs:
+ * log L = LSE(e, beta * LSE((alpha/beta)(a - log N), b - log D)) with E = e^e, A = e^a, B = e^b.
+ * Under C = 6ND the loss is least at N_opt proportional to C^(beta/(alpha+beta)), as for Chinchilla.
+ */
+public final class KaplanLaw implements ComputeOptimal {
+
+    private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta");
+
+    @Override
+    public String name() {
+        return "kaplan";
+    }
+
+    @Override
+    public String formula() {
+        return "L(N,D) = E + ((A/N)^(alpha/beta) + B/D)^beta";
+    }
+
+    @Override
+    public List<String> coordinateNames() {
+        return COORDINATES;
+    }
+
+    @Override
+    public List<String> shapeCoordinates() {
+        return List.of("alpha", "beta");
+    }
+
+    @Override
+    public double[] lowerBounds() {
+        return new double[] {-10, -10, -10, 0.005, 0.005};
+    }
+
+    @Override
+    public double[] upperBounds() {
+        return new double[] {5, 80, 80, 3, 3};
+    }
+
+    /** 3 x 5 x 5 x 4 x 4 = 1,200 starts; Kaplan's fit (N_c = 8.8e13, D_c = 5.4e13) has a, b near 32. */
+    @Override
+    public StartingGrid defaultGrid() {
+        double[] exponents = {0.05, 0.15, 0.4, 0.8};
+        return StartingGrid.of(
+                "e", new double[] {-1, 0, 1},
+                "a", StartingGrid.range(10, 50, 10),
+                "b", StartingGrid.range(10, 50, 10),
+                "alpha", exponents,
+                "beta", exponents);
+    }
+
+    @Override
+    public int minPoints() {
+        return 7;
+    }
+
+    @Override
+    public String unidentifiable(Points points) {
+        int sizes = Points.distinct(points.params());
+        int tokenCounts = Points.distinct(points.tokens());
+        if (sizes < 3 || tokenCounts < 3) {
+            return "kaplan needs at least 3 model sizes and 3 token counts; the group has " + sizes + " and " + tokenCounts;
+        }
+        return null;
+    }
+
+    @Override
+    public double logPredict(double[] theta, Points points, int i) {
+        return logLossAt(theta, points.logParams()[i], points.logTokens()[i]);
+    }
+
+    @Override
+    public double logPredict(double[] theta, Points points, int i, double[] gradient) {
+        double e = theta[0], a = theta[1], b = theta[2], alpha = theta[3], beta = theta[4];
+        double shifted = a - points.logParams()[i];
+        double u = alpha / beta * shifted, v = b - points.logTokens()[i];
+        double inner = lse(u, v);
+        double pu = Math.exp(u - inner), pv = Math.exp(v - inner);
+        double term = beta * inner;
+        double total = lse(e, term);
+        double we = Math.exp(e - total), wt = Math.exp(term - total);
+        gradient[0] = we;
+        gradient[1] = wt * alpha * pu;
+        gradient[2] = wt * beta * pv;
+        gradient[3] = wt * pu * shifted;
+        gradient[4] = wt * (inner - pu * u);
+        return total;
+    }
+
+    @Override
+    public Map<String, Double> parameters(double[] theta) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        p.put("E", Math.exp(theta[0]));
+        p.put("A", Math.exp(theta[1]));
+        p.put("B", Math.exp(theta[2]));
+        p.put("alpha", theta[3]);
+        p.put("beta", theta[4]);
+        return p;
+    }
+
+    /** a and b of the allocation, and N_opt, D_opt, tokens per parameter and loss at each budget. */
+    @Override
+    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
+        double[] alloc = allocation(theta);
+        Map<String, Double> d = new LinkedHashMap<>();
+        d.put("a", alloc[0]);
+        d.put("b", alloc[2]);
+        d.putAll(atBudgets(theta, computeBudgets));
+        return d;
+    }
+
+    /**
+     * With D = C/(6N), (A/N)^(alpha/beta) + 6BN/C is least at
+     * N_opt = (alpha A^(alpha/beta) C / (6 B beta))^(beta/(alpha+beta)).
+     */
+    @Override
+    public double[] allocation(double[] theta) {
+        double alpha = theta[3], beta = theta[4];
+        double a = beta / (alpha + beta);
+        double logKn = a * (Math.log(alpha) + alpha / beta * theta[1] - Math.log(6) - theta[2] - Math.log(beta));
+        double kN = Math.exp(logKn);
+        return new double[] {a, kN, 1 - a, 1 / (6 * kN)};
+    }
+
+    @Override
+    public double logLossAt(double[] theta, double logN, double logD) {
+        double u = theta[3] / theta[4] * (theta[1] - logN), v = theta[2] - logD;
+        return lse(theta[0], theta[4] * lse(u, v));
+    }
+
+    private static double lse(double p, double q) {
+        double m = Math.max(p, q);
+        return m + Math.log(Math.exp(p - m) + Math.exp(q - m));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.lawfit.losstoloss;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.Solution;
+import dev.lawfit.fit.SolvedLaw;
+import dev.lawfit.fit.Solver;
+import dev.lawfit.law.DirectLaw;
+import dev.lawfit.law.Law;
+import dev.lawfit.law.Points;
+import dev.lawfit.law.StartingGrid;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The loss-to-loss line L_y = K (L_x - E_x)^kappa + E_y between the losses of the same checkpoints on two
+ * eval datasets (x = L_x, target L_y). Solved as Brandfonbrener et al. do: with {@code compute_fit}, E_x
+ * and E_y are the E of each loss's own Chinchilla fit over the same checkpoints ({@link IrreducibleLoss}),
+ * then K and kappa are a closed-form line in logs; when a compute fit fails the line falls back to
+ * {@code joint} and the fit's message says why. With {@code joint}, E_x and E_y are searched on a grid
+ * with K and kappa in closed form at each cell ({@link LossToLossFit#joint}). Held out: the largest model sizes.
+ */
+public final class LossLineLaw implements DirectLaw, SolvedLaw {
+
+    private static final long serialVersionUID = 1L;
+    public static final String NAME = "loss_line";
+    /** Bootstrap resamples re-estimate E_x and E_y with this many polished starts (the full fit uses the settings'). */
+    static final int RESAMPLE_POLISH_STARTS = 4;
+
+    private final String irreducible;
+
+    public LossLineLaw(String irreducible) {
+        if (!irreducible.equals(LossToLossFit.GIVEN) && !irreducible.equals(LossToLossFit.JOINT)) {
+            throw new IllegalArgumentException("loss_to_loss.irreducible must be compute_fit or joint, got '" + irreducible + "'");
+        }
+        this.irreducible = irreducible;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String family() {
+        return "loss_to_loss";
+    }
+
+    @Override
+    public String target() {
+        return "loss_y";
+    }
+
+    @Override
+    public String covariates() {
+        return "L_x (N, D for the irreducible losses)";
+    }
+
+    @Override
+    public String formula() {
+        return "L_y = K * (L_x - E_x)^kappa + E_y";
+    }
+
+    @Override
+    public List<String> coordinateNames() {
+        return List.of("K", "kappa", "E_x", "E_y");
+    }
+
+    @Override
+    public double[] lowerBounds() {
+        return new double[] {1e-6, 0.01, 0, 0};
+    }
+
+    @Override
+    public double[] upperBounds() {
+        return new double[] {1e3, 10, 20, 20};
+    }
+
+    @Override
+    public StartingGrid defaultGrid() {
+        return StartingGrid.of("K", new double[] {0.5, 1, 2}, "kappa", new double[] {0.5, 1, 2}, "E_x", new double[] {0, 1},
+                "E_y", new double[] {0, 1});
+    }
+
+    @Override
+    public List<String> shapeCoordinates() {
+        return List.of("kappa");
+    }
+
+    @Override
+    public int minPoints() {
+        return 4;
+    }
+
+    @Override
+    public double predict(double[] theta, Points points, int i) {
+        double lx = points.x()[i];
+        return lx > theta[2] ? theta[0] * Math.pow(lx - theta[2], theta[1]) + theta[3] : Double.NaN;
+    }
+
+    @Override
+    public double predict(double[] theta, Points points, int i, double[] gradient) {
+        double shifted = points.x()[i] - theta[2];
+        double power = Math.pow(shifted, theta[1]);
+        gradient[0] = power;
+        gradient[1] = theta[0] * power * Math.log(shifted);
+        gradient[2] = -theta[0] * theta[1] * power / shifted;
+        gradient[3] = 1;
+        return theta[0] * power + theta[3];
+    }
+
+    @Override
+    public Map<String, Double> parameters(double[] theta) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        for (int k = 0; k < theta.length; k++) p.put(coordinateNames().get(k), theta[k]);
+        return p;
+    }
+
+    @Override
+    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
+        return Map.of();
+    }
+
+    @Override
+    public Solver solver() {
+        return new LineSolver(irreducible);
+    }
+
+    /** The E route (compute fits, or joint), then K and kappa in closed form. */
+    private record LineSolver(String irreducible) implements Solver {
+        @Override
+        public Solution solve(Law law, Points points, double[] weights, FitSettings settings, double[] start) {
+            Points data = weights == null ? points : points.repeated(weights);
+            double[] lx = data.x(), ly = data.loss();
+            ShiftedPowerLine line;
+            String note = "";
+            if (irreducible.equals(LossToLossFit.GIVEN)) {
+                FitSettings computeFit = start == null ? settings : settings.withPolishStarts(RESAMPLE_POLISH_STARTS);
+                IrreducibleLoss.Estimate ex = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), lx, computeFit);
+                IrreducibleLoss.Estimate ey = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), ly, computeFit);
+                if (ex.ok() && ey.ok()) {
+                    line = LossToLossFit.withIrreducible(lx, ly, ex.e(), ey.e(), LossToLossFit.GIVEN);
+                } else {
+                    line = LossToLossFit.joint(lx, ly);
+                    note = "E fitted jointly: " + (ex.ok() ? "" : "x " + ex.message() + (ey.ok() ? "" : "; ")) + (ey.ok() ? "" : "y " + ey.message());
+                }
+            } else {
+                line = LossToLossFit.joint(lx, ly);
+            }
+            if (!line.ok()) throw new IllegalStateException("no line could be fitted" + (note.isEmpty() ? "" : " (" + note + ")"));
+            return new Solution(new double[] {line.k(), line.kappa(), line.ex(), line.ey()}, line.rss(), 0, 1, 0, 0, line.eSource(), note);
+        }
+    }
+}

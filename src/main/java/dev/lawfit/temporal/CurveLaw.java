@@ -1,0 +1,170 @@
+package dev.lawfit.temporal;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.Solution;
+import dev.lawfit.fit.SolvedLaw;
+import dev.lawfit.fit.Solver;
+import dev.lawfit.law.DirectLaw;
+import dev.lawfit.law.Points;
+import dev.lawfit.law.StartingGrid;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training-curve law of one run: the loss as a function of training progress x (tokens over the run's
+ * planned tokens), L(x) = p0 + p1 g(x; theta), one {@link TrajectoryForm} (power, exponential,
+ * hyperbolic, log, cosine). It is the temporal scaling law's reduced form on the average loss and the
+ * baselines it is compared with. Fitted by variable projection ({@link CurveFit}: p0 and p1 in closed
+ * form, theta searched) on Huber-weighted relative residuals, delta = the settings' Huber threshold; its
+ * backtest fits the checkpoints up to {@code backtest.fit_fraction} of the run and predicts the rest.
+ */
+public final class CurveLaw implements DirectLaw, SolvedLaw {
+
+    private static final long serialVersionUID = 1L;
+
+    private final TrajectoryForm form;
+    private final double warmup;
+
+    public CurveLaw(TrajectoryForm form, double warmup) {
+        this.form = form;
+        this.warmup = warmup;
+    }
+
+    public TrajectoryForm form() {
+        return form;
+    }
+
+    @Override
+    public String name() {
+        return "curve_" + form.label();
+    }
+
+    @Override
+    public String family() {
+        return "curve";
+    }
+
+    @Override
+    public String covariates() {
+        return "x = tokens / total_tokens";
+    }
+
+    @Override
+    public String formula() {
+        return "L(x) = " + form.formula();
+    }
+
+    @Override
+    public HoldOut holdOut() {
+        return HoldOut.LATE_PROGRESS;
+    }
+
+    @Override
+    public List<String> coordinateNames() {
+        List<String> names = new ArrayList<>(List.of("p0", "p1", "theta"));
+        return names.subList(0, form.parameterCount());
+    }
+
+    @Override
+    public double[] lowerBounds() {
+        double low = form.decays() ? 0 : -1e6;
+        return java.util.Arrays.copyOf(new double[] {low, low, form.hasTheta() ? form.thetaLow() : 0}, form.parameterCount());
+    }
+
+    @Override
+    public double[] upperBounds() {
+        return java.util.Arrays.copyOf(new double[] {1e6, 1e6, form.hasTheta() ? form.thetaHigh() : 0}, form.parameterCount());
+    }
+
+    @Override
+    public StartingGrid defaultGrid() {
+        StartingGrid grid = StartingGrid.of("p0", new double[] {1, 2, 3}, "p1", new double[] {0.1, 1}, "theta", new double[] {0.1, 0.5, 1});
+        LinkedHashMap<String, double[]> axes = new LinkedHashMap<>();
+        for (String name : coordinateNames()) axes.put(name, grid.axes().get(name));
+        return new StartingGrid(axes);
+    }
+
+    @Override
+    public List<String> shapeCoordinates() {
+        return form.hasTheta() ? List.of("theta") : List.of();
+    }
+
+    @Override
+    public int minPoints() {
+        return Math.max(3, form.parameterCount());
+    }
+
+    @Override
+    public String unidentifiable(Points points) {
+        int distinct = Points.distinct(points.x());
+        return distinct < form.parameterCount() ? name() + " needs " + form.parameterCount() + " distinct checkpoints; the run has " + distinct : null;
+    }
+
+    @Override
+    public double predict(double[] theta, Points points, int i) {
+        return curve(theta).at(points.x()[i]);
+    }
+
+    @Override
+    public double predict(double[] theta, Points points, int i, double[] gradient) {
+        double x = points.x()[i];
+        double p1 = form.parameterCount() > 1 ? theta[1] : 0, t = form.hasTheta() ? theta[2] : Double.NaN;
+        double g = form.basis(x, t, warmup);
+        gradient[0] = 1;
+        if (form.parameterCount() > 1) gradient[1] = g;
+        if (form.hasTheta()) {
+            gradient[2] = p1 * switch (form) {
+                case POWER -> -Math.log(x) * g;
+                case HYPERBOLIC -> -x * g * g;
+                case EXPONENTIAL -> -x * g;
+                default -> 0;
+            };
+        }
+        return theta[0] + (form == TrajectoryForm.CONSTANT ? 0 : p1 * g);
+    }
+
+    @Override
+    public Map<String, Double> parameters(double[] theta) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        for (int k = 0; k < theta.length; k++) p.put(coordinateNames().get(k), theta[k]);
+        return p;
+    }
+
+    /** The loss the curve predicts at the end of the run (x = 1). */
+    @Override
+    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
+        return Map.of("final_loss", curve(theta).at(1.0));
+    }
+
+    public Curve curve(double[] theta) {
+        return new Curve(form, theta[0], form.parameterCount() > 1 ? theta[1] : 0, form.hasTheta() ? theta[2] : Double.NaN, warmup,
+                Double.NaN, 0);
+    }
+
+    @Override
+    public Solver solver() {
+        return new VariableProjection();
+    }
+
+    /** {@link CurveFit} on the points (a resample's weights as repeated points); the objective is the summed Huber of relative residuals. */
+    private final class VariableProjection implements Solver {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Solution solve(dev.lawfit.law.Law law, Points points, double[] weights, FitSettings settings, double[] start) {
+            Points data = weights == null ? points : points.repeated(weights);
+            Curve c = CurveFit.fit(form, data.x(), data.loss(), data.size(), warmup, settings.huberDelta());
+            if (c == null || !c.ok()) throw new IllegalStateException(name() + ": the curve could not be determined from " + data.size() + " checkpoints");
+            double[] theta = java.util.Arrays.copyOf(new double[] {c.p0(), c.p1(), c.theta()}, form.parameterCount());
+            double objective = 0, delta = settings.huberDelta();
+            for (int i = 0; i < data.size(); i++) {
+                double r = Math.abs(c.at(data.x()[i]) / data.loss()[i] - 1);
+                objective += r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
+            }
+            return new Solution(theta, objective, CurveFit.GRID, 1, 0, 0, "variable projection");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.lawfit.catalog;
+
+import dev.lawfit.law.Law;
+import dev.lawfit.law.Points;
+import dev.lawfit.testing.GeneratedPoints;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A known truth for every law of the catalog, and data generated from it with noise in the family's own
+ * shape: (N, D) grids for the compute laws, one run's checkpoints for the curve laws, paired losses of a
+ * (N, D) grid for the loss-to-loss line and reference losses with task errors for the downstream laws.
+ * A catalog law without a case here fails the catalog-wide tests.
+ */
+final class CatalogCases {
+
+    /** Truth in the law's optimiser coordinates; noise: relative for losses, absolute for errors. */
+    record Case(double[] truth, double noise) {
+    }
+
+    static final double[] SIZES = GeneratedPoints.logSpaced(7e7, 7e9, 6);
+    static final double[] TOKENS = GeneratedPoints.logSpaced(2e9, 3e11, 10);
+    private static final double[] REFERENCE = {Math.log(1.8), Math.log(400), Math.log(1500), 0.34, 0.28};
+
+    static final Map<String, Case> CASES = Map.ofEntries(
+            Map.entry("chinchilla", new Case(new double[] {Math.log(1.69), Math.log(406.4), Math.log(410.7), 0.34, 0.28}, 0.005)),
+            Map.entry("kaplan", new Case(new double[] {Math.log(1.7), Math.log(2e9), Math.log(5e10), 0.3, 0.4}, 0.003)),
+            Map.entry("power_compute", new Case(new double[] {Math.log(1.8), Math.log(150), 0.1}, 0.003)),
+            Map.entry("pure_params", new Case(new double[] {Math.log(40), -0.15}, 0.005)),
+            Map.entry("pure_tokens", new Case(new double[] {Math.log(30), -0.1}, 0.005)),
+            Map.entry("pure_compute", new Case(new double[] {Math.log(3), -0.05}, 0.005)),
+            Map.entry("curve_power", new Case(new double[] {2.0, 0.8, 0.5}, 0.003)),
+            Map.entry("curve_exponential", new Case(new double[] {2.5, 2.0, 5.0}, 0.003)),
+            Map.entry("curve_hyperbolic", new Case(new double[] {2.2, 3.0, 20.0}, 0.003)),
+            Map.entry("curve_log", new Case(new double[] {2.5, -0.3}, 0.003)),
+            Map.entry("curve_cosine", new Case(new double[] {2.6, 0.3}, 0.003)),
+            Map.entry("loss_line", new Case(new double[] {1.5, 1.0, 1.8, 2.2}, 0.002)),
+            Map.entry("downstream_exponential", new Case(new double[] {0.9, 3.85, 0.845}, 0.01)),
+            Map.entry("downstream_sigmoid", new Case(new double[] {0.25, 0.75, 3.0, 2.9}, 0.01)));
+
+    private CatalogCases() {
+    }
+
+    static Case of(Law law) {
+        Case c = CASES.get(law.name());
+        if (c == null) throw new AssertionError("catalog law " + law.name() + " has no test case in CatalogCases: every law is tested");
+        return c;
+    }
+
+    /** Noise-free covariates in the family's shape (the target is filled by {@link #generate}). */
+    static Points design(Law law) {
+        switch (law.family()) {
+            case "curve" -> {
+                int n = 40;
+                double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n], x = new double[n], s = new double[n];
+                String[] runs = new String[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = (i + 1) / (double) n;
+                    p[i] = 4.1e8;
+                    d[i] = x[i] * 2e10;
+                    c[i] = 6 * p[i] * d[i];
+                    l[i] = 1;
+                    s[i] = i + 1;
+                    runs[i] = "run";
+                }
+                return Points.of(p, d, c, l, x, runs, s);
+            }
+            case "compute" -> {
+                return GeneratedPoints.fromLaw(law, of(law).truth(), SIZES, TOKENS, 0, 1);
+            }
+            default -> {
+                // the reference (x) loss follows a Chinchilla law over the (N, D) grid
+                Points grid = GeneratedPoints.fromLaw(new dev.lawfit.law.ChinchillaLaw(), REFERENCE, SIZES, TOKENS, 0, 1);
+                return grid.withX(grid.loss().clone());
+            }
+        }
+    }
+
+    /** Data from the case's truth with noise (seeded); the x covariate of a line gets the same relative noise. */
+    static Points generate(Law law, long seed) {
+        Case c = of(law);
+        Points design = design(law);
+        Random random = new Random(seed);
+        int n = design.size();
+        double[] target = new double[n];
+        double[] x = design.x().clone();
+        for (int i = 0; i < n; i++) {
+            double value = law.predict(c.truth(), design, i);
+            target[i] = law.target().equals("error") ? value + c.noise() * random.nextGaussian() : value * Math.exp(c.noise() * random.nextGaussian());
+        }
+        if (law.family().equals("loss_to_loss")) {
+            for (int i = 0; i < n; i++) x[i] *= Math.exp(c.noise() * random.nextGaussian());
+        }
+        return Points.of(design.params(), design.tokens(), design.flops(), target, x, design.runIds(), design.steps());
+    }
+
+    static double[] perturbed(double[] truth, Random random, double scale) {
+        double[] out = Arrays.copyOf(truth, truth.length);
+        for (int k = 0; k < out.length; k++) out[k] = truth[k] + scale * Math.max(0.05, Math.abs(truth[k])) * (2 * random.nextDouble() - 1);
+        return out;
+    }
+}
