@@ -174,12 +174,4 @@ public final class ComputeOptimalFrontier {
         }
         return Double.NaN;
     }
-
-    /** Approach 3, from a fitted Chinchilla law's parameters, with C = 6ND. */
-    public static Frontier fromChinchilla(double bigA, double bigB, double alpha, double beta) {
-        double a = beta / (alpha + beta);
-        double b = alpha / (alpha + beta);
-        double g = Math.pow(alpha * bigA / (beta * bigB), 1 / (alpha + beta));
-        return new Frontier("chinchilla", a, g * Math.pow(6, -a), b, Math.pow(6, -b) / g, Double.NaN, Double.NaN, 0, "");
-    }
 }

@@ -2,6 +2,8 @@ package dev.lawfit.frontier;
 
 import dev.lawfit.fit.LawFit;
 import dev.lawfit.law.Budgets;
+import dev.lawfit.law.ComputeOptimal;
+import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
 
 import java.util.ArrayList;
@@ -25,17 +27,31 @@ public final class FrontierAnalysis {
     private FrontierAnalysis() {
     }
 
-    public static List<Result> analyse(Points points, List<LawFit> fits, double[] budgets) {
+    /**
+     * Approaches 1 and 2 from the points, and approach 3 from every fitted law with the
+     * {@link ComputeOptimal} capability (a row named after the law: {@code chinchilla}, {@code kaplan});
+     * without any such law in the spec, one failed {@code chinchilla} row says how to get it.
+     */
+    public static List<Result> analyse(Points points, List<Law> laws, List<LawFit> fits, double[] budgets) {
         List<Result> out = new ArrayList<>();
         out.add(withPredictions(ComputeOptimalFrontier.envelope(points), budgets, null));
         out.add(withPredictions(ComputeOptimalFrontier.isoFlop(points, ISOFLOP_BUDGETS), budgets, null));
-        LawFit chinchilla = fits.stream().filter(f -> f.law().equals("chinchilla") && f.ok()).findFirst().orElse(null);
-        if (chinchilla == null) {
-            out.add(withPredictions(Frontier.failed("chinchilla", "no ok chinchilla fit in this group (list chinchilla in laws)"), budgets, null));
-        } else {
-            Map<String, Double> p = chinchilla.parameters();
-            out.add(withPredictions(ComputeOptimalFrontier.fromChinchilla(p.get("A"), p.get("B"), p.get("alpha"), p.get("beta")),
-                    budgets, chinchilla.derived()));
+        boolean any = false;
+        for (int l = 0; l < laws.size(); l++) {
+            if (!(laws.get(l) instanceof ComputeOptimal law)) continue;
+            any = true;
+            LawFit fit = fits.get(l);
+            if (!fit.ok()) {
+                out.add(withPredictions(Frontier.failed(law.name(), "the group's " + law.name() + " fit is " + fit.status().label()), budgets, null));
+                continue;
+            }
+            double[] alloc = law.allocation(fit.theta());
+            out.add(withPredictions(new Frontier(law.name(), alloc[0], alloc[1], alloc[2], alloc[3], Double.NaN, Double.NaN, 0, ""),
+                    budgets, fit.derived()));
+        }
+        if (!any) {
+            out.add(withPredictions(Frontier.failed("chinchilla", "no law with a compute-optimal allocation in this job (list chinchilla or kaplan in laws)"),
+                    budgets, null));
         }
         return out;
     }
@@ -47,7 +63,7 @@ public final class FrontierAnalysis {
                 String label = Budgets.label(c);
                 n.put(label, frontier.nOpt(c));
                 d.put(label, frontier.dOpt(c));
-                Double l = lawDerived != null ? lawDerived.get("loss@" + label) : (Double) frontier.lossOpt(c);
+                Double l = lawDerived != null ? lawDerived.get(new Budgets.Key("loss", label).toString()) : (Double) frontier.lossOpt(c);
                 if (l != null && !l.isNaN()) loss.put(label, l);
             }
         }

@@ -3,7 +3,6 @@ package dev.lawfit.job;
 import dev.lawfit.fit.Bootstrap;
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.law.Law;
-import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.law.Points;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
@@ -33,17 +32,19 @@ public final class BootstrapStage {
     }
 
     /** One row per (group, law) with intervals (see {@link FitOutputSchema#intervals}). */
-    public static Dataset<Row> intervals(Dataset<Row> fitted, List<String> keys, FitSettings settings, int partitions) {
+    public static Dataset<Row> intervals(Dataset<Row> fitted, List<String> keys, List<Law> laws, FitSettings settings, int partitions) {
         int keyCount = keys.size();
+        java.util.LinkedHashMap<String, Law> byName = new java.util.LinkedHashMap<>();
+        for (Law law : laws) byName.put(law.name(), law);
         Dataset<Row> tasks = fitted.flatMap(new TaskSplitter(keyCount, settings), Encoders.row(FitOutputSchema.bootstrapTask(keys)))
                 .repartition(partitions);
-        Dataset<Row> chunks = tasks.map(new ChunkFitter(keyCount, settings), Encoders.row(FitOutputSchema.bootstrapChunk(keys)));
+        Dataset<Row> chunks = tasks.map(new ChunkFitter(keyCount, byName, settings), Encoders.row(FitOutputSchema.bootstrapChunk(keys)));
         List<Column> groupBy = new ArrayList<>();
         for (String key : keys) groupBy.add(column(key));
         groupBy.add(column("law"));
         return chunks.groupBy(groupBy.toArray(Column[]::new))
                 .agg(collect_list(struct(column("first"), column("theta"), column("estimates"))).as("chunks"))
-                .map(new IntervalSummarizer(keyCount, settings), Encoders.row(FitOutputSchema.intervals(keys)));
+                .map(new IntervalSummarizer(keyCount, byName, settings), Encoders.row(FitOutputSchema.intervals(keys)));
     }
 
     /** Splits each ok (group, law) into chunks of resamples. */
@@ -85,16 +86,18 @@ public final class BootstrapStage {
     static final class ChunkFitter implements MapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final int keyCount;
+        private final java.util.Map<String, Law> laws;
         private final FitSettings settings;
 
-        ChunkFitter(int keyCount, FitSettings settings) {
+        ChunkFitter(int keyCount, java.util.Map<String, Law> laws, FitSettings settings) {
             this.keyCount = keyCount;
+            this.laws = laws;
             this.settings = settings;
         }
 
         @Override
         public Row call(Row task) {
-            Law law = LawCatalog.byName(task.getString(keyCount));
+            Law law = laws.get(task.getString(keyCount));
             double[] theta = doubles(task.getList(keyCount + 1));
             long seed = task.getLong(keyCount + 2);
             int first = task.getInt(keyCount + 3);
@@ -117,16 +120,18 @@ public final class BootstrapStage {
     static final class IntervalSummarizer implements MapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final int keyCount;
+        private final java.util.Map<String, Law> laws;
         private final FitSettings settings;
 
-        IntervalSummarizer(int keyCount, FitSettings settings) {
+        IntervalSummarizer(int keyCount, java.util.Map<String, Law> laws, FitSettings settings) {
             this.keyCount = keyCount;
+            this.laws = laws;
             this.settings = settings;
         }
 
         @Override
         public Row call(Row group) {
-            Law law = LawCatalog.byName(group.getString(keyCount));
+            Law law = laws.get(group.getString(keyCount));
             List<Row> chunks = new ArrayList<>(group.getList(keyCount + 1));
             chunks.sort(Comparator.comparingInt(r -> r.getInt(0)));
             double[] theta = doubles(chunks.get(0).getList(1));

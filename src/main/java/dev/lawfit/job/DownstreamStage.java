@@ -1,7 +1,8 @@
 package dev.lawfit.job;
 
-import dev.lawfit.downstream.DownstreamFit;
+import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.downstream.DownstreamForm;
+import dev.lawfit.law.Law;
 import dev.lawfit.spec.JobSpec;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.lawfit.job.InputReader.column;
-import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -37,7 +38,17 @@ public final class DownstreamStage {
     private DownstreamStage() {
     }
 
-    public static Dataset<Row> fit(Dataset<Row> accepted, Dataset<Row> laws, List<String> keys, JobSpec.Downstream spec, int partitions) {
+    public static Dataset<Row> fit(Dataset<Row> accepted, Dataset<Row> laws, List<String> keys, JobSpec.Downstream spec, List<String> computeLaws,
+                                   dev.lawfit.fit.FitSettings settings, int partitions) {
+        return stage(accepted, laws, keys, spec, computeLaws, settings, partitions).table();
+    }
+
+    /** The downstream table (the family's law rows with its extra columns) and the shared stage's tables. */
+    public record Tables(Dataset<Row> table, LawStage.Tables stage) {
+    }
+
+    public static Tables stage(Dataset<Row> accepted, Dataset<Row> laws, List<String> keys, JobSpec.Downstream spec, List<String> computeLaws,
+                               dev.lawfit.fit.FitSettings settings, int partitions) {
         List<String> pairKeys = keys.stream().filter(k -> !k.equals(CheckpointContract.EVAL_DATASET)).toList();
         List<String> joinKeys = new ArrayList<>(pairKeys);
         joinKeys.add(CheckpointContract.RUN_ID);
@@ -51,101 +62,77 @@ public final class DownstreamStage {
         List<Column> taskColumns = new ArrayList<>(joinKeys.stream().map(InputReader::column).toList());
         taskColumns.add(column(CheckpointContract.EVAL_DATASET).as("task"));
         taskColumns.add(column(CheckpointContract.ERROR));
+        taskColumns.add(column(CheckpointContract.PARAMS));
+        taskColumns.add(column(CheckpointContract.STEP));
         Dataset<Row> tasks = accepted.where(isReference.unary_$bang().and(column(CheckpointContract.ERROR).isNotNull()))
                 .select(taskColumns.toArray(Column[]::new));
 
         Dataset<Row> paired = tasks.join(reference, CollectionConverters.asScala(joinKeys).toSeq(), "left");
-        List<Column> groupBy = new ArrayList<>(pairKeys.stream().map(InputReader::column).toList());
-        groupBy.add(column("task"));
-        Dataset<Row> grouped = paired.groupBy(groupBy.toArray(Column[]::new)).agg(
-                collect_list(struct(column("reference_loss"), column(CheckpointContract.ERROR))).as("pairs"),
-                sum(when(column("reference_loss").isNull(), 1).otherwise(0)).cast("int").as("unpaired"));
+        List<String> groupKeys = new ArrayList<>(pairKeys);
+        groupKeys.add("task");
+        Column[] groupBy = groupKeys.stream().map(InputReader::column).toArray(Column[]::new);
+        Dataset<Row> counts = paired.groupBy(groupBy).agg(sum(when(column("reference_loss").isNull(), 1).otherwise(0)).cast("int").as("unpaired_points"));
+        // each downstream law is one law of the catalog, fitted like every other: x = the reference loss, target the error
+        Dataset<Row> rows = paired.where(column("reference_loss").isNotNull())
+                .withColumn(GroupFitting.X, column("reference_loss"))
+                .withColumn(CheckpointContract.LOSS, column(CheckpointContract.ERROR))
+                .withColumn(CheckpointContract.FLOPS, column(CheckpointContract.PARAMS).multiply(column(CheckpointContract.TOKENS)).multiply(6))
+                .withColumn(CheckpointContract.FLOPS_DERIVED, lit(true))
+                .withColumn(CheckpointContract.FLOPS_CONVENTION, lit("6nd"));
+        List<Law> downstreamLaws = spec.laws().stream().map(f -> LawCatalog.byName("downstream_" + DownstreamForm.byLabel(f).label())).toList();
+        LawStage.Tables fitted = LawStage.run(rows, groupKeys, downstreamLaws, settings, partitions, null);
 
+        // the error at each compute budget, at the loss the first law with a compute-optimal allocation gives there
+        String budgetLaw = computeLaws.stream().filter(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal).findFirst().orElseThrow();
         List<Column> lawColumns = new ArrayList<>(pairKeys.stream().map(InputReader::column).toList());
         lawColumns.add(column("derived").as("reference_derived"));
-        Dataset<Row> chinchilla = laws.where(column("law").equalTo("chinchilla").and(column("status").equalTo("ok"))
+        Dataset<Row> budgets = laws.where(column("law").equalTo(budgetLaw).and(column("status").equalTo("ok"))
                         .and(column(CheckpointContract.EVAL_DATASET).equalTo(spec.referenceEval())))
                 .select(lawColumns.toArray(Column[]::new));
-        Dataset<Row> withLoss = pairKeys.isEmpty()
-                ? grouped.crossJoin(chinchilla)
-                : grouped.join(chinchilla, CollectionConverters.asScala(pairKeys).toSeq(), "left");
-
-        List<Column> sort = new ArrayList<>(groupBy);
+        Dataset<Row> table = counts.join(fitted.laws(), CollectionConverters.asScala(groupKeys).toSeq(), "left")
+                .withColumn("reference_eval", lit(spec.referenceEval()));
+        table = pairKeys.isEmpty() ? table.crossJoin(budgets) : table.join(budgets, CollectionConverters.asScala(pairKeys).toSeq(), "left");
+        StructType out = table.schema().add("error_at", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true);
+        java.util.Map<String, Law> byName = new java.util.LinkedHashMap<>();
+        for (Law law : downstreamLaws) byName.put(law.name(), law);
+        List<Column> sort = new ArrayList<>(List.of(groupBy));
         sort.add(column("law"));
-        return withLoss.repartition(partitions)
-                .flatMap(new FitFunction(pairKeys.size(), spec.referenceEval(), spec.laws()), Encoders.row(schema(pairKeys)))
-                .orderBy(sort.toArray(Column[]::new));
+        Dataset<Row> withErrors = table.map(new ErrorAt(byName), Encoders.row(out)).drop("reference_derived").orderBy(sort.toArray(Column[]::new));
+        return new Tables(withErrors, fitted);
     }
 
-    static StructType schema(List<String> pairKeys) {
-        List<StructField> fields = new ArrayList<>();
-        for (String key : pairKeys) fields.add(DataTypes.createStructField(key, DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField("task", DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField("reference_eval", DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField("law", DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField("formula", DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField("status", DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField("message", DataTypes.StringType, true));
-        fields.add(DataTypes.createStructField("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true));
-        fields.add(DataTypes.createStructField("n_points", DataTypes.IntegerType, true));
-        fields.add(DataTypes.createStructField("unpaired_points", DataTypes.IntegerType, true));
-        fields.add(DataTypes.createStructField("rmse", DataTypes.DoubleType, true));
-        fields.add(DataTypes.createStructField("r2", DataTypes.DoubleType, true));
-        fields.add(DataTypes.createStructField("error_at", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true));
-        return new StructType(fields.toArray(StructField[]::new));
-    }
-
-    /** Fits every downstream law of one (group, task) with the core. */
-    static final class FitFunction implements FlatMapFunction<Row, Row> {
+    /** A law's predicted error at the loss of each compute budget (the law itself predicts: no formula here). */
+    static final class ErrorAt implements org.apache.spark.api.java.function.MapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
-        private final int keyCount;
-        private final String referenceEval;
-        private final List<String> forms;
+        private final java.util.Map<String, Law> laws;
 
-        FitFunction(int keyCount, String referenceEval, List<String> forms) {
-            this.keyCount = keyCount;
-            this.referenceEval = referenceEval;
-            this.forms = List.copyOf(forms);
+        ErrorAt(java.util.Map<String, Law> laws) {
+            this.laws = laws;
         }
 
         @Override
-        public Iterator<Row> call(Row group) {
-            // pairs in a canonical order: the fit must not depend on the order Spark collected them in
-            List<double[]> pairs = new ArrayList<>();
-            for (Row p : group.<Row>getList(keyCount + 1)) {
-                if (!p.isNullAt(0)) pairs.add(new double[] {p.getDouble(0), p.getDouble(1)});
+        public Row call(Row row) {
+            Map<String, Double> errorAt = new LinkedHashMap<>();
+            String name = row.getAs("law");
+            Law law = name == null ? null : laws.get(name);
+            int derivedAt = row.fieldIndex("reference_derived");
+            if (law != null && "ok".equals(row.getAs("status")) && !row.isNullAt(derivedAt)) {
+                Map<String, Double> params = row.getJavaMap(row.fieldIndex("params"));
+                double[] theta = law.coordinateNames().stream().mapToDouble(params::get).toArray();
+                Map<String, Double> derived = row.getJavaMap(derivedAt);
+                derived.forEach((key, loss) -> {
+                    dev.lawfit.law.Budgets.Key at = dev.lawfit.law.Budgets.Key.parse(key);
+                    if (at != null && at.name().equals("loss")) {
+                        dev.lawfit.law.Points one = dev.lawfit.law.Points.of(new double[] {1}, new double[] {1}, new double[] {1}, new double[] {1})
+                                .withX(new double[] {loss});
+                        errorAt.put(at.budget(), law.predict(theta, one, 0));
+                    }
+                });
             }
-            pairs.sort((x, y) -> x[0] != y[0] ? Double.compare(x[0], y[0]) : Double.compare(x[1], y[1]));
-            double[] loss = pairs.stream().mapToDouble(p -> p[0]).toArray();
-            double[] error = pairs.stream().mapToDouble(p -> p[1]).toArray();
-            int unpaired = group.getInt(keyCount + 2);
-            Map<String, Double> referenceDerived = group.isNullAt(keyCount + 3) ? Map.of() : group.getJavaMap(keyCount + 3);
-            List<Row> out = new ArrayList<>();
-            for (String label : forms) {
-                DownstreamForm form = DownstreamForm.byLabel(label);
-                DownstreamFit.Result fit = DownstreamFit.fit(form, loss, error);
-                Map<String, Double> errorAt = new LinkedHashMap<>();
-                if (fit.ok()) {
-                    referenceDerived.forEach((name, value) -> {
-                        if (name.startsWith("loss@")) errorAt.put(name.substring(5), fit.predict(value));
-                    });
-                }
-                Object[] values = new Object[keyCount + 12];
-                for (int k = 0; k <= keyCount; k++) values[k] = group.get(k);
-                values[keyCount + 1] = referenceEval;
-                values[keyCount + 2] = form.label();
-                values[keyCount + 3] = form.formula();
-                values[keyCount + 4] = fit.status();
-                values[keyCount + 5] = fit.message();
-                values[keyCount + 6] = CollectionConverters.asScala(fit.parameters());
-                values[keyCount + 7] = fit.n();
-                values[keyCount + 8] = unpaired;
-                values[keyCount + 9] = Double.isNaN(fit.rmse()) ? null : fit.rmse();
-                values[keyCount + 10] = Double.isNaN(fit.r2()) ? null : fit.r2();
-                values[keyCount + 11] = CollectionConverters.asScala(errorAt);
-                out.add(RowFactory.create(values));
-            }
-            return out.iterator();
+            Object[] values = new Object[row.size() + 1];
+            for (int i = 0; i < row.size(); i++) values[i] = row.get(i);
+            values[row.size()] = CollectionConverters.asScala(errorAt);
+            return RowFactory.create(values);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 public final class FitOutputSchema {
 
     public static final StructType LAW = new StructType(new StructField[] {
+            field("family", DataTypes.StringType),
             field("law", DataTypes.StringType),
             field("formula", DataTypes.StringType),
             field("status", DataTypes.StringType),
@@ -21,6 +22,7 @@ public final class FitOutputSchema {
             field("n_points", DataTypes.IntegerType),
             field("objective", DataTypes.DoubleType),
             field("rmse_log", DataTypes.DoubleType),
+            field("rmse", DataTypes.DoubleType),
             field("r2", DataTypes.DoubleType),
             field("huber_delta", DataTypes.DoubleType),
             field("grid_points", DataTypes.IntegerType),
@@ -34,7 +36,7 @@ public final class FitOutputSchema {
             field("fingerprint", DataTypes.StringType),
             field("backtest_status", DataTypes.StringType),
             field("backtest_message", DataTypes.StringType),
-            field("backtest_size_threshold", DataTypes.DoubleType),
+            field("backtest_threshold", DataTypes.DoubleType),
             field("backtest_points", DataTypes.IntegerType),
             field("backtest_are", DataTypes.DoubleType),
             field("baseline_are", DataTypes.DoubleType),
@@ -49,15 +51,18 @@ public final class FitOutputSchema {
             field("tokens", DataTypes.DoubleType),
             field("flops", DataTypes.DoubleType),
             field("loss", DataTypes.DoubleType),
+            field("x", DataTypes.DoubleType),
             field("run_id", DataTypes.StringType),
             field("step", DataTypes.DoubleType)});
 
     public static final StructType BACKTEST = new StructType(new StructField[] {
+            field("family", DataTypes.StringType),
             field("law", DataTypes.StringType),
             field("run_id", DataTypes.StringType),
             field("step", DataTypes.DoubleType),
             field("params", DataTypes.DoubleType),
             field("tokens", DataTypes.DoubleType),
+            field("x", DataTypes.DoubleType),
             field("observed", DataTypes.DoubleType),
             field("predicted", DataTypes.DoubleType),
             field("are", DataTypes.DoubleType),
@@ -94,12 +99,14 @@ public final class FitOutputSchema {
             field("bootstrap_failed", DataTypes.IntegerType)});
 
     public static final StructType PREDICTION = new StructType(new StructField[] {
+            field("family", DataTypes.StringType),
             field("law", DataTypes.StringType),
             field("run_id", DataTypes.StringType),
             field("step", DataTypes.DoubleType),
             field("params", DataTypes.DoubleType),
             field("tokens", DataTypes.DoubleType),
             field("flops", DataTypes.DoubleType),
+            field("x", DataTypes.DoubleType),
             field("observed", DataTypes.DoubleType),
             field("predicted", DataTypes.DoubleType),
             field("residual", DataTypes.DoubleType),

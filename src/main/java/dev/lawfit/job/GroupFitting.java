@@ -1,6 +1,7 @@
 package dev.lawfit.job;
 
 import dev.lawfit.fit.FitSettings;
+import dev.lawfit.law.Law;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -27,20 +28,28 @@ public final class GroupFitting {
     private GroupFitting() {
     }
 
+    /** The column a family stage puts its covariate x in (progress, the x loss, the reference loss) before {@link #fit}. */
+    public static final String X = "_lawfit_x";
+
     /** One row per group with arrays of law rows and prediction rows (see {@link FitOutputSchema}). */
-    public static Dataset<Row> fit(Dataset<Row> accepted, List<String> keys, List<String> laws, FitSettings settings,
+    public static Dataset<Row> fit(Dataset<Row> accepted, List<String> keys, List<Law> laws, FitSettings settings,
                                    int partitions) {
         return fit(accepted, keys, laws, settings, partitions, null);
     }
 
-    /** As above, adding one to {@code fitted} per group fitted (for progress). */
-    public static Dataset<Row> fit(Dataset<Row> accepted, List<String> keys, List<String> laws, FitSettings settings,
+    /**
+     * Any family's laws, fitted per group of {@code keys} by the core's one call. {@code rows} has the contract
+     * columns (params, tokens, flops, loss as the law's target, run_id, step, and the FLOP bookkeeping) and, for
+     * families with a covariate, {@link #X}. Adds one to {@code fitted} per group fitted (for progress).
+     */
+    public static Dataset<Row> fit(Dataset<Row> rows, List<String> keys, List<Law> laws, FitSettings settings,
                                    int partitions, org.apache.spark.util.LongAccumulator fitted) {
         Column[] keyColumns = keys.stream().map(InputReader::column).toArray(Column[]::new);
-        Dataset<Row> groups = accepted
+        Column x = java.util.Arrays.asList(rows.columns()).contains(X) ? column(X) : org.apache.spark.sql.functions.lit(null).cast("double");
+        Dataset<Row> groups = rows
                 .groupBy(keyColumns)
                 .agg(collect_list(struct(column(CheckpointContract.PARAMS), column(CheckpointContract.TOKENS),
-                        column(CheckpointContract.FLOPS), column(CheckpointContract.LOSS), column(CheckpointContract.RUN_ID),
+                        column(CheckpointContract.FLOPS), column(CheckpointContract.LOSS), x.as("x"), column(CheckpointContract.RUN_ID),
                         column(CheckpointContract.STEP), column(CheckpointContract.FLOPS_DERIVED))).as("points"),
                         concat_ws("+", sort_array(collect_set(column(CheckpointContract.FLOPS_CONVENTION)))).as("flops_conventions"))
                 .repartition(partitions, keyColumns);
@@ -90,7 +99,12 @@ public final class GroupFitting {
         select.add(explode(column(arrayColumn)).as("item"));
         List<Column> flat = new ArrayList<>();
         for (String key : keys) flat.add(column(key));
-        flat.add(org.apache.spark.sql.functions.col("item.*"));
+        // a key the rows also carry (run_id for per-run families) is the key's value: not twice
+        org.apache.spark.sql.types.StructType item = (org.apache.spark.sql.types.StructType)
+                ((org.apache.spark.sql.types.ArrayType) fitted.schema().apply(arrayColumn).dataType()).elementType();
+        for (String name : item.fieldNames()) {
+            if (!keys.contains(name)) flat.add(org.apache.spark.sql.functions.col("item").getField(name).as(name));
+        }
         List<Column> sort = new ArrayList<>();
         for (String key : keys) sort.add(column(key));
         for (String o : order) sort.add(column(o));

@@ -1,7 +1,9 @@
 package dev.lawfit.job;
 
 import dev.lawfit.LawfitException;
+import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.fit.FitSettings;
+import dev.lawfit.law.Law;
 import dev.lawfit.LawfitVersion;
 import dev.lawfit.spec.JobSpec;
 import dev.lawfit.spec.SpecHashes;
@@ -12,6 +14,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -131,45 +134,50 @@ public final class LawfitJob {
         Dataset<Row> toFit = plan == null ? validated.accepted() : plan.toFit(validated.accepted());
         LOG.info("groups: {}", changes.toMap());
         FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? changes.fitted() : 0);
-        Dataset<Row> fitted = groupLaws
-                ? GroupFitting.fit(toFit, spec.groupBy(), spec.laws(), settings, partitions, progress.counter())
-                        .persist(StorageLevel.MEMORY_AND_DISK())
-                : null;
-        Dataset<Row> laws = null;
+        List<Law> computeLaws = spec.laws().stream().map(LawCatalog::byName).toList();
+        LawStage.Tables compute = groupLaws
+                ? LawStage.run(toFit, spec.groupBy(), computeLaws, settings, partitions, progress.counter()) : null;
+        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(toFit, spec, settings, partitions);
         TemporalStage.Tables temporal = null;
         RunSummary published;
         try {
-            Dataset<Row> predictions = null;
-            if (groupLaws) {
-                Dataset<Row> intervals = settings.bootstrap().enabled()
-                        ? BootstrapStage.intervals(fitted, spec.groupBy(), settings, partitions) : null;
-                laws = GroupFitting.lawsTable(fitted, spec.groupBy(), intervals).persist(StorageLevel.MEMORY_AND_DISK());
-                predictions = GroupFitting.predictionsTable(fitted, spec.groupBy());
-            }
             temporal = spec.temporal() == null ? null
                     : TemporalStage.fit(toFit, spec.groupBy(), spec.temporal().toSettings(), partitions);
-            Dataset<Row> freshLaws = union(laws, temporal == null ? null : temporal.laws());
+            Dataset<Row> freshLaws = union(union(compute == null ? null : compute.laws(), curves == null ? null : curves.laws()),
+                    temporal == null ? null : temporal.laws());
             if (freshLaws != null) {
                 publisher.write("laws", plan.combine("laws", freshLaws));
-                publisher.write("predictions", plan.combine("predictions", union(predictions, temporal == null ? null : temporal.predictions())));
+                publisher.write("predictions", plan.combine("predictions", union(union(compute == null ? null : compute.predictions(),
+                        curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions())));
             }
             // tables built across groups read the complete laws and frontier tables just written
             Dataset<Row> allLaws = freshLaws == null ? null : spark.read().parquet(publisher.tablePath("laws").toString());
+            if (compute != null || curves != null) {
+                publisher.write("backtest", plan.combine("backtest", union(compute == null ? null : compute.backtest(),
+                        curves == null ? null : curves.backtest())));
+            }
             if (groupLaws) {
-                publisher.write("backtest", plan.combine("backtest", GroupFitting.backtestTable(fitted, spec.groupBy())));
-                publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(fitted, spec.groupBy())));
+                publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy())));
                 Dataset<Row> frontier = spark.read().parquet(publisher.tablePath("frontier").toString());
                 if (spec.laws().contains("chinchilla")) {
                     publisher.write("comparison", ComparisonTable.build(allLaws, frontier, spec.groupBy()));
                 }
                 if (spec.downstream() != null) {
-                    publisher.write("downstream", DownstreamStage.fit(validated.accepted(), allLaws, spec.groupBy(), spec.downstream(), partitions));
+                    DownstreamStage.Tables downstream = DownstreamStage.stage(validated.accepted(), allLaws, spec.groupBy(), spec.downstream(),
+                            spec.laws(), settings, partitions);
+                    publisher.write("downstream", downstream.table());
+                    publisher.write("downstream_predictions", downstream.stage().predictions());
+                    publisher.write("downstream_backtest", downstream.stage().backtest());
+                    downstream.stage().release();
                 }
             }
             if (spec.lossToLoss() != null) {
-                LossToLossStage.Tables l2l = LossToLossStage.fit(validated.accepted(), spec.lossToLoss(), spec.groupBy(), partitions);
+                LossToLossStage.Tables l2l = LossToLossStage.fit(validated.accepted(), spec.lossToLoss(), spec.groupBy(), settings, partitions);
                 publisher.write("loss_to_loss", l2l.lines());
                 publisher.write("line_factors", l2l.factors());
+                publisher.write("loss_to_loss_predictions", l2l.predictions());
+                publisher.write("loss_to_loss_backtest", l2l.backtest());
+                l2l.stage().release();
             }
             if (temporal != null) {
                 publisher.write("temporal_points", plan.combine("temporal_points", temporal.points()));
@@ -207,8 +215,8 @@ public final class LawfitJob {
         } finally {
             progress.close();
             if (temporal != null) temporal.release();
-            if (laws != null) laws.unpersist();
-            if (fitted != null) fitted.unpersist();
+            if (compute != null) compute.release();
+            if (curves != null) curves.release();
             if (plan != null) plan.release();
             validated.cached().unpersist();
         }

@@ -1,9 +1,9 @@
 package dev.lawfit.job;
 
-import dev.lawfit.losstoloss.IrreducibleLoss;
+import dev.lawfit.catalog.LawCatalog;
+import dev.lawfit.law.Law;
 import dev.lawfit.losstoloss.LineFactorTest;
-import dev.lawfit.losstoloss.LossToLossFit;
-import dev.lawfit.losstoloss.ShiftedPowerLine;
+import dev.lawfit.losstoloss.LossLineLaw;
 import dev.lawfit.spec.JobSpec;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
@@ -43,13 +43,26 @@ import static org.apache.spark.sql.functions.when;
  */
 public final class LossToLossStage {
 
-    public record Tables(Dataset<Row> lines, Dataset<Row> factors) {
+    /** The eval datasets a line relates (columns of loss_to_loss and line_factors). */
+    public static final String X_EVAL = "x_eval";
+    public static final String Y_EVAL = "y_eval";
+
+    /** The lines (the family's law rows with its extra columns), the factor tests, and the shared stage's tables. */
+    public record Tables(Dataset<Row> lines, Dataset<Row> factors, LawStage.Tables stage) {
+        public Dataset<Row> predictions() {
+            return stage.predictions();
+        }
+
+        public Dataset<Row> backtest() {
+            return stage.backtest();
+        }
     }
 
     private LossToLossStage() {
     }
 
-    public static Tables fit(Dataset<Row> accepted, JobSpec.LossToLoss spec, List<String> jobGroupBy, int partitions) {
+    public static Tables fit(Dataset<Row> accepted, JobSpec.LossToLoss spec, List<String> jobGroupBy, dev.lawfit.fit.FitSettings settings,
+                             int partitions) {
         List<String> groupBy = spec.groupByOr(jobGroupBy);
         List<String> factors = spec.factors();
         LinkedHashSet<String> pairing = new LinkedHashSet<>(List.of(CheckpointContract.RUN_ID, CheckpointContract.MODEL,
@@ -70,6 +83,7 @@ public final class LossToLossStage {
         for (JobSpec.Pair pair : pairs) {
             List<Column> xs = new ArrayList<>(on.stream().map(InputReader::column).toList());
             xs.add(column(CheckpointContract.PARAMS).as("params_x"));
+            xs.add(column(CheckpointContract.STEP).as("step_x"));
             xs.add(column(CheckpointContract.LOSS).as("lx"));
             List<Column> ys = new ArrayList<>(on.stream().map(InputReader::column).toList());
             ys.add(column(CheckpointContract.PARAMS).as("params_y"));
@@ -77,7 +91,7 @@ public final class LossToLossStage {
             Dataset<Row> x = accepted.where(column(CheckpointContract.EVAL_DATASET).equalTo(pair.x())).select(xs.toArray(Column[]::new));
             Dataset<Row> y = accepted.where(column(CheckpointContract.EVAL_DATASET).equalTo(pair.y())).select(ys.toArray(Column[]::new));
             Dataset<Row> both = x.join(y, CollectionConverters.asScala(on).toSeq(), "full_outer")
-                    .withColumn("x", lit(pair.x())).withColumn("y", lit(pair.y()))
+                    .withColumn(X_EVAL, lit(pair.x())).withColumn(Y_EVAL, lit(pair.y()))
                     .withColumn(CheckpointContract.PARAMS, org.apache.spark.sql.functions.coalesce(column("params_x"), column("params_y")));
             joined = joined == null ? both : joined.unionByName(both);
         }
@@ -85,51 +99,51 @@ public final class LossToLossStage {
             throw new dev.lawfit.LawfitException("loss_to_loss: no pairs (all_pairs found fewer than two eval datasets)");
         }
 
-        List<Column> lineKeys = new ArrayList<>(groupBy.stream().map(InputReader::column).toList());
-        lineKeys.add(column("x"));
-        lineKeys.add(column("y"));
+        List<String> lineKeyNames = new ArrayList<>(groupBy);
+        lineKeyNames.add(X_EVAL);
+        lineKeyNames.add(Y_EVAL);
+        Column[] lineKeys = lineKeyNames.stream().map(InputReader::column).toArray(Column[]::new);
         Column paired = column("lx").isNotNull().and(column("ly").isNotNull());
-        Dataset<Row> grouped = joined.groupBy(lineKeys.toArray(Column[]::new)).agg(
-                collect_list(when(paired, struct(column("lx"), column("ly"), column(CheckpointContract.PARAMS),
-                        column(CheckpointContract.TOKENS)))).as("pairs"),
+        Dataset<Row> counts = joined.groupBy(lineKeys).agg(
                 sum(when(column("ly").isNull(), 1).otherwise(0)).cast("int").as("unpaired_x"),
                 sum(when(column("lx").isNull(), 1).otherwise(0)).cast("int").as("unpaired_y"));
-        Dataset<Row> lines = grouped.repartition(partitions)
-                .map(new LineFunction(groupBy.size(), spec.irreducible()), Encoders.row(lineSchema(groupBy)))
-                .orderBy(lineKeys.toArray(Column[]::new));
+        // the line is one law of the catalog, fitted like every other: x = L_x, target L_y, per (group, x, y)
+        Dataset<Row> rows = joined.where(paired)
+                .withColumn(GroupFitting.X, column("lx"))
+                .withColumn(CheckpointContract.LOSS, column("ly"))
+                .withColumn(CheckpointContract.STEP, column("step_x"))
+                .withColumn(CheckpointContract.FLOPS, column(CheckpointContract.PARAMS).multiply(column(CheckpointContract.TOKENS)).multiply(6))
+                .withColumn(CheckpointContract.FLOPS_DERIVED, lit(true))
+                .withColumn(CheckpointContract.FLOPS_CONVENTION, lit("6nd"));
+        Law line = LawCatalog.byName(LossLineLaw.NAME, new LawCatalog.Options(0, spec.irreducible()));
+        LawStage.Tables fitted = LawStage.run(rows, lineKeyNames, List.of(line), settings.withBacktestHoldOutSizes(Math.max(1, settings.backtestHoldOutSizes())),
+                partitions, null);
+        Dataset<Row> lines = counts.join(fitted.laws(), CollectionConverters.asScala(lineKeyNames).toSeq(), "left")
+                .withColumn("status", org.apache.spark.sql.functions.coalesce(column("status"), lit("too_few_points")))
+                .withColumn("message", org.apache.spark.sql.functions.coalesce(column("message"), lit("no paired checkpoints; 4 are needed")))
+                .withColumn("formula", lit(line.formula()))
+                .withColumn("K", column("params").getItem("K"))
+                .withColumn("kappa", column("params").getItem("kappa"))
+                .withColumn("E_x", column("params").getItem("E_x"))
+                .withColumn("E_y", column("params").getItem("E_y"))
+                .withColumn("e_source", column("stop_reason"))
+                .withColumn("n_pairs", org.apache.spark.sql.functions.coalesce(column("n_points"), lit(0)))
+                .orderBy(lineKeys);
 
         List<Column> factorColumns = new ArrayList<>();
         factorColumns.add(column("lx"));
         factorColumns.add(column("ly"));
         for (String f : factors) factorColumns.add(column(f).cast("string").as(f));
-        Dataset<Row> byPair = joined.where(paired).groupBy(column("x"), column("y"))
+        Dataset<Row> byPair = joined.where(paired).groupBy(column(X_EVAL), column(Y_EVAL))
                 .agg(collect_list(struct(factorColumns.toArray(Column[]::new))).as("pairs"));
         Dataset<Row> factorTable = byPair.repartition(partitions)
                 .flatMap(new FactorFunction(factors), Encoders.row(factorSchema()))
-                .orderBy(column("x"), column("y"), column("factor"));
-        return new Tables(lines, factorTable);
-    }
-
-    static StructType lineSchema(List<String> groupBy) {
-        List<StructField> f = new ArrayList<>();
-        for (String key : groupBy) f.add(field(key, DataTypes.StringType));
-        f.add(field("x", DataTypes.StringType));
-        f.add(field("y", DataTypes.StringType));
-        f.add(field("status", DataTypes.StringType));
-        f.add(field("message", DataTypes.StringType));
-        f.add(field("formula", DataTypes.StringType));
-        for (String name : List.of("K", "kappa", "E_x", "E_y")) f.add(field(name, DataTypes.DoubleType));
-        f.add(field("e_source", DataTypes.StringType));
-        f.add(field("rmse", DataTypes.DoubleType));
-        f.add(field("r2", DataTypes.DoubleType));
-        f.add(field("n_pairs", DataTypes.IntegerType));
-        f.add(field("unpaired_x", DataTypes.IntegerType));
-        f.add(field("unpaired_y", DataTypes.IntegerType));
-        return new StructType(f.toArray(StructField[]::new));
+                .orderBy(column(X_EVAL), column(Y_EVAL), column("factor"));
+        return new Tables(lines, factorTable, fitted);
     }
 
     static StructType factorSchema() {
-        return new StructType(new StructField[] {field("x", DataTypes.StringType), field("y", DataTypes.StringType),
+        return new StructType(new StructField[] {field(X_EVAL, DataTypes.StringType), field(Y_EVAL, DataTypes.StringType),
                 field("factor", DataTypes.StringType), field("levels", DataTypes.IntegerType), field("n_pairs", DataTypes.IntegerType),
                 field("rss_pooled", DataTypes.DoubleType), field("rss_separate", DataTypes.DoubleType),
                 field("improvement", DataTypes.DoubleType), field("f_statistic", DataTypes.DoubleType), field("p_value", DataTypes.DoubleType),
@@ -137,64 +151,6 @@ public final class LossToLossStage {
                 field("level_k", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
                 field("level_kappa", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
                 field("verdict", DataTypes.StringType)});
-    }
-
-    /** One (group, x, y): E_x, E_y by the chosen route, then K and kappa. */
-    static final class LineFunction implements MapFunction<Row, Row> {
-        private static final long serialVersionUID = 1L;
-        private final int keyCount;
-        private final String irreducible;
-
-        LineFunction(int keyCount, String irreducible) {
-            this.keyCount = keyCount;
-            this.irreducible = irreducible;
-        }
-
-        @Override
-        public Row call(Row group) {
-            List<Row> rows = new ArrayList<>(group.<Row>getList(keyCount + 2));
-            rows.sort(Comparator.<Row>comparingDouble(r -> r.getDouble(2)).thenComparingDouble(r -> r.getDouble(3))
-                    .thenComparingDouble(r -> r.getDouble(0)).thenComparingDouble(r -> r.getDouble(1)));
-            double[] lx = rows.stream().mapToDouble(r -> r.getDouble(0)).toArray();
-            double[] ly = rows.stream().mapToDouble(r -> r.getDouble(1)).toArray();
-            double[] params = rows.stream().mapToDouble(r -> r.getDouble(2)).toArray();
-            double[] tokens = rows.stream().mapToDouble(r -> r.getDouble(3)).toArray();
-            ShiftedPowerLine line;
-            String message = "";
-            if (lx.length < 4) {
-                line = ShiftedPowerLine.failed(irreducible, lx.length);
-                message = lx.length + " paired checkpoints; 4 are needed";
-            } else if (irreducible.equals(LossToLossFit.GIVEN)) {
-                IrreducibleLoss.Estimate ex = IrreducibleLoss.fromComputeFit(params, tokens, lx);
-                IrreducibleLoss.Estimate ey = IrreducibleLoss.fromComputeFit(params, tokens, ly);
-                if (ex.ok() && ey.ok()) {
-                    line = LossToLossFit.withIrreducible(lx, ly, ex.e(), ey.e(), LossToLossFit.GIVEN);
-                } else {
-                    line = LossToLossFit.joint(lx, ly);
-                    message = "E fitted jointly: " + (ex.ok() ? "" : "x " + ex.message() + (ey.ok() ? "" : "; ")) + (ey.ok() ? "" : "y " + ey.message());
-                }
-            } else {
-                line = LossToLossFit.joint(lx, ly);
-            }
-            String status = line.ok() ? "ok" : lx.length < 4 ? "too_few_points" : "failed";
-            if (!line.ok() && message.isEmpty()) message = "no line could be fitted";
-            Object[] values = new Object[keyCount + 15];
-            for (int k = 0; k < keyCount + 2; k++) values[k] = group.get(k);
-            values[keyCount + 2] = status;
-            values[keyCount + 3] = message;
-            values[keyCount + 4] = "L_y = K * (L_x - E_x)^kappa + E_y";
-            values[keyCount + 5] = nullIfNotFinite(line.k());
-            values[keyCount + 6] = nullIfNotFinite(line.kappa());
-            values[keyCount + 7] = nullIfNotFinite(line.ex());
-            values[keyCount + 8] = nullIfNotFinite(line.ey());
-            values[keyCount + 9] = line.eSource();
-            values[keyCount + 10] = nullIfNotFinite(line.rmse());
-            values[keyCount + 11] = nullIfNotFinite(line.r2());
-            values[keyCount + 12] = lx.length;
-            values[keyCount + 13] = group.getInt(keyCount + 3);
-            values[keyCount + 14] = group.getInt(keyCount + 4);
-            return RowFactory.create(values);
-        }
     }
 
     /** Every factor's test for one (x, y). */

@@ -8,6 +8,25 @@ public final class Budgets {
     private Budgets() {
     }
 
+    /** A derived quantity at a compute budget, {@code name@budget} in the derived maps (e.g. {@code loss@1e23}). */
+    public record Key(String name, String budget) {
+
+        public static Key of(String name, double flops) {
+            return new Key(name, label(flops));
+        }
+
+        /** The key of a derived-map entry, or null when the entry is not at a budget (e.g. {@code a}). */
+        public static Key parse(String key) {
+            int at = key.indexOf('@');
+            return at <= 0 || at == key.length() - 1 ? null : new Key(key.substring(0, at), key.substring(at + 1));
+        }
+
+        @Override
+        public String toString() {
+            return name + "@" + budget;
+        }
+    }
+
     public static String label(double flops) {
         int exponent = (int) Math.floor(Math.log10(flops));
         double mantissa = flops / Math.pow(10, exponent);

@@ -21,7 +21,7 @@ public interface ComputeOptimal extends Law {
         double[] alloc = allocation(theta);
         Map<String, Double> d = new LinkedHashMap<>();
         for (double budget : computeBudgets) {
-            String at = "@" + Budgets.label(budget);
+            String at = "@" + Budgets.label(budget); // keys as Budgets.Key writes them
             double logN = Math.log(alloc[1]) + alloc[0] * Math.log(budget);
             double logD = Math.log(alloc[3]) + alloc[2] * Math.log(budget);
             d.put("n_opt" + at, Math.exp(logN));

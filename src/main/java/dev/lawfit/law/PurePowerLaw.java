@@ -120,7 +120,7 @@ public final class PurePowerLaw implements Law {
         if (variable != Variable.COMPUTE) return Map.of();
         Map<String, Double> d = new LinkedHashMap<>();
         for (double budget : computeBudgets) {
-            d.put("loss@" + Budgets.label(budget), Math.exp(theta[0] + theta[1] * (Math.log(budget) - LOG_PF_DAY)));
+            d.put(Budgets.Key.of("loss", budget).toString(), Math.exp(theta[0] + theta[1] * (Math.log(budget) - LOG_PF_DAY)));
         }
         return d;
     }

@@ -89,7 +89,8 @@ public final class ReportWriter {
                     Map<Double, Double> budgets = new TreeMap<>();
                     Map<String, Double> derived = r.getJavaMap(r.fieldIndex("derived"));
                     derived.forEach((name, value) -> {
-                        if (name.startsWith("loss@")) budgets.put(Double.parseDouble(name.substring(5)), value);
+                        dev.lawfit.law.Budgets.Key at = dev.lawfit.law.Budgets.Key.parse(name);
+                        if (at != null && at.name().equals("loss")) budgets.put(Double.parseDouble(at.budget()), value);
                     });
                     lossAtBudget.put(group, budgets);
                 }

@@ -236,16 +236,35 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         }
     }
 
-    /** Held-out extrapolation: how many of the largest model sizes to hold out; 0 turns it off. */
-    public record Backtest(Integer holdOutSizes) {
+    /**
+     * Held-out extrapolation: how many of the largest model sizes to hold out (0 turns it off) for the laws held
+     * out by size, and up to which fraction of a run the curve laws are fitted before predicting the rest.
+     */
+    public record Backtest(Integer holdOutSizes, Double fitFraction) {
+        public Backtest(Integer holdOutSizes) {
+            this(holdOutSizes, null);
+        }
+
+        public Backtest {
+            if (holdOutSizes != null && holdOutSizes < 0) throw new IllegalArgumentException("backtest.hold_out_sizes must be >= 0, got " + holdOutSizes);
+            if (fitFraction != null && !(fitFraction > 0 && fitFraction < 1)) {
+                throw new IllegalArgumentException("backtest.fit_fraction must be in (0, 1), got " + fitFraction);
+            }
+        }
+
         int holdOut() {
             return holdOutSizes == null ? FitSettings.DEFAULT.backtestHoldOutSizes() : holdOutSizes;
+        }
+
+        double fraction() {
+            return fitFraction == null ? FitSettings.DEFAULT_FIT_FRACTION : fitFraction;
         }
     }
 
     /** Everything that decides how laws are fitted and checked, from the fit, bootstrap and backtest sections. */
     public FitSettings toSettings() {
-        return fit.toSettings().withBootstrap(bootstrap.toSettings()).withBacktestHoldOutSizes(backtest.holdOut());
+        return fit.toSettings().withBootstrap(bootstrap.toSettings()).withBacktestHoldOutSizes(backtest.holdOut())
+                .withBacktestFitFraction(backtest.fraction());
     }
 
     /** This spec writing to another output path. */

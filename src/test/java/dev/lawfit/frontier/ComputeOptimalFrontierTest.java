@@ -45,8 +45,8 @@ class ComputeOptimalFrontierTest {
         Points points = study(-1);
         LawFit chinchilla = new GroupFitter(List.of(new ChinchillaLaw()), FitSettings.DEFAULT.withBacktestHoldOutSizes(0))
                 .fitOne(new ChinchillaLaw(), points);
-        Frontier fromLaw = ComputeOptimalFrontier.fromChinchilla(chinchilla.parameters().get("A"), chinchilla.parameters().get("B"),
-                chinchilla.parameters().get("alpha"), chinchilla.parameters().get("beta"));
+        double[] alloc = new ChinchillaLaw().allocation(chinchilla.theta());
+        Frontier fromLaw = new Frontier("chinchilla", alloc[0], alloc[1], alloc[2], alloc[3], Double.NaN, Double.NaN, 0, "");
         Frontier envelope = ComputeOptimalFrontier.envelope(points);
         Frontier isoFlop = ComputeOptimalFrontier.isoFlop(points, 12);
         System.out.printf("a: truth %.4f, chinchilla %.4f, envelope %.4f (%d points), isoflop %.4f (%d budgets)%n",

@@ -35,8 +35,8 @@ class DownstreamJobTest {
                 laws: [%s]
                 fit: {polish_starts: 4}
                 downstream: {reference_eval: slimpajama-val}
-                bootstrap: {resamples: 0}
-                backtest: {hold_out_sizes: 0}
+                bootstrap: {resamples: 40}
+                backtest: {hold_out_sizes: 1}
                 output: {path: '%s'}
                 """.formatted(archive, filter, laws, output), "test"));
         return Tables.current(output, "downstream");
@@ -50,7 +50,7 @@ class DownstreamJobTest {
         String[] tasks = {"hellaswag", "piqa"};
         for (int t = 0; t < tasks.length; t++) {
             double[] truth = SyntheticArchive.DOWNSTREAM_TRUTHS[t];
-            for (Row r : downstream.where("law = 'exponential' and task = '" + tasks[t] + "'").collectAsList()) {
+            for (Row r : downstream.where("law = 'downstream_exponential' and task = '" + tasks[t] + "'").collectAsList()) {
                 Map<String, Double> p = r.getJavaMap(r.fieldIndex("params"));
                 assertEquals(truth[0], p.get("epsilon"), 0.05, tasks[t] + " epsilon for " + r.getAs("model"));
                 assertTrue(r.<Double>getAs("rmse") < 3 * SyntheticArchive.DOWNSTREAM_NOISE, "rmse " + r.getAs("rmse"));
@@ -66,10 +66,30 @@ class DownstreamJobTest {
     }
 
     @Test
+    void downstreamNeedsALawThatGivesTheLossAtABudget() {
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(dev.lawfit.LawfitException.class, () -> JobSpecReader.parse("""
+                input: {paths: ['%s']}
+                laws: [pure_params]
+                downstream: {reference_eval: slimpajama-val}
+                output: {path: '%s'}
+                """.formatted(archive, dir.resolve("never")), "test"));
+        assertTrue(e.getMessage().contains("list one of [chinchilla, kaplan] in laws"), e.getMessage());
+    }
+
+    @Test
     void taskRowsWithoutAReferenceLossAreCounted() {
         Dataset<Row> downstream = run(dir.resolve("missing").toString(),
-                "not (eval_dataset = 'slimpajama-val' and run_id = 'llama-70m')", "pure_params");
-        Row llama = downstream.where("model = 'llama' and task = 'hellaswag' and law = 'exponential'").first();
+                "not (eval_dataset = 'slimpajama-val' and run_id = 'llama-70m')", "chinchilla");
+        // downstream laws are laws like every other: intervals, a backtest against the baseline, predictions
+        for (Row r : downstream.where("status = 'ok'").collectAsList()) {
+            assertEquals(40, (int) r.getAs("bootstrap_resamples"));
+            java.util.Map<String, Double> low = r.getJavaMap(r.fieldIndex("ci_low")), high = r.getJavaMap(r.fieldIndex("ci_high"));
+            for (String p : low.keySet()) assertTrue(low.get(p) <= high.get(p), p);
+            assertEquals("ok", r.getAs("backtest_status"), String.valueOf((Object) r.getAs("backtest_message")));
+        }
+        long points = downstream.where("status = 'ok'").selectExpr("sum(n_points)").first().getLong(0);
+        assertEquals(points, Tables.current(dir.resolve("missing").toString(), "downstream_predictions").count());
+        Row llama = downstream.where("model = 'llama' and task = 'hellaswag' and law = 'downstream_exponential'").first();
         int unpaired = llama.getAs("unpaired_points");
         assertEquals(58, unpaired, "the 70M run's 58 checkpoints have no reference loss");
         assertEquals(6 * 58, unpaired + (int) llama.getAs("n_points"), "paired + unpaired = every llama hellaswag row");

@@ -40,11 +40,24 @@ class LossToLossJobTest {
                   pairs: [{x: val, y: downstream}]
                   group_by: [dataset, model]
                   factors: [dataset, model, params]
+                bootstrap: {resamples: 100}
                 output: {path: '%s'}
                 """.formatted(archive, out), "test"));
 
         Dataset<Row> lines = Tables.current(out, "loss_to_loss");
         assertEquals(4, lines.where("status = 'ok'").count(), "a line per (dataset, architecture)");
+        // the line is a law like every other: intervals, a backtest against its baseline, predictions
+        for (Row r : lines.where("status = 'ok'").collectAsList()) {
+            java.util.Map<String, Double> low = r.getJavaMap(r.fieldIndex("ci_low")), high = r.getJavaMap(r.fieldIndex("ci_high"));
+            double kappa = r.getAs("kappa");
+            assertTrue(low.get("kappa") <= kappa && kappa <= high.get("kappa"), "kappa " + kappa + " in [" + low.get("kappa") + ", " + high.get("kappa") + "]");
+            assertEquals(100, (int) r.getAs("bootstrap_resamples"));
+            assertEquals("ok", r.getAs("backtest_status"), String.valueOf((Object) r.getAs("backtest_message")));
+            assertTrue(r.<Double>getAs("backtest_are") < r.<Double>getAs("baseline_are"), "the line extrapolates better than carrying the last loss");
+        }
+        long pairs = lines.selectExpr("sum(n_pairs)").first().getLong(0);
+        assertEquals(pairs, Tables.current(out, "loss_to_loss_predictions").count(), "a prediction per paired checkpoint");
+        assertTrue(Tables.current(out, "loss_to_loss_backtest").count() > 0);
         for (Row r : lines.collectAsList()) {
             LossToLossArchive.Line truth = LossToLossArchive.LINES[r.getAs("dataset").equals("fineweb") ? 0 : 1];
             double kappa = r.getAs("kappa"), ex = r.getAs("E_x");
@@ -87,13 +100,14 @@ class LossToLossJobTest {
                 input: {paths: ['%s'], unpivot: {val: loss_val, downstream: loss_downstream}}
                 laws: []
                 loss_to_loss: {all_pairs: true, group_by: [dataset, model], factors: [dataset, model]}
+                bootstrap: {resamples: 0}
                 output: {path: '%s'}
                 """.formatted(archive, out), "test"));
         assertEquals(2L * wide.size(), summary.rowsRead(), "one row per (checkpoint, eval dataset)");
         assertEquals(1, summary.rowsRejected(), "the missing downstream loss is a reject");
         assertTrue(Tables.current(out, "rejects").first().<String>getAs("reject_reason").contains("loss is missing"));
         Dataset<Row> factors = Tables.current(out, "line_factors");
-        assertEquals("downstream", factors.first().getAs("x"), "all_pairs orders the eval datasets by name");
+        assertEquals("downstream", factors.first().getAs("x_eval"), "all_pairs orders the eval datasets by name");
         assertEquals("moves_line", factors.where("factor = 'model'").first().getAs("verdict"));
         assertEquals("no_effect", factors.where("factor = 'dataset'").first().getAs("verdict"));
     }

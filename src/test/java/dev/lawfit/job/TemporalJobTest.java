@@ -73,6 +73,21 @@ class TemporalJobTest {
         Row tooShort = laws.where("run_id = 'short-run' and fit_fraction = 0.3").first();
         assertEquals("too_few_points", tooShort.getAs("status"));
 
+        // the curve laws are laws like every other: per run, with intervals, a backtest from 30% and predictions
+        Dataset<Row> curves = laws.where("family = 'curve'");
+        assertEquals(2 * RUNS, curves.where("status = 'ok'").count(), "curve_power and curve_exponential per run");
+        assertEquals("too_few_points", curves.where("run_id = 'short-run'").first().getAs("status"));
+        for (Row r : curves.where("status = 'ok' and law = 'curve_power'").collectAsList()) {
+            java.util.Map<String, Double> low = r.getJavaMap(r.fieldIndex("ci_low")), high = r.getJavaMap(r.fieldIndex("ci_high"));
+            java.util.Map<String, Double> derived = r.getJavaMap(r.fieldIndex("derived"));
+            assertTrue(low.get("final_loss") <= derived.get("final_loss") && derived.get("final_loss") <= high.get("final_loss"));
+            assertEquals("ok", r.getAs("backtest_status"));
+            assertEquals(0.3, r.<Double>getAs("backtest_threshold"), 1e-12);
+            assertTrue(r.<Double>getAs("backtest_are") < r.<Double>getAs("baseline_are"),
+                    r.getAs("run_id") + ": from 30% the power curve predicts the rest better than carrying the lowest loss forward");
+        }
+        assertEquals(2L * RUNS * CHECKPOINTS, Tables.current(out, "predictions").where("family = 'curve'").count());
+
         Dataset<Row> quality = Tables.current(out, "temporal_quality");
         for (Row r : quality.where("status = 'ok' and method = 'temporal' and fit_fraction = 0.3").collectAsList()) {
             int k = TemporalArchive.runIndex(r.getAs("run_id"));

@@ -1,0 +1,55 @@
+package dev.lawfit.job;
+
+import dev.lawfit.catalog.LawCatalog;
+import dev.lawfit.fit.BootstrapSettings;
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.law.Law;
+import dev.lawfit.spec.JobSpec;
+import dev.lawfit.temporal.TemporalSettings;
+import dev.lawfit.temporal.TrajectoryForm;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+import static dev.lawfit.job.InputReader.column;
+
+/**
+ * The curve family: every run's average loss against training progress x = tokens / planned tokens, fitted per
+ * run (group keys + run_id) with the curve laws of the temporal section (its {@code average} form and its
+ * baselines), through {@link LawStage}: intervals, a backtest that fits the run up to
+ * {@code backtest.fit_fraction} and predicts the rest against the last-loss baseline, predictions. Checkpoints
+ * before {@code temporal.skip_fraction} are left out. The bootstrap resamples checkpoints (a run is one unit, so
+ * {@code mode: runs} has nothing to draw from here).
+ */
+public final class CurveStage {
+
+    private CurveStage() {
+    }
+
+    /** The curve laws the temporal section asks for. */
+    public static List<Law> laws(TemporalSettings temporal) {
+        LinkedHashSet<TrajectoryForm> forms = new LinkedHashSet<>();
+        forms.add(temporal.averageForm());
+        forms.addAll(temporal.baselines());
+        forms.remove(TrajectoryForm.CONSTANT);
+        List<Law> out = new ArrayList<>();
+        LawCatalog.Options options = new LawCatalog.Options(temporal.warmupFraction(), LawCatalog.Options.DEFAULT.irreducible());
+        for (TrajectoryForm form : forms) out.add(LawCatalog.byName("curve_" + form.label(), options));
+        return out;
+    }
+
+    public static LawStage.Tables fit(Dataset<Row> accepted, JobSpec spec, FitSettings settings, int partitions) {
+        TemporalSettings temporal = spec.temporal().toSettings();
+        FitSettings curve = settings.withHuberDelta(temporal.huberDelta()).withBootstrap(new BootstrapSettings(settings.bootstrap().resamples(),
+                settings.bootstrap().level(), "points", settings.bootstrap().fromGrid(), settings.bootstrap().seed(), settings.bootstrap().chunkSize()));
+        List<String> keys = new ArrayList<>(spec.groupBy());
+        keys.add(CheckpointContract.RUN_ID);
+        Dataset<Row> rows = accepted
+                .withColumn(GroupFitting.X, column(CheckpointContract.TOKENS).divide(column(CheckpointContract.TOTAL_TOKENS)))
+                .where(column(GroupFitting.X).gt(temporal.skipFraction()));
+        return LawStage.run(rows, keys, laws(temporal), curve, partitions, null);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.lawfit.job;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.law.Law;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.List;
+
+/**
+ * The one stage every law family runs through: its rows grouped by the family's keys, every law fitted per
+ * group by the core ({@code Fitter.fit}), bootstrap intervals spread over Spark tasks, and the standard
+ * tables: one row per (group, law) with parameters, derived quantities, fit quality, backtest against its
+ * baseline and intervals; one per (group, law, point) of predictions; one per held-out point of the backtest.
+ * The families differ only in how they build their rows (keys, target, covariate x) and what they add on top.
+ */
+public final class LawStage {
+
+    /** The stage's tables; {@link #release} frees the cached fits once they are written. */
+    public record Tables(Dataset<Row> fitted, Dataset<Row> laws, Dataset<Row> predictions, Dataset<Row> backtest) {
+        public void release() {
+            laws.unpersist();
+            fitted.unpersist();
+        }
+    }
+
+    private LawStage() {
+    }
+
+    public static Tables run(Dataset<Row> rows, List<String> keys, List<Law> laws, FitSettings settings, int partitions,
+                             org.apache.spark.util.LongAccumulator fitted) {
+        Dataset<Row> fits = GroupFitting.fit(rows, keys, laws, settings, partitions, fitted).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> intervals = settings.bootstrap().enabled() ? BootstrapStage.intervals(fits, keys, laws, settings, partitions) : null;
+        Dataset<Row> lawRows = GroupFitting.lawsTable(fits, keys, intervals).persist(StorageLevel.MEMORY_AND_DISK());
+        return new Tables(fits, lawRows, GroupFitting.predictionsTable(fits, keys), GroupFitting.backtestTable(fits, keys));
+    }
+}
