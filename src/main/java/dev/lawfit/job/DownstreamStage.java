@@ -118,7 +118,7 @@ public final class DownstreamStage {
             int derivedAt = row.fieldIndex("reference_derived");
             if (law != null && "ok".equals(row.getAs("status")) && !row.isNullAt(derivedAt)) {
                 Map<String, Double> params = row.getJavaMap(row.fieldIndex("params"));
-                double[] theta = law.coordinateNames().stream().mapToDouble(params::get).toArray();
+                double[] theta = law.theta(params);
                 Map<String, Double> derived = row.getJavaMap(derivedAt);
                 derived.forEach((key, loss) -> {
                     dev.lawfit.law.Budgets.Key at = dev.lawfit.law.Budgets.Key.parse(key);

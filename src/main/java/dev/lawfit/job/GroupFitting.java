@@ -66,7 +66,11 @@ public final class GroupFitting {
         if (intervals != null) {
             List<String> on = new ArrayList<>(keys);
             on.add("law");
-            laws = laws.join(intervals, scala.jdk.javaapi.CollectionConverters.asScala(on).toSeq(), "left");
+            // a join on columns puts them first: keep the table's own order (keys, family, law, ...), then the intervals
+            List<Column> order = new ArrayList<>();
+            for (String c : laws.columns()) order.add(column(c));
+            for (String c : intervals.columns()) if (!on.contains(c)) order.add(column(c));
+            laws = laws.join(intervals, scala.jdk.javaapi.CollectionConverters.asScala(on).toSeq(), "left").select(order.toArray(Column[]::new));
         } else {
             for (org.apache.spark.sql.types.StructField f : FitOutputSchema.INTERVALS.fields()) {
                 if (!f.name().equals("law")) laws = laws.withColumn(f.name(), org.apache.spark.sql.functions.lit(null).cast(f.dataType()));

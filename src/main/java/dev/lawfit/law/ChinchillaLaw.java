@@ -23,6 +23,11 @@ public final class ChinchillaLaw implements ComputeOptimal {
     }
 
     @Override
+    public String covariates() {
+        return "N, D";
+    }
+
+    @Override
     public List<String> coordinateNames() {
         return COORDINATES;
     }
@@ -144,5 +149,10 @@ public final class ChinchillaLaw implements ComputeOptimal {
     @Override
     public double logLossAt(double[] theta, double logN, double logD) {
         return Math.log(Math.exp(theta[0]) + Math.exp(theta[1] - theta[3] * logN) + Math.exp(theta[2] - theta[4] * logD));
+    }
+
+    @Override
+    public double[] theta(Map<String, Double> p) {
+        return new double[] {Math.log(p.get("E")), Math.log(p.get("A")), Math.log(p.get("B")), p.get("alpha"), p.get("beta")};
     }
 }

@@ -25,6 +25,11 @@ public final class KaplanLaw implements ComputeOptimal {
     }
 
     @Override
+    public String covariates() {
+        return "N, D";
+    }
+
+    @Override
     public List<String> coordinateNames() {
         return COORDINATES;
     }
@@ -138,5 +143,10 @@ public final class KaplanLaw implements ComputeOptimal {
     private static double lse(double p, double q) {
         double m = Math.max(p, q);
         return m + Math.log(Math.exp(p - m) + Math.exp(q - m));
+    }
+
+    @Override
+    public double[] theta(Map<String, Double> p) {
+        return new double[] {Math.log(p.get("E")), Math.log(p.get("A")), Math.log(p.get("B")), p.get("alpha"), p.get("beta")};
     }
 }

@@ -103,6 +103,15 @@ public interface Law extends java.io.Serializable {
     Map<String, Double> parameters(double[] theta);
 
     /**
+     * The optimiser coordinates of the given parameters: the inverse of {@link #parameters}, so a published row
+     * (or a bootstrap resample's estimates) can be turned back into a law to draw or predict with. By default
+     * the parameters are the coordinates.
+     */
+    default double[] theta(Map<String, Double> parameters) {
+        return coordinateNames().stream().mapToDouble(parameters::get).toArray();
+    }
+
+    /**
      * Quantities derived from the parameters (e.g. compute-optimal exponents), and for each training
      * compute budget those that depend on one (named {@code name@budget}, see {@link Budgets#label}); may be empty.
      */

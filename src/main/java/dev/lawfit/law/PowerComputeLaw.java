@@ -20,6 +20,11 @@ public final class PowerComputeLaw implements Law {
     }
 
     @Override
+    public String covariates() {
+        return "C";
+    }
+
+    @Override
     public List<String> coordinateNames() {
         return COORDINATES;
     }
@@ -96,5 +101,10 @@ public final class PowerComputeLaw implements Law {
     @Override
     public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
         return Map.of();
+    }
+
+    @Override
+    public double[] theta(Map<String, Double> p) {
+        return new double[] {Math.log(p.get("E")), Math.log(p.get("A")), p.get("alpha")};
     }
 }

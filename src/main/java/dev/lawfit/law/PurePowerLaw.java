@@ -46,6 +46,11 @@ public final class PurePowerLaw implements Law {
     }
 
     @Override
+    public String covariates() {
+        return variable == Variable.PARAMS ? "N" : variable == Variable.TOKENS ? "D" : "C";
+    }
+
+    @Override
     public List<String> coordinateNames() {
         return COORDINATES;
     }
@@ -123,5 +128,10 @@ public final class PurePowerLaw implements Law {
             d.put(Budgets.Key.of("loss", budget).toString(), Math.exp(theta[0] + theta[1] * (Math.log(budget) - LOG_PF_DAY)));
         }
         return d;
+    }
+
+    @Override
+    public double[] theta(Map<String, Double> p) {
+        return new double[] {Math.log(p.get("k")), p.get("alpha")};
     }
 }

@@ -26,11 +26,45 @@ public final class ReportCharts {
     public record Point(double params, double tokens, double flops, double loss, double logResidual) {
     }
 
-    /** L(N, D) = E + A/N^alpha + B/D^beta. */
-    public record Chinchilla(double e, double a, double b, double alpha, double beta) {
-        double loss(double n, double d) {
-            return e + a / Math.pow(n, alpha) + b / Math.pow(d, beta);
+    /** A law of loss in (N, D), as the report draws it: the law itself predicts (see {@link LawBand}). */
+    @FunctionalInterface
+    public interface SizeLaw {
+        double loss(double n, double d);
+    }
+
+    /** What a series of a generic chart shows. */
+    public enum Kind { POINTS, FIT, EXTRAPOLATION, BAND, FORECAST }
+
+    /** One series of a generic chart. */
+    public record Series(String label, double[] x, double[] y, Kind kind, int colour) {
+    }
+
+    /** A chart of any family: observed points, the law's fit (solid), its extrapolation (dashed), bands (dotted), forecasts (crosses). */
+    public static String xy(String title, String xLabel, String yLabel, boolean logX, List<Series> series) {
+        XYChart chart = chart(title, xLabel, yLabel);
+        chart.getStyler().setXAxisLogarithmic(logX);
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        for (Series one : series) {
+            if (one.x().length == 0) continue;
+            String label = one.label();
+            for (int k = 2; !labels.add(label) && k < 1000; k++) label = one.label() + " #" + k;
+            XYSeries s = chart.addSeries(label, one.x(), one.y());
+            Color c = PALETTE[Math.floorMod(one.colour(), PALETTE.length)];
+            switch (one.kind()) {
+                case POINTS, FORECAST -> {
+                    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                    s.setMarker(one.kind() == Kind.POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.CROSS);
+                    s.setMarkerColor(one.kind() == Kind.POINTS ? c : Color.BLACK);
+                }
+                default -> {
+                    s.setMarker(SeriesMarkers.NONE);
+                    s.setLineColor(c);
+                    s.setLineStyle(one.kind() == Kind.FIT ? SeriesLines.SOLID : one.kind() == Kind.EXTRAPOLATION ? SeriesLines.DASH_DASH : SeriesLines.DOT_DOT);
+                    s.setShowInLegend(one.kind() == Kind.FIT);
+                }
+            }
         }
+        return png(chart);
     }
 
     private ReportCharts() {
@@ -41,8 +75,8 @@ public final class ReportCharts {
      * per size solid over the data and dashed beyond it (extrapolation to {@code extend} times the largest
      * token count), and the power law in compute when given (E, A, alpha).
      */
-    public static String lossCurves(String title, List<Point> points, Chinchilla law, double[] powerCompute, boolean againstCompute,
-                                    double extend) {
+    public static String lossCurves(String title, List<Point> points, SizeLaw law, java.util.function.DoubleUnaryOperator powerCompute,
+                                    boolean againstCompute, double extend) {
         XYChart chart = chart(title, againstCompute ? "compute C (FLOPs)" : "tokens D", "loss (nats/token)");
         chart.getStyler().setXAxisLogarithmic(true);
         Map<Double, List<Point>> bySize = new TreeMap<>();
@@ -56,8 +90,10 @@ public final class ReportCharts {
             double[] y = ps.stream().mapToDouble(Point::loss).toArray();
             // sizes that round alike (73.81M and 73.84M) keep distinct labels: the chart library refuses repeats
             String label = "N = " + human(size.getKey());
-            if (!labels.add(label)) label = "N = " + String.format("%.6g", size.getKey());
-            for (int k = 2; !labels.add(label) && k < 1000; k++) label = "N = " + String.format("%.6g", size.getKey()) + " #" + k;
+            if (labels.contains(label)) label = "N = " + String.format("%.6g", size.getKey());
+            String base = label;
+            for (int k = 2; labels.contains(label); k++) label = base + " #" + k;
+            labels.add(label);
             XYSeries s = chart.addSeries(label, x, y);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             s.setMarker(SeriesMarkers.CIRCLE);
@@ -75,7 +111,7 @@ public final class ReportCharts {
             double[] x = new double[60], y = new double[60];
             for (int i = 0; i < x.length; i++) {
                 x[i] = Math.exp(Math.log(cMin) + (Math.log(cMax) - Math.log(cMin)) * i / (x.length - 1));
-                y[i] = powerCompute[0] + powerCompute[1] * Math.pow(x[i], -powerCompute[2]);
+                y[i] = powerCompute.applyAsDouble(x[i]);
             }
             XYSeries s = chart.addSeries("power law in C", x, y);
             s.setMarker(SeriesMarkers.NONE);
@@ -85,7 +121,7 @@ public final class ReportCharts {
         return png(chart);
     }
 
-    private static void addCurve(XYChart chart, String name, Chinchilla law, double n, double d0, double d1, double flopsPerToken,
+    private static void addCurve(XYChart chart, String name, SizeLaw law, double n, double d0, double d1, double flopsPerToken,
                                  boolean againstCompute, Color colour, java.awt.BasicStroke style) {
         if (!(d1 > d0)) return;
         double[] x = new double[40], y = new double[40];

@@ -1,9 +1,17 @@
 package dev.lawfit.report;
 
 import dev.lawfit.LawfitException;
+import dev.lawfit.catalog.LawCatalog;
+import dev.lawfit.fit.FitSettings;
 import dev.lawfit.job.OutputPublisher;
+import dev.lawfit.law.Budgets;
+import dev.lawfit.law.ComputeOptimal;
+import dev.lawfit.law.Law;
+import dev.lawfit.law.Points;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -19,51 +27,66 @@ import java.util.TreeMap;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * The HTML report of a published output, one self-contained file (charts embedded as PNG): an overview
- * comparing groups (the comparison table when there is one, each group's chinchilla loss at the compute
- * budgets, every law's status), then a section per group with loss against compute and against tokens per
- * model size (fitted law solid over the data, dashed where it extrapolates), residuals, and every law's
- * parameters with their bootstrap intervals.
+ * The HTML report of a published output, one self-contained file (charts embedded as PNG), with a section for
+ * every law family present, drawn from the catalog: the report asks each fitted law for its predictions (no
+ * formula is re-implemented here) along its covariate, solid over the data and dashed where it extrapolates,
+ * with a pointwise bootstrap band ({@link LawBand}) and the backtest's forecasts of its held-out points. An
+ * overview lists every fit with its status, R^2 and backtest error next to its baseline's; the compute family
+ * adds the loss at each compute budget and the comparison table.
  */
 public final class ReportWriter {
 
-    private static final List<String> GROUP_LAWS = List.of("chinchilla", "power_compute", "pure_params", "pure_tokens", "pure_compute");
     /** Fitted curves are drawn to this multiple of each size's largest token count. */
     static final double EXTRAPOLATE = 4;
+    /** Lines and downstream laws are drawn this share of their loss range beyond the lowest observed loss. */
+    static final double EXTEND_LOSS = 0.25;
+    /** Sections per family that get a bootstrap band (each band refits the law {@value LawBand#RESAMPLES} times). */
+    static final int BANDS_PER_FAMILY = 24;
+    /** Runs drawn in one curve chart. */
+    static final int RUNS_PER_CHART = 8;
 
     private ReportWriter() {
     }
 
-    /** Writes the report of the current version under {@code outputPath} to {@code target}; returns the number of group sections. */
+    /** One family's published rows: fits, predictions and backtest, with the columns that key a fit. */
+    private record Family(String name, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys) {
+    }
+
+    /** Writes the report of the current version under {@code outputPath} to {@code target}; returns the number of sections. */
     public static int write(SparkSession spark, String outputPath, java.nio.file.Path target) {
         Path version = OutputPublisher.currentVersion(spark.sparkContext().hadoopConfiguration(), outputPath);
         if (version == null) throw new LawfitException("no published results under " + outputPath + " (no CURRENT file)");
-        if (!hasTable(spark, version, "laws")) return writeTablesOnly(spark, outputPath, version, target);
-        Dataset<Row> laws = spark.read().parquet(new Path(version, "laws").toString());
-        List<String> columns = Arrays.asList(laws.columns());
-        List<String> keys = columns.subList(0, columns.indexOf("law"));
-        if (columns.contains("run_id")) laws = laws.where(col("run_id").isNull());
-        laws = laws.where(col("law").isin(GROUP_LAWS.toArray()));
-        // observed points with the residuals of the group's chinchilla fit, else of its first ok law
-        Dataset<Row> predictions = spark.read().parquet(new Path(version, "predictions").toString())
-                .where(col("law").isin(GROUP_LAWS.toArray()));
-
-        Map<String, List<Row>> lawsByGroup = new TreeMap<>();
-        for (Row r : laws.collectAsList()) lawsByGroup.computeIfAbsent(groupName(r, keys), k -> new ArrayList<>()).add(r);
-        List<Row> predicted = predictions.collectAsList();
-        Map<String, String> residualLaw = new TreeMap<>();
-        for (Row r : predicted) {
-            String group = groupName(r, keys), law = r.getAs("law");
-            String chosen = residualLaw.get(group);
-            if (chosen == null || GROUP_LAWS.indexOf(law) < GROUP_LAWS.indexOf(chosen)) residualLaw.put(group, law); // chinchilla first
+        List<Family> families = new ArrayList<>();
+        if (hasTable(spark, version, "laws")) {
+            Dataset<Row> laws = spark.read().parquet(new Path(version, "laws").toString());
+            Dataset<Row> predictions = spark.read().parquet(new Path(version, "predictions").toString());
+            Dataset<Row> backtest = hasTable(spark, version, "backtest") ? spark.read().parquet(new Path(version, "backtest").toString()) : null;
+            List<String> columns = Arrays.asList(laws.columns());
+            boolean familyColumn = columns.contains("family");
+            int firstLawColumn = familyColumn ? Math.min(columns.indexOf("family"), columns.indexOf("law")) : columns.indexOf("law");
+            // the group keys (run_id, a per-run key of the curve rows, is added for that family only)
+            List<String> keys = new ArrayList<>(columns.subList(0, firstLawColumn));
+            keys.remove("run_id");
+            for (String family : List.of("compute", "curve")) {
+                Column in = familyColumn ? col("family").equalTo(family)
+                        : family.equals("compute") ? col("law").isin(LawCatalog.names("compute").toArray()) : functions.lit(false);
+                List<String> familyKeys = new ArrayList<>(keys);
+                if (family.equals("curve")) familyKeys.add("run_id");
+                List<Row> fits = laws.where(in).collectAsList();
+                if (fits.isEmpty()) continue;
+                families.add(new Family(family, fits, predictions.where(in).collectAsList(),
+                        backtest == null ? List.of() : backtest.where(in).collectAsList(), familyKeys));
+            }
         }
-        Map<String, List<ReportCharts.Point>> pointsByGroup = new TreeMap<>();
-        for (Row r : predicted) {
-            if (!r.getAs("law").equals(residualLaw.get(groupName(r, keys)))) continue;
-            pointsByGroup.computeIfAbsent(groupName(r, keys), k -> new ArrayList<>()).add(new ReportCharts.Point(
-                    r.<Double>getAs("params"), r.<Double>getAs("tokens"), r.<Double>getAs("flops"), r.<Double>getAs("observed"),
-                    r.<Double>getAs("log_residual")));
+        for (String family : List.of("loss_to_loss", "downstream")) {
+            if (!hasTable(spark, version, family) || !hasTable(spark, version, family + "_predictions")) continue;
+            Dataset<Row> predictions = spark.read().parquet(new Path(version, family + "_predictions").toString());
+            List<String> columns = Arrays.asList(predictions.columns());
+            List<String> keys = columns.subList(0, columns.indexOf("family"));
+            families.add(new Family(family, spark.read().parquet(new Path(version, family).toString()).where(col("law").isNotNull()).collectAsList(),
+                    predictions.collectAsList(), spark.read().parquet(new Path(version, family + "_backtest").toString()).collectAsList(), keys));
         }
+        if (families.isEmpty()) return writeTablesOnly(spark, outputPath, version, target);
 
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>lawfit report</title><style>")
@@ -71,69 +94,48 @@ public final class ReportWriter {
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}")
                 .append("td.k,th.k{text-align:left}img{max-width:100%;margin:0.5em 0}.bad{color:#b00}</style></head><body>")
                 .append("<h1>lawfit report</h1><p>Output <code>").append(esc(outputPath)).append("</code>, version <code>")
-                .append(esc(version.getName())).append("</code>; groups by ").append(esc(String.join(", ", keys))).append(".</p>");
-
+                .append(esc(version.getName())).append("</code>; families: ")
+                .append(esc(String.join(", ", families.stream().map(Family::name).toList()))).append(".</p>")
+                .append("<p>Every chart is drawn by the fitted law itself: observed points, the fit (solid) over the data, its ")
+                .append("extrapolation (dashed), a pointwise bootstrap band (dotted, ").append(LawBand.RESAMPLES)
+                .append(" refits) and the backtest's forecasts of held-out points (crosses).</p>");
         html.append("<section id=\"overview\"><h2>Overview</h2>");
-        Map<String, Map<Double, Double>> lossAtBudget = new TreeMap<>();
-        html.append("<table><tr><th class=\"k\">group</th><th class=\"k\">law</th><th class=\"k\">status</th><th>n</th><th>R&sup2;</th>")
-                .append("<th>backtest ARE</th><th class=\"k\">message</th></tr>");
-        lawsByGroup.forEach((group, rows) -> {
-            for (Row r : rows) {
-                String status = r.getAs("status");
-                html.append("<tr><td class=\"k\">").append(esc(group)).append("</td><td class=\"k\">").append(esc(r.getAs("law")))
-                        .append("</td><td class=\"k").append("ok".equals(status) ? "" : " bad").append("\">").append(esc(status))
-                        .append("</td><td>").append(r.<Object>getAs("n_points")).append("</td><td>").append(num(r.getAs("r2")))
-                        .append("</td><td>").append(percent(r.getAs("backtest_are"))).append("</td><td class=\"k\">")
-                        .append(esc(r.getAs("message"))).append("</td></tr>");
-                if ("chinchilla".equals(r.getAs("law")) && "ok".equals(status)) {
-                    Map<Double, Double> budgets = new TreeMap<>();
-                    Map<String, Double> derived = r.getJavaMap(r.fieldIndex("derived"));
-                    derived.forEach((name, value) -> {
-                        dev.lawfit.law.Budgets.Key at = dev.lawfit.law.Budgets.Key.parse(name);
-                        if (at != null && at.name().equals("loss")) budgets.put(Double.parseDouble(at.budget()), value);
-                    });
-                    lossAtBudget.put(group, budgets);
-                }
+        overview(html, families);
+        for (Family f : families) {
+            if (!f.name().equals("compute")) continue;
+            Map<String, Map<Double, Double>> lossAtBudget = new TreeMap<>();
+            String budgetLaw = null;
+            for (Row r : f.fits()) {
+                if (!"ok".equals(r.getAs("status")) || !(LawCatalog.byName(r.getAs("law")) instanceof ComputeOptimal)) continue;
+                if (budgetLaw == null) budgetLaw = r.getAs("law");
+                if (!budgetLaw.equals(r.getAs("law"))) continue;
+                Map<Double, Double> budgets = new TreeMap<>();
+                Map<String, Double> derived = r.getJavaMap(r.fieldIndex("derived"));
+                derived.forEach((name, value) -> {
+                    Budgets.Key at = Budgets.Key.parse(name);
+                    if (at != null && at.name().equals("loss")) budgets.put(Double.parseDouble(at.budget()), value);
+                });
+                lossAtBudget.put(groupName(r, f.keys()), budgets);
             }
-        });
-        html.append("</table>");
-        if (!lossAtBudget.isEmpty()) {
-            html.append(img(ReportCharts.perBudget("Chinchilla loss at each compute budget, by group", "loss at the compute-optimal allocation",
-                    lossAtBudget), "loss at budgets"));
-        }
-        try {
-            if (version.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(new Path(version, "comparison"))) {
+            if (!lossAtBudget.isEmpty()) {
+                html.append(img(ReportCharts.perBudget(budgetLaw + " loss at each compute budget, by group", "loss at the compute-optimal allocation",
+                        lossAtBudget), "loss at budgets"));
+            }
+            if (hasTable(spark, version, "comparison")) {
                 html.append("<h3>Comparison</h3>").append(table(spark.read().parquet(new Path(version, "comparison").toString())
-                        .selectExpr(comparisonColumns(keys))));
+                        .selectExpr(comparisonColumns(f.keys()))));
             }
-        } catch (IOException e) {
-            throw new LawfitException("cannot read " + version + ": " + e.getMessage(), e);
         }
         html.append("</section>");
 
         int sections = 0;
-        for (Map.Entry<String, List<Row>> g : lawsByGroup.entrySet()) {
-            String group = g.getKey();
-            List<ReportCharts.Point> points = pointsByGroup.getOrDefault(group, List.of());
-            ReportCharts.Chinchilla law = null;
-            double[] power = null;
-            for (Row r : g.getValue()) {
-                if (!"ok".equals(r.getAs("status"))) continue;
-                Map<String, Double> p = r.getJavaMap(r.fieldIndex("params"));
-                if ("chinchilla".equals(r.getAs("law"))) law = new ReportCharts.Chinchilla(p.get("E"), p.get("A"), p.get("B"), p.get("alpha"), p.get("beta"));
-                if ("power_compute".equals(r.getAs("law"))) power = new double[] {p.get("E"), p.get("A"), p.get("alpha")};
-            }
-            html.append("<section class=\"group\" id=\"group-").append(sections).append("\"><h2>").append(esc(group)).append("</h2>");
-            if (!points.isEmpty()) {
-                html.append(img(ReportCharts.lossCurves(group + ": loss against compute", points, law, power, true, EXTRAPOLATE), "loss against compute"));
-                html.append(img(ReportCharts.lossCurves(group + ": loss against tokens, per model size", points, law, null, false, EXTRAPOLATE),
-                        "loss against tokens"));
-                html.append(img(ReportCharts.residuals(group + ": " + residualLaw.get(group) + " residuals", points), "residuals"));
-            } else {
-                html.append("<p>No law of this group was fitted: nothing to draw.</p>");
-            }
-            html.append(parameterTable(g.getValue())).append("</section>");
-            sections++;
+        for (Family f : families) {
+            html.append("<h2 class=\"family\">").append(esc(title(f.name()))).append("</h2>");
+            sections += switch (f.name()) {
+                case "compute" -> computeSections(html, f);
+                case "curve" -> curveSections(html, f);
+                default -> pairSections(html, f);
+            };
         }
         html.append("</body></html>");
         try {
@@ -141,6 +143,296 @@ public final class ReportWriter {
             Files.writeString(target, html);
         } catch (IOException e) {
             throw new LawfitException("cannot write the report to " + target + ": " + e.getMessage(), e);
+        }
+        return sections;
+    }
+
+    private static String title(String family) {
+        return switch (family) {
+            case "compute" -> "Laws in model size, tokens and compute";
+            case "curve" -> "Training curves, per run";
+            case "loss_to_loss" -> "Loss-to-loss lines";
+            default -> "Downstream error from loss";
+        };
+    }
+
+    private static void overview(StringBuilder html, List<Family> families) {
+        html.append("<table><tr><th class=\"k\">family</th><th class=\"k\">fit</th><th class=\"k\">law</th><th class=\"k\">status</th>")
+                .append("<th>n</th><th>R&sup2;</th><th>backtest ARE</th><th>baseline ARE</th><th class=\"k\">message</th></tr>");
+        int shown = 0, total = 0;
+        for (Family f : families) {
+            for (Row r : f.fits()) {
+                total++;
+                if (shown++ >= 400) continue;
+                String status = r.getAs("status");
+                html.append("<tr><td class=\"k\">").append(esc(f.name())).append("</td><td class=\"k\">").append(esc(groupName(r, f.keys())))
+                        .append("</td><td class=\"k\">").append(esc(r.getAs("law"))).append("</td><td class=\"k").append("ok".equals(status) ? "" : " bad")
+                        .append("\">").append(esc(status)).append("</td><td>").append(esc(r.getAs("n_points"))).append("</td><td>").append(num(r.getAs("r2")))
+                        .append("</td><td>").append(percent(r.getAs("backtest_are"))).append("</td><td>").append(percent(r.getAs("baseline_are")))
+                        .append("</td><td class=\"k\">").append(esc(r.getAs("message"))).append("</td></tr>");
+            }
+        }
+        html.append("</table>");
+        if (total > 400) html.append("<p>The first 400 of ").append(total).append(" fits; query the tables for the rest.</p>");
+    }
+
+    /** Points of one fit, rebuilt from its prediction rows (the data the law was fitted to). */
+    private static Points points(List<Row> rows) {
+        int n = rows.size();
+        double[] p = new double[n], d = new double[n], c = new double[n], y = new double[n], x = new double[n], s = new double[n];
+        String[] runs = new String[n];
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
+            p[i] = r.getAs("params");
+            d[i] = r.getAs("tokens");
+            c[i] = r.isNullAt(r.fieldIndex("flops")) ? 6 * p[i] * d[i] : r.<Double>getAs("flops");
+            y[i] = r.getAs("observed");
+            x[i] = orNaN(r, "x");
+            runs[i] = r.getAs("run_id");
+            s[i] = orNaN(r, "step");
+        }
+        return Points.of(p, d, c, y, x, runs, s).canonicalOrder();
+    }
+
+    private static double are(Row fit) {
+        Object are = fit.getAs("backtest_are");
+        return are == null ? Double.POSITIVE_INFINITY : (Double) are;
+    }
+
+    private static double orNaN(Row r, String column) {
+        int i = Arrays.asList(r.schema().fieldNames()).indexOf(column);
+        return i < 0 || r.isNullAt(i) ? Double.NaN : ((Number) r.get(i)).doubleValue();
+    }
+
+    /** Points along a line of the covariate x (everything else as in {@code like}'s first point). */
+    private static Points along(double[] xs) {
+        double[] ones = new double[xs.length];
+        Arrays.fill(ones, 1);
+        return Points.of(ones, ones, ones, ones).withX(xs);
+    }
+
+    private static double[] grid(double from, double to, int n, boolean log) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double t = i / (double) (n - 1);
+            out[i] = log ? Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * t) : from + (to - from) * t;
+        }
+        return out;
+    }
+
+    private static FitSettings settings(Row fit) {
+        Object delta = fit.getAs("huber_delta");
+        return delta == null ? FitSettings.DEFAULT : FitSettings.DEFAULT.withHuberDelta((Double) delta);
+    }
+
+    private static double level(Row fit) {
+        int i = fit.fieldIndex("ci_level");
+        return fit.isNullAt(i) ? 0.95 : fit.getDouble(i);
+    }
+
+    private static Map<String, List<Row>> byKey(List<Row> rows, List<String> keys) {
+        Map<String, List<Row>> out = new TreeMap<>();
+        for (Row r : rows) out.computeIfAbsent(groupName(r, keys) + "\u0000" + r.getAs("law"), k -> new ArrayList<>()).add(r);
+        return out;
+    }
+
+    private static int computeSections(StringBuilder html, Family f) {
+        Map<String, List<Row>> fitsByGroup = new TreeMap<>();
+        for (Row r : f.fits()) fitsByGroup.computeIfAbsent(groupName(r, f.keys()), k -> new ArrayList<>()).add(r);
+        Map<String, List<Row>> predictionsByFit = byKey(f.predictions(), f.keys());
+        int sections = 0;
+        for (Map.Entry<String, List<Row>> g : fitsByGroup.entrySet()) {
+            String group = g.getKey();
+            Row sizeFit = null, computeFit = null;
+            for (Row r : g.getValue()) {
+                if (!"ok".equals(r.getAs("status"))) continue;
+                String covariates = LawCatalog.byName(r.getAs("law")).covariates();
+                if (sizeFit == null && covariates.equals("N, D")) sizeFit = r;
+                if (computeFit == null && covariates.equals("C")) computeFit = r;
+            }
+            Row drawn = sizeFit != null ? sizeFit : g.getValue().stream().filter(r -> "ok".equals(r.getAs("status"))).findFirst().orElse(null);
+            List<Row> observed = drawn == null ? List.of() : predictionsByFit.getOrDefault(group + "\u0000" + drawn.getAs("law"), List.of());
+            html.append("<section class=\"group\" id=\"compute-").append(sections).append("\"><h3>").append(esc(group)).append("</h3>");
+            if (observed.isEmpty()) {
+                html.append("<p>No law of this group was fitted: nothing to draw.</p>");
+            } else {
+                List<ReportCharts.Point> points = new ArrayList<>();
+                for (Row r : observed) {
+                    points.add(new ReportCharts.Point(r.<Double>getAs("params"), r.<Double>getAs("tokens"), r.<Double>getAs("flops"),
+                            r.<Double>getAs("observed"), r.<Double>getAs("log_residual")));
+                }
+                ReportCharts.SizeLaw sizeLaw = null;
+                if (sizeFit != null) {
+                    Law law = LawCatalog.byName(sizeFit.getAs("law"));
+                    double[] theta = law.theta(sizeFit.getJavaMap(sizeFit.fieldIndex("params")));
+                    sizeLaw = (n, d) -> law.predict(theta, Points.of(new double[] {n}, new double[] {d}, new double[] {6 * n * d}, new double[] {1}), 0);
+                }
+                java.util.function.DoubleUnaryOperator computeLaw = null;
+                if (computeFit != null) {
+                    Law law = LawCatalog.byName(computeFit.getAs("law"));
+                    double[] theta = law.theta(computeFit.getJavaMap(computeFit.fieldIndex("params")));
+                    computeLaw = c -> law.predict(theta, Points.of(new double[] {1}, new double[] {1}, new double[] {c}, new double[] {1}), 0);
+                }
+                String lawName = sizeFit == null ? "" : " (" + sizeFit.getAs("law") + ")";
+                html.append(img(ReportCharts.lossCurves(group + ": loss against compute" + lawName, points, sizeLaw, computeLaw, true, EXTRAPOLATE),
+                        "loss against compute"));
+                html.append(img(ReportCharts.lossCurves(group + ": loss against tokens, per model size" + lawName, points, sizeLaw, null, false, EXTRAPOLATE),
+                        "loss against tokens"));
+                if (sizeFit != null && sections < BANDS_PER_FAMILY) {
+                    html.append(img(largestSizeBand(group, sizeFit, observed), "extrapolation of the largest size with its band"));
+                }
+                html.append(img(ReportCharts.residuals(group + ": " + drawn.getAs("law") + " residuals", points), "residuals"));
+            }
+            html.append(parameterTable(g.getValue(), f.keys(), false)).append("</section>");
+            sections++;
+        }
+        return sections;
+    }
+
+    /** The largest model size: its points, the law along its tokens and on to {@link #EXTRAPOLATE}x, with the band. */
+    private static String largestSizeBand(String group, Row fit, List<Row> observed) {
+        Law law = LawCatalog.byName(fit.getAs("law"));
+        Points data = points(observed);
+        double largest = Arrays.stream(data.params()).max().orElse(1);
+        List<Integer> mine = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) if (data.params()[i] == largest) mine.add(i);
+        double dMin = mine.stream().mapToDouble(i -> data.tokens()[i]).min().orElse(1), dMax = mine.stream().mapToDouble(i -> data.tokens()[i]).max().orElse(1);
+        double[] tokens = grid(dMin, dMax * EXTRAPOLATE, 40, true);
+        double[] n = new double[tokens.length], c = new double[tokens.length], one = new double[tokens.length];
+        Arrays.fill(n, largest);
+        Arrays.fill(one, 1);
+        for (int i = 0; i < c.length; i++) c[i] = 6 * largest * tokens[i];
+        LawBand.Curve curve = LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("params")), data, Points.of(n, tokens, c, one),
+                settings(fit), level(fit));
+        List<ReportCharts.Series> series = new ArrayList<>();
+        series.add(new ReportCharts.Series("N = " + ReportCharts.human(largest), mine.stream().mapToDouble(i -> data.tokens()[i]).toArray(),
+                mine.stream().mapToDouble(i -> data.loss()[i]).toArray(), ReportCharts.Kind.POINTS, 0));
+        addFit(series, law.name(), tokens, curve, t -> t <= dMax * (1 + 1e-12), 0);
+        return ReportCharts.xy(law.name() + " at the largest size, N = " + ReportCharts.human(largest) + ", to " + (int) EXTRAPOLATE
+                + "x its tokens, " + Math.round(100 * level(fit)) + "% band", "tokens D", "loss (nats/token)", true, series);
+    }
+
+    /** The fit solid where {@code inData}, dashed elsewhere, and its band dotted. */
+    private static void addFit(List<ReportCharts.Series> series, String label, double[] xs, LawBand.Curve curve,
+                               java.util.function.DoublePredicate inData, int colour) {
+        List<Integer> in = new ArrayList<>(), out = new ArrayList<>();
+        for (int i = 0; i < xs.length; i++) (inData.test(xs[i]) ? in : out).add(i);
+        // the dashed part starts where the solid part ends, so the line is unbroken
+        if (!in.isEmpty() && !out.isEmpty()) {
+            out.add(out.get(0) < in.get(0) ? in.get(0) : in.get(in.size() - 1));
+            java.util.Collections.sort(out);
+        }
+        series.add(new ReportCharts.Series(label, pick(xs, in), pick(curve.predicted(), in), ReportCharts.Kind.FIT, colour));
+        series.add(new ReportCharts.Series(label + " extrapolated", pick(xs, out), pick(curve.predicted(), out), ReportCharts.Kind.EXTRAPOLATION, colour));
+        if (curve.low() != null) {
+            series.add(new ReportCharts.Series(label + " band low", xs, curve.low(), ReportCharts.Kind.BAND, colour));
+            series.add(new ReportCharts.Series(label + " band high", xs, curve.high(), ReportCharts.Kind.BAND, colour));
+        }
+    }
+
+    private static double[] pick(double[] values, List<Integer> at) {
+        return at.stream().mapToDouble(i -> values[i]).toArray();
+    }
+
+    /** One chart per group: each run's loss against progress, the first ok curve law per run, its band, its backtest forecast. */
+    private static int curveSections(StringBuilder html, Family f) {
+        List<String> groupKeys = f.keys().subList(0, f.keys().size() - 1);
+        Map<String, List<Row>> fitsByGroup = new TreeMap<>();
+        for (Row r : f.fits()) fitsByGroup.computeIfAbsent(groupName(r, groupKeys), k -> new ArrayList<>()).add(r);
+        Map<String, List<Row>> predictionsByFit = byKey(f.predictions(), f.keys());
+        Map<String, List<Row>> backtestByFit = byKey(f.backtest(), f.keys());
+        int sections = 0;
+        for (Map.Entry<String, List<Row>> g : fitsByGroup.entrySet()) {
+            html.append("<section class=\"group\" id=\"curve-").append(sections).append("\"><h3>").append(esc(g.getKey())).append("</h3>");
+            // per run, the curve law that predicted its held-out checkpoints best
+            Map<String, Row> firstOkByRun = new TreeMap<>();
+            for (Row r : g.getValue()) {
+                if (!"ok".equals(r.getAs("status"))) continue;
+                Row best = firstOkByRun.get(r.<String>getAs("run_id"));
+                if (best == null || are(r) < are(best)) firstOkByRun.put(r.getAs("run_id"), r);
+            }
+            List<ReportCharts.Series> series = new ArrayList<>();
+            int colour = 0;
+            for (Row fit : firstOkByRun.values()) {
+                if (colour >= RUNS_PER_CHART) break;
+                String key = groupName(fit, f.keys()) + "\u0000" + fit.getAs("law");
+                Points data = points(predictionsByFit.getOrDefault(key, List.of()));
+                if (data.size() == 0) continue;
+                Law law = LawCatalog.byName(fit.getAs("law"));
+                double xMax = Arrays.stream(data.x()).max().orElse(1);
+                double[] xs = grid(Arrays.stream(data.x()).min().orElse(0.01), Math.max(1, xMax), 60, false);
+                LawBand.Curve curve = sections < BANDS_PER_FAMILY
+                        ? LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("params")), data, along(xs), settings(fit), level(fit))
+                        : new LawBand.Curve(LawBand.predict(law, law.theta(fit.getJavaMap(fit.fieldIndex("params"))), along(xs)), null, null);
+                String run = fit.getAs("run_id");
+                series.add(new ReportCharts.Series(run, data.x(), data.loss(), ReportCharts.Kind.POINTS, colour));
+                addFit(series, run + " " + law.name(), xs, curve, x -> x <= xMax * (1 + 1e-12), colour);
+                List<Row> held = backtestByFit.getOrDefault(key, List.of());
+                series.add(new ReportCharts.Series(run + " backtest forecast", held.stream().mapToDouble(r -> r.<Double>getAs("x")).toArray(),
+                        held.stream().mapToDouble(r -> r.<Double>getAs("predicted")).toArray(), ReportCharts.Kind.FORECAST, colour));
+                colour++;
+            }
+            if (series.isEmpty()) {
+                html.append("<p>No curve law of this group was fitted: nothing to draw.</p>");
+            } else {
+                html.append(img(ReportCharts.xy(g.getKey() + ": loss against training progress, each run's best-forecasting curve law"
+                        + (firstOkByRun.size() > RUNS_PER_CHART
+                        ? " (the first " + RUNS_PER_CHART + " of " + firstOkByRun.size() + " runs)" : ""), "progress x = tokens / total tokens",
+                        "loss (nats/token)", false, series), "training curves"));
+            }
+            html.append(parameterTable(g.getValue(), List.of("run_id"), true)).append("</section>");
+            sections++;
+        }
+        return sections;
+    }
+
+    /** Loss-to-loss lines and downstream laws: one chart per fit key (a line, a task), every law of it drawn. */
+    private static int pairSections(StringBuilder html, Family f) {
+        Map<String, List<Row>> fitsByKey = new TreeMap<>();
+        for (Row r : f.fits()) fitsByKey.computeIfAbsent(groupName(r, f.keys()), k -> new ArrayList<>()).add(r);
+        Map<String, List<Row>> predictionsByFit = byKey(f.predictions(), f.keys());
+        Map<String, List<Row>> backtestByFit = byKey(f.backtest(), f.keys());
+        boolean line = f.name().equals("loss_to_loss");
+        int sections = 0;
+        for (Map.Entry<String, List<Row>> g : fitsByKey.entrySet()) {
+            html.append("<section class=\"group\" id=\"").append(f.name()).append("-").append(sections).append("\"><h3>").append(esc(g.getKey()))
+                    .append("</h3>");
+            List<ReportCharts.Series> series = new ArrayList<>();
+            int colour = 0;
+            boolean pointsDrawn = false;
+            for (Row fit : g.getValue()) {
+                if (!"ok".equals(fit.getAs("status"))) continue;
+                String key = g.getKey() + "\u0000" + fit.getAs("law");
+                Points data = points(predictionsByFit.getOrDefault(key, List.of()));
+                if (data.size() == 0) continue;
+                Map<String, Double> parameters = fit.getJavaMap(fit.fieldIndex("params"));
+                Law law = line ? LawCatalog.byName(fit.getAs("law"), new LawCatalog.Options(0, "joint".equals(fit.getAs("e_source")) ? "joint" : "compute_fit"))
+                        : LawCatalog.byName(fit.getAs("law"));
+                double lo = Arrays.stream(data.x()).min().orElse(0), hi = Arrays.stream(data.x()).max().orElse(1);
+                double from = lo - EXTEND_LOSS * (hi - lo);
+                if (line) from = Math.max(from, parameters.get("E_x") + 0.02 * (hi - parameters.get("E_x")));
+                double[] xs = grid(from, hi, 60, false);
+                LawBand.Curve curve = sections < BANDS_PER_FAMILY ? LawBand.withBand(law, parameters, data, along(xs), settings(fit), level(fit))
+                        : new LawBand.Curve(LawBand.predict(law, law.theta(parameters), along(xs)), null, null);
+                if (!pointsDrawn) {
+                    series.add(new ReportCharts.Series("observed", data.x(), data.loss(), ReportCharts.Kind.POINTS, 7));
+                    pointsDrawn = true;
+                }
+                addFit(series, law.name(), xs, curve, x -> x >= lo * (1 - 1e-12), colour);
+                List<Row> held = backtestByFit.getOrDefault(key, List.of());
+                series.add(new ReportCharts.Series(law.name() + " backtest forecast", held.stream().mapToDouble(r -> r.<Double>getAs("x")).toArray(),
+                        held.stream().mapToDouble(r -> r.<Double>getAs("predicted")).toArray(), ReportCharts.Kind.FORECAST, colour));
+                colour++;
+            }
+            if (series.isEmpty()) {
+                html.append("<p>No law of this ").append(line ? "line" : "task").append(" was fitted: nothing to draw.</p>");
+            } else {
+                html.append(img(ReportCharts.xy(g.getKey() + (line ? ": loss against loss" : ": task error against the reference loss"),
+                        line ? "L_x (the x eval's loss)" : "reference loss", line ? "L_y (the y eval's loss)" : "error", false, series),
+                        f.name() + " chart"));
+            }
+            html.append(parameterTable(g.getValue(), List.of(), false)).append("</section>");
+            sections++;
         }
         return sections;
     }
@@ -196,16 +488,21 @@ public final class ReportWriter {
         return 0;
     }
 
-    private static String parameterTable(List<Row> laws) {
-        StringBuilder t = new StringBuilder("<table><tr><th class=\"k\">law</th><th class=\"k\">parameter</th><th>estimate</th>"
-                + "<th>interval low</th><th>interval high</th></tr>");
-        for (Row r : laws) {
+    /** Every ok fit's parameters and derived quantities without a budget, with their intervals; {@code label} columns name the fit. */
+    private static String parameterTable(List<Row> fits, List<String> label, boolean derivedToo) {
+        StringBuilder t = new StringBuilder("<table><tr>");
+        for (String l : label) t.append("<th class=\"k\">").append(esc(l)).append("</th>");
+        t.append("<th class=\"k\">law</th><th class=\"k\">parameter</th><th>estimate</th><th>interval low</th><th>interval high</th></tr>");
+        for (Row r : fits) {
             if (!"ok".equals(r.getAs("status"))) continue;
-            Map<String, Double> p = r.getJavaMap(r.fieldIndex("params"));
+            Map<String, Double> values = new LinkedHashMap<>(r.getJavaMap(r.fieldIndex("params")));
+            if (derivedToo) values.putAll(r.getJavaMap(r.fieldIndex("derived")));
             Map<String, Double> low = r.isNullAt(r.fieldIndex("ci_low")) ? Map.of() : r.getJavaMap(r.fieldIndex("ci_low"));
             Map<String, Double> high = r.isNullAt(r.fieldIndex("ci_high")) ? Map.of() : r.getJavaMap(r.fieldIndex("ci_high"));
-            for (Map.Entry<String, Double> e : new LinkedHashMap<>(p).entrySet()) {
-                t.append("<tr><td class=\"k\">").append(esc(r.getAs("law"))).append("</td><td class=\"k\">").append(esc(e.getKey()))
+            for (Map.Entry<String, Double> e : values.entrySet()) {
+                t.append("<tr>");
+                for (String l : label) t.append("<td class=\"k\">").append(esc(r.getAs(l))).append("</td>");
+                t.append("<td class=\"k\">").append(esc(r.getAs("law"))).append("</td><td class=\"k\">").append(esc(e.getKey()))
                         .append("</td><td>").append(num(e.getValue())).append("</td><td>").append(num(low.get(e.getKey())))
                         .append("</td><td>").append(num(high.get(e.getKey()))).append("</td></tr>");
             }
@@ -236,7 +533,7 @@ public final class ReportWriter {
     private static String groupName(Row r, List<String> keys) {
         List<String> parts = new ArrayList<>();
         for (String k : keys) parts.add(String.valueOf((Object) r.getAs(k)));
-        return String.join(" / ", parts);
+        return parts.isEmpty() ? "all" : String.join(" / ", parts);
     }
 
     private static String num(Double v) {

@@ -45,6 +45,13 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
                     + "list one of " + LawCatalog.names("compute").stream().filter(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal).toList()
                     + " in laws");
         }
+        if (fit.grid() != null) {
+            for (String law : fit.grid().keySet()) {
+                if (!laws.contains(law)) {
+                    throw new IllegalArgumentException("fit.grid." + law + ": " + law + " is not in laws " + laws + ", so this grid would never be used");
+                }
+            }
+        }
         if (downstream != null && !groupBy.contains("eval_dataset")) {
             throw new IllegalArgumentException("downstream pairs eval datasets, so group_by must include eval_dataset");
         }

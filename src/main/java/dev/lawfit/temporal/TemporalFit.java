@@ -84,7 +84,7 @@ public final class TemporalFit {
                 firstHeldOut = i;
             }
         }
-        int needed = Math.max(s.minFitCheckpoints(), 3);
+        int needed = s.minFitCheckpoints();
         if (fitIndex.size() < needed) {
             return new FractionResult(fraction, "too_few_points", fitIndex.size() + " checkpoint(s) up to " + fraction
                     + " of the planned tokens (after skip_fraction " + s.skipFraction() + "); " + needed + " are needed", fitIndex.size(), List.of());

@@ -35,6 +35,8 @@ public record TemporalSettings(List<Double> fitFractions, TrajectoryForm a0Form,
         if (!(warmupFraction >= 0 && warmupFraction < 1)) throw new IllegalArgumentException("temporal.warmup_fraction must be in [0, 1)");
         if (!(skipFraction >= 0 && skipFraction < 1)) throw new IllegalArgumentException("temporal.skip_fraction must be in [0, 1)");
         if (!(huberDelta > 0)) throw new IllegalArgumentException("temporal.huber_delta must be > 0");
-        if (minFitCheckpoints < 2) throw new IllegalArgumentException("temporal.min_fit_checkpoints must be at least 2");
+        if (minFitCheckpoints < 3) {
+            throw new IllegalArgumentException("temporal.min_fit_checkpoints must be at least 3 (a trajectory curve has up to 3 parameters), got " + minFitCheckpoints);
+        }
     }
 }

@@ -19,6 +19,15 @@ class CatalogGradientTest {
 
     @ParameterizedTest
     @MethodSource("laws")
+    void parametersAndCoordinatesAreInverses(String name) {
+        Law law = LawCatalog.byName(name);
+        double[] truth = CatalogCases.of(law).truth();
+        double[] back = law.theta(law.parameters(truth));
+        for (int k = 0; k < truth.length; k++) assertEquals(truth[k], back[k], 1e-12 * Math.max(1, Math.abs(truth[k])), name + " " + k);
+    }
+
+    @ParameterizedTest
+    @MethodSource("laws")
     void analyticGradientMatchesCentralDifferences(String name) {
         Law law = LawCatalog.byName(name);
         Points points = CatalogCases.design(law);

@@ -58,6 +58,12 @@ class LossToLossJobTest {
         long pairs = lines.selectExpr("sum(n_pairs)").first().getLong(0);
         assertEquals(pairs, Tables.current(out, "loss_to_loss_predictions").count(), "a prediction per paired checkpoint");
         assertTrue(Tables.current(out, "loss_to_loss_backtest").count() > 0);
+        // a spec without group laws gets a report section per line, drawn by the law with its band
+        java.nio.file.Path report = dir.resolve("report.html");
+        assertEquals(4, dev.lawfit.report.ReportWriter.write(TestSpark.session(), out, report));
+        String html = org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> java.nio.file.Files.readString(report));
+        assertTrue(html.contains("Loss-to-loss lines"), "the family's heading");
+        assertEquals(4, html.split("<img ", -1).length - 1, "a chart per line");
         for (Row r : lines.collectAsList()) {
             LossToLossArchive.Line truth = LossToLossArchive.LINES[r.getAs("dataset").equals("fineweb") ? 0 : 1];
             double kappa = r.getAs("kappa"), ex = r.getAs("E_x");

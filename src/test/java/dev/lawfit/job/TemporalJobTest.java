@@ -87,6 +87,10 @@ class TemporalJobTest {
                     r.getAs("run_id") + ": from 30% the power curve predicts the rest better than carrying the lowest loss forward");
         }
         assertEquals(2L * RUNS * CHECKPOINTS, Tables.current(out, "predictions").where("family = 'curve'").count());
+        java.nio.file.Path report = dir.resolve("report.html");
+        assertTrue(dev.lawfit.report.ReportWriter.write(TestSpark.session(), out, report) >= 1, "a curve section per group");
+        String html = org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> java.nio.file.Files.readString(report));
+        assertTrue(html.contains("Training curves, per run") && html.contains("<img "), "the curve family is drawn");
 
         Dataset<Row> quality = Tables.current(out, "temporal_quality");
         for (Row r : quality.where("status = 'ok' and method = 'temporal' and fit_fraction = 0.3").collectAsList()) {

@@ -1,0 +1,54 @@
+package dev.lawfit.spec;
+
+import dev.lawfit.LawfitException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A wrong enum, range or cross-field value fails when the spec is read (before any Spark or data), naming the
+ * key; nothing is silently changed to something else.
+ */
+class SpecValidationTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "bootstrap: {mode: blocks}|bootstrap.mode must be points or runs",
+            "bootstrap: {level: 1.5}|bootstrap.level",
+            "bootstrap: {resamples: -1}|bootstrap.resamples",
+            "bootstrap: {chunk_size: 0}|bootstrap.chunk_size",
+            "backtest: {hold_out_sizes: -1}|backtest.hold_out_sizes must be >= 0",
+            "backtest: {fit_fraction: 1.5}|backtest.fit_fraction must be in (0, 1)",
+            "fit: {huber_delta: 0}|fit.huber_delta must be > 0",
+            "fit: {max_iterations: 0}|fit.max_iterations",
+            "fit: {compute_budgets: [-1]}|compute budgets must be finite and > 0",
+            "laws: [chinchilla]\\nfit: {grid: {kaplan: {alpha: [0.1]}}}|fit.grid.kaplan: kaplan is not in laws",
+            "fit: {grid: {chinchilla: {gamma: [0.1]}}}|grid axis 'gamma' is not a coordinate",
+            "laws: [chinchilla, bogus]|laws: unknown law 'bogus'",
+            "laws: [curve_power]|curve laws come with temporal",
+            "laws: [pure_params]\\ndownstream: {reference_eval: val}|list one of [chinchilla, kaplan] in laws",
+            "downstream: {reference_eval: val, laws: [linear]}|unknown downstream law 'linear'",
+            "group_by: [model]\\ndownstream: {reference_eval: val}|group_by must include eval_dataset",
+            "temporal: {min_fit_checkpoints: 2}|temporal.min_fit_checkpoints must be at least 3",
+            "temporal: {fit_fractions: [1.2]}|temporal.fit_fractions must be in (0, 1)",
+            "temporal: {forms: {a0: spline}}|temporal.forms.a0: unknown curve form 'spline'",
+            "temporal: {baselines: [spline]}|temporal.baselines: unknown curve form 'spline'",
+            "loss_to_loss: {all_pairs: true, irreducible: magic}|loss_to_loss.irreducible must be compute_fit or joint",
+            "loss_to_loss: {pairs: [{x: a, y: a}]}|two different eval datasets",
+            "input: {paths: [/x], format: orc}|input.format must be parquet or csv",
+            "sample: {preset: bogus}|sample.preset must be",
+            "output: {path: /o, keep_versions: 0}|output.keep_versions must be at least 1",
+            "flops: {convention: guess}|flops.convention"})
+    void aWrongValueFailsAtOnceNamingTheKey(String yaml, String expected) {
+        String spec = yaml.replace("\\n", "\n");
+        String input = spec.startsWith("input:") ? "" : "input: {paths: [/nowhere]}\n";
+        String output = spec.startsWith("output:") ? "" : "output: {path: /nowhere-out}\n";
+        String text = input + output + spec;
+        LawfitException e = assertThrows(LawfitException.class, () -> JobSpecReader.parse(text, "test.yaml"));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertTrue(e.getMessage().startsWith("job spec test.yaml"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+}
