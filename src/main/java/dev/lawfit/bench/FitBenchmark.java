@@ -7,7 +7,7 @@ import dev.lawfit.fit.HuberLogObjective;
 import dev.lawfit.fit.LawFit;
 import dev.lawfit.generate.CheckpointEvaluation;
 import dev.lawfit.generate.SyntheticArchive;
-import dev.lawfit.job.ArchiveWriter;
+import dev.lawfit.job.ingest.ArchiveWriter;
 import dev.lawfit.job.LawfitJob;
 import dev.lawfit.job.RunSummary;
 import dev.lawfit.job.SparkSessions;

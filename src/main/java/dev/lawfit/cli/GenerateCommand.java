@@ -2,7 +2,7 @@ package dev.lawfit.cli;
 
 import dev.lawfit.generate.CheckpointEvaluation;
 import dev.lawfit.generate.SyntheticArchive;
-import dev.lawfit.job.ArchiveWriter;
+import dev.lawfit.job.ingest.ArchiveWriter;
 import dev.lawfit.job.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

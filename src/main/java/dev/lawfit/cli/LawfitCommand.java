@@ -1,7 +1,7 @@
 package dev.lawfit.cli;
 
 import dev.lawfit.LawfitException;
-import dev.lawfit.job.InputReader;
+import dev.lawfit.job.ingest.InputReader;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package dev.lawfit.cli;
 
 import dev.lawfit.LawfitException;
-import dev.lawfit.job.OutputPublisher;
-import dev.lawfit.job.RunHistory;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
@@ -54,7 +54,7 @@ final class RollbackCommand implements Callable<Integer> {
             return 0;
         }
         String runId = "rollback-" + java.time.Instant.now().toEpochMilli();
-        try (dev.lawfit.job.OutputLock lock = dev.lawfit.job.OutputLock.acquire(conf, output, runId)) {
+        try (dev.lawfit.job.publish.OutputLock lock = dev.lawfit.job.publish.OutputLock.acquire(conf, output, runId)) {
             Map<String, Object> record = RunHistory.start(runId, "rollback");
             record.put("previous_version", current);
             OutputPublisher.makeCurrent(conf, output, target);

@@ -1,7 +1,7 @@
 package dev.lawfit.cli;
 
 import dev.lawfit.LawfitException;
-import dev.lawfit.job.ResultQuery;
+import dev.lawfit.job.results.ResultQuery;
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.spec.JobSpecReader;
 import picocli.CommandLine.Command;

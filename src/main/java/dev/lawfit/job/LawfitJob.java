@@ -1,5 +1,25 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.InputReader;
+
+import dev.lawfit.job.ingest.ArchiveWriter;
+import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.job.ingest.CheckpointValidator;
+import dev.lawfit.job.ingest.InputFiles;
+import dev.lawfit.job.plan.IncrementalPlan;
+import dev.lawfit.job.publish.CatalogPublisher;
+import dev.lawfit.job.publish.OutputLock;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
+import dev.lawfit.job.stages.ComparisonTable;
+import dev.lawfit.job.stages.CurveStage;
+import dev.lawfit.job.stages.DownstreamStage;
+import dev.lawfit.job.stages.FitProgress;
+import dev.lawfit.job.stages.GroupFitting;
+import dev.lawfit.job.stages.LawStage;
+import dev.lawfit.job.stages.LossToLossStage;
+import dev.lawfit.job.stages.TemporalStage;
+
 import dev.lawfit.LawfitException;
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.fit.FitSettings;
@@ -18,7 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 
 /**
  * The lawfit batch job, top to bottom: read, validate, group and fit, write, publish.

@@ -1,5 +1,8 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.plan.IncrementalPlan;
+import dev.lawfit.job.publish.OutputPublisher;
+
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.InputReader;
+
 import org.apache.spark.sql.SparkSession;
 
 import java.util.Map;

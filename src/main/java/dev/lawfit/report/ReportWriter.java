@@ -3,7 +3,7 @@ package dev.lawfit.report;
 import dev.lawfit.LawfitException;
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.fit.FitSettings;
-import dev.lawfit.job.OutputPublisher;
+import dev.lawfit.job.publish.OutputPublisher;
 import dev.lawfit.law.Budgets;
 import dev.lawfit.law.ComputeOptimal;
 import dev.lawfit.law.Law;

@@ -1,8 +1,8 @@
 package dev.lawfit.cluster;
 
 import dev.lawfit.job.LawfitJob;
-import dev.lawfit.job.OutputPublisher;
-import dev.lawfit.job.RunHistory;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
 import dev.lawfit.job.RunOptions;
 import dev.lawfit.job.RunSummary;
 import dev.lawfit.spec.JobSpecReader;

@@ -1,5 +1,8 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.ArchiveWriter;
+import dev.lawfit.job.publish.OutputPublisher;
+
 import dev.lawfit.cli.LawfitCommand;
 import dev.lawfit.testing.Tables;
 import dev.lawfit.testing.TestSpark;

@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.ArchiveWriter;
+
 import dev.lawfit.generate.SyntheticArchive;
 import dev.lawfit.spec.JobSpecReader;
 import dev.lawfit.testing.Tables;

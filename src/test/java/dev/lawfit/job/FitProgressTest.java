@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.stages.FitProgress;
+
 import dev.lawfit.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,10 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.ArchiveWriter;
+import dev.lawfit.job.plan.IncrementalPlan;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
+
 import dev.lawfit.cli.LawfitCommand;
 import dev.lawfit.generate.CheckpointEvaluation;
 import dev.lawfit.generate.SyntheticArchive;

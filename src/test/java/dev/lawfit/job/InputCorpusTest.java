@@ -1,5 +1,9 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.CsvInput;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
+
 import dev.lawfit.cli.LawfitCommand;
 import dev.lawfit.testing.Tables;
 import dev.lawfit.testing.TestSpark;

@@ -1,5 +1,9 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.ArchiveWriter;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
+
 import dev.lawfit.LawfitException;
 import dev.lawfit.cli.LawfitCommand;
 import dev.lawfit.generate.SyntheticArchive;

@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.InputSchemaReconciler;
+
 import dev.lawfit.LawfitException;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;

@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.ArchiveWriter;
+
 import dev.lawfit.generate.CheckpointEvaluation;
 import dev.lawfit.generate.LossToLossArchive;
 import dev.lawfit.spec.JobSpecReader;

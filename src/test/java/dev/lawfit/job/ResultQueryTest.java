@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.results.ResultQuery;
+
 import dev.lawfit.LawfitException;
 import dev.lawfit.cli.LawfitCommand;
 import dev.lawfit.spec.JobSpecReader;

@@ -1,5 +1,8 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.results.ResultQuery;
+import dev.lawfit.job.results.SqlSandbox;
+
 import dev.lawfit.LawfitException;
 import dev.lawfit.cli.LawfitCommand;
 import dev.lawfit.testing.TestSpark;

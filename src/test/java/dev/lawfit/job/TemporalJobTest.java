@@ -1,5 +1,7 @@
 package dev.lawfit.job;
 
+import dev.lawfit.job.ingest.ArchiveWriter;
+
 import dev.lawfit.LawfitException;
 import dev.lawfit.generate.TemporalArchive;
 import dev.lawfit.spec.JobSpecReader;

@@ -1,6 +1,8 @@
 package dev.lawfit.testing;
 
-import dev.lawfit.job.OutputPublisher;
+import dev.lawfit.job.RunSummary;
+
+import dev.lawfit.job.publish.OutputPublisher;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

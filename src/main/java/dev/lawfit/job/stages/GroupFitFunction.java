@@ -1,4 +1,6 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.tables.FitOutputSchema;
 
 import dev.lawfit.fit.Backtest;
 import dev.lawfit.frontier.Frontier;
@@ -21,7 +23,7 @@ import java.util.List;
  * The bridge from Spark to the fitting core for one group: the group's collected points become
  * {@link Points}, the core fits every law, and the results become rows. No fitting logic lives here.
  */
-final class GroupFitFunction implements MapFunction<Row, Row> {
+public final class GroupFitFunction implements MapFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,7 +34,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
 
     private final org.apache.spark.util.LongAccumulator fitted;
 
-    GroupFitFunction(int keyCount, List<Law> laws, FitSettings settings, org.apache.spark.util.LongAccumulator fitted) {
+    public GroupFitFunction(int keyCount, List<Law> laws, FitSettings settings, org.apache.spark.util.LongAccumulator fitted) {
         this.fitted = fitted;
         this.keyCount = keyCount;
         this.laws = List.copyOf(laws);
@@ -77,12 +79,12 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         return RowFactory.create(values);
     }
 
-    static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
+    public static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
         return CollectionConverters.asScala(list).toList();
     }
 
     /** Points as rows of {@link FitOutputSchema#POINT}, and back: the bootstrap stage refits from these. */
-    static List<Row> pointRows(Points points) {
+    public static List<Row> pointRows(Points points) {
         List<Row> rows = new ArrayList<>(points.size());
         for (int i = 0; i < points.size(); i++) {
             rows.add(RowFactory.create(points.params()[i], points.tokens()[i], points.flops()[i], points.loss()[i],
@@ -91,7 +93,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         return rows;
     }
 
-    static Points points(List<Row> rows) {
+    public static Points points(List<Row> rows) {
         int n = rows.size();
         double[] params = new double[n], tokens = new double[n], flops = new double[n], loss = new double[n], x = new double[n],
                 steps = new double[n];

@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.publish;
 
 import dev.lawfit.LawfitException;
 import org.apache.hadoop.conf.Configuration;
@@ -84,7 +84,7 @@ public final class OutputPublisher {
      * Replaces {@code target} with {@code text} in one atomic rename: the text goes to a hidden staged file beside it
      * ({@code .<name>.<tag>}), which then takes the target's place. A reader sees the old file or the new one.
      */
-    static void replaceAtomically(Configuration conf, Path target, String text, String tag) throws IOException {
+    public static void replaceAtomically(Configuration conf, Path target, String text, String tag) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
         Path staged = new Path(target.getParent(), "." + target.getName() + "." + tag);
         try (FSDataOutputStream out = fs.create(staged, true)) {

@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.tables;
 
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
@@ -116,7 +116,7 @@ public final class FitOutputSchema {
     }
 
     /** A double for a Row: null for NaN and infinities (Parquet and SQL readers expect null for "none"). */
-    static Double nullIfNotFinite(double v) {
+    public static Double nullIfNotFinite(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
     }
 
@@ -153,7 +153,7 @@ public final class FitOutputSchema {
     }
 
     /** A nullable column. */
-    static StructField field(String name, org.apache.spark.sql.types.DataType type) {
+    public static StructField field(String name, org.apache.spark.sql.types.DataType type) {
         return DataTypes.createStructField(name, type, true);
     }
 }

@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.ingest;
 
 import dev.lawfit.LawfitException;
 import dev.lawfit.generate.CheckpointEvaluation;

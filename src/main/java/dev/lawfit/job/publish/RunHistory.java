@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lawfit.LawfitException;

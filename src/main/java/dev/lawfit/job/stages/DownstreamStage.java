@@ -1,4 +1,8 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.ingest.InputReader;
+
+import dev.lawfit.job.ingest.CheckpointContract;
 
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.downstream.DownstreamForm;
@@ -21,7 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;

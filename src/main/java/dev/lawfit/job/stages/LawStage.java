@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
 
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.law.Law;

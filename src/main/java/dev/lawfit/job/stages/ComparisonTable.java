@@ -1,4 +1,6 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.ingest.InputReader;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -7,7 +9,7 @@ import org.apache.spark.sql.Row;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
 

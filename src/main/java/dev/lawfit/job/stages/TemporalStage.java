@@ -1,4 +1,8 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.ingest.InputReader;
+
+import dev.lawfit.job.ingest.CheckpointContract;
 
 import dev.lawfit.temporal.PredictionQuality;
 import dev.lawfit.temporal.RunCurve;
@@ -26,9 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.lawfit.job.FitOutputSchema.field;
-import static dev.lawfit.job.FitOutputSchema.nullIfNotFinite;
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.tables.FitOutputSchema.field;
+import static dev.lawfit.job.tables.FitOutputSchema.nullIfNotFinite;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
@@ -51,12 +55,12 @@ public final class TemporalStage {
         }
     }
 
-    static final StructType POINT = schema(field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType),
+    public static final StructType POINT = schema(field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType),
             field("tokens", DataTypes.DoubleType), field("progress", DataTypes.DoubleType), field("a0", DataTypes.DoubleType),
             field("a1", DataTypes.DoubleType), field("a2", DataTypes.DoubleType), field("rmse", DataTypes.DoubleType),
             field("positions", DataTypes.IntegerType), field("status", DataTypes.StringType));
 
-    static final StructType QUALITY = schema(field("run_id", DataTypes.StringType), field("mode", DataTypes.StringType),
+    public static final StructType QUALITY = schema(field("run_id", DataTypes.StringType), field("mode", DataTypes.StringType),
             field("fit_fraction", DataTypes.DoubleType), field("method", DataTypes.StringType), field("status", DataTypes.StringType),
             field("message", DataTypes.StringType), field("fit_checkpoints", DataTypes.IntegerType), field("held_out", DataTypes.IntegerType),
             field("r2", DataTypes.DoubleType), field("mape", DataTypes.DoubleType), field("final_are", DataTypes.DoubleType),
@@ -64,13 +68,13 @@ public final class TemporalStage {
             field("finished", DataTypes.BooleanType), field("formula", DataTypes.StringType),
             field("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)));
 
-    static final StructType LAW = schema(field("run_id", DataTypes.StringType), field("law", DataTypes.StringType),
+    public static final StructType LAW = schema(field("run_id", DataTypes.StringType), field("law", DataTypes.StringType),
             field("fit_fraction", DataTypes.DoubleType), field("formula", DataTypes.StringType), field("status", DataTypes.StringType),
             field("message", DataTypes.StringType), field("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
             field("derived", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)), field("n_points", DataTypes.IntegerType),
             field("r2", DataTypes.DoubleType), field("fit_millis", DataTypes.LongType));
 
-    static final StructType PREDICTION = schema(field("law", DataTypes.StringType), field("run_id", DataTypes.StringType),
+    public static final StructType PREDICTION = schema(field("law", DataTypes.StringType), field("run_id", DataTypes.StringType),
             field("fit_fraction", DataTypes.DoubleType), field("step", DataTypes.DoubleType), field("tokens", DataTypes.DoubleType),
             field("observed", DataTypes.DoubleType), field("predicted", DataTypes.DoubleType), field("residual", DataTypes.DoubleType),
             field("log_residual", DataTypes.DoubleType), field("held_out", DataTypes.BooleanType), field("a0", DataTypes.DoubleType),
@@ -97,7 +101,7 @@ public final class TemporalStage {
     }
 
     /** Runs of one group ranked by predicted final loss per (fraction, method), against the real final where known. */
-    static Dataset<Row> ranking(Dataset<Row> quality, List<String> keys) {
+    public static Dataset<Row> ranking(Dataset<Row> quality, List<String> keys) {
         List<Column> by = new ArrayList<>(keys.stream().map(InputReader::column).toList());
         by.add(column("fit_fraction"));
         by.add(column("method"));
@@ -122,7 +126,7 @@ public final class TemporalStage {
                 .orderBy(sort.toArray(Column[]::new));
     }
 
-    static StructType resultSchema(List<String> keys) {
+    public static StructType resultSchema(List<String> keys) {
         List<StructField> fields = new ArrayList<>();
         for (String key : keys) fields.add(field(key, DataTypes.StringType));
         fields.add(field("points", new ArrayType(POINT, false)));

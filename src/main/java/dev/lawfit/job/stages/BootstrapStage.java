@@ -1,4 +1,6 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.tables.FitOutputSchema;
 
 import dev.lawfit.fit.Bootstrap;
 import dev.lawfit.fit.FitSettings;
@@ -17,7 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.struct;
 
@@ -155,7 +157,7 @@ public final class BootstrapStage {
         }
     }
 
-    static double[] doubles(List<?> values) {
+    public static double[] doubles(List<?> values) {
         double[] out = new double[values.size()];
         for (int i = 0; i < out.length; i++) out[i] = values.get(i) == null ? Double.NaN : ((Number) values.get(i)).doubleValue();
         return out;

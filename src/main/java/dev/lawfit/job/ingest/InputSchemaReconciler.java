@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.ingest;
 
 import dev.lawfit.LawfitException;
 import org.apache.spark.sql.types.ArrayType;
@@ -61,7 +61,7 @@ public final class InputSchemaReconciler {
     }
 
     /** The narrowest type both {@code a} and {@code b} convert to without loss of meaning, or null. */
-    static DataType widen(DataType a, DataType b) {
+    public static DataType widen(DataType a, DataType b) {
         if (a.equals(b)) return a;
         if (a instanceof ArrayType x && b instanceof ArrayType y) {
             DataType element = widen(x.elementType(), y.elementType());

@@ -1,4 +1,6 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.ingest.CheckpointContract;
 
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.fit.BootstrapSettings;
@@ -14,7 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 
 /**
  * The curve family: every run's average loss against training progress x = tokens / planned tokens, fitted per

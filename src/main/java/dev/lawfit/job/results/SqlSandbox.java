@@ -1,4 +1,6 @@
-package dev.lawfit.job;
+package dev.lawfit.job.results;
+
+import dev.lawfit.job.ingest.InputReader;
 
 import dev.lawfit.LawfitException;
 import org.apache.spark.sql.SparkSession;

@@ -1,4 +1,8 @@
-package dev.lawfit.job;
+package dev.lawfit.job.results;
+
+import dev.lawfit.job.ingest.InputReader;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
 
 import dev.lawfit.LawfitException;
 import org.apache.hadoop.conf.Configuration;

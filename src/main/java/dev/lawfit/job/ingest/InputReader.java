@@ -1,4 +1,6 @@
-package dev.lawfit.job;
+package dev.lawfit.job.ingest;
+
+import dev.lawfit.job.results.SqlSandbox;
 
 import dev.lawfit.LawfitException;
 import dev.lawfit.spec.JobSpec;

@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.ingest;
 
 import dev.lawfit.LawfitException;
 import dev.lawfit.spec.JobSpec;
@@ -35,7 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
@@ -54,13 +54,13 @@ public final class CsvInput {
     /** Why a record does not fit its file's header, or null. */
     public static final String MALFORMED = "_lawfit_malformed";
     /** Reader options lawfit understands for CSV; anything else (e.g. Spark's mode: DROPMALFORMED) is refused. */
-    static final Set<String> OPTIONS = Set.of("sep", "delimiter", "quote", "escape", "comment", "nullvalue", "encoding", "charset", "header");
+    public static final Set<String> OPTIONS = Set.of("sep", "delimiter", "quote", "escape", "comment", "nullvalue", "encoding", "charset", "header");
 
     private CsvInput() {
     }
 
     /** How files are parsed, from input.options. */
-    record Settings(char delimiter, Character quote, Character escape, Character comment, String nullValue, String charset)
+    public record Settings(char delimiter, Character quote, Character escape, Character comment, String nullValue, String charset)
             implements Serializable {
         CSVFormat format() {
             return CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setQuote(quote).setEscape(escape).setCommentMarker(comment)
@@ -69,10 +69,10 @@ public final class CsvInput {
     }
 
     /** One file's header (its column names in order) and the partition values of its directories, or why it has none. */
-    record Header(String path, List<String> columns, Map<String, String> partitions, String error) implements Serializable {
+    public record Header(String path, List<String> columns, Map<String, String> partitions, String error) implements Serializable {
     }
 
-    static Settings settings(Map<String, String> options) {
+    public static Settings settings(Map<String, String> options) {
         Map<String, String> lower = new LinkedHashMap<>();
         options.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
         for (String key : options.keySet()) {
@@ -108,7 +108,7 @@ public final class CsvInput {
     }
 
     /** Reads the files as rows: source_file, source_line, the malformed reason, the union of the headers' columns, partition columns. */
-    static Dataset<Row> read(SparkSession spark, JobSpec.Input input, List<InputFiles.InputFile> files) {
+    public static Dataset<Row> read(SparkSession spark, JobSpec.Input input, List<InputFiles.InputFile> files) {
         Settings settings = settings(input.options());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         SerializableConfiguration conf = new SerializableConfiguration(hadoop);
@@ -182,7 +182,7 @@ public final class CsvInput {
         return text.select(projection.toArray(Column[]::new));
     }
 
-    static Header header(Configuration conf, Settings settings, String path, String base) {
+    public static Header header(Configuration conf, Settings settings, String path, String base) {
         Map<String, String> partitions = InputFiles.partitionValues(base, path);
         try (CSVParser parser = open(conf, settings, path)) {
             Iterator<CSVRecord> it = parser.iterator();
@@ -214,7 +214,7 @@ public final class CsvInput {
     }
 
     /** Every record of one file after its header, as a row in the common layout; a record that does not fit says why. */
-    static Iterator<Row> records(Configuration conf, Settings settings, Header header, List<String> columns, List<String> partitions)
+    public static Iterator<Row> records(Configuration conf, Settings settings, Header header, List<String> columns, List<String> partitions)
             throws IOException {
         return new Records(open(conf, settings, header.path()), settings, header, columns, partitions);
     }

@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.ingest;
 
 import dev.lawfit.LawfitException;
 import dev.lawfit.law.FlopAccounting;
@@ -22,13 +22,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import static dev.lawfit.job.CheckpointContract.FLOPS;
-import static dev.lawfit.job.CheckpointContract.FLOPS_DERIVED;
-import static dev.lawfit.job.CheckpointContract.PARAMS;
-import static dev.lawfit.job.CheckpointContract.REJECT_REASON;
-import static dev.lawfit.job.CheckpointContract.STEP;
-import static dev.lawfit.job.CheckpointContract.TOKENS;
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.CheckpointContract.FLOPS;
+import static dev.lawfit.job.ingest.CheckpointContract.FLOPS_DERIVED;
+import static dev.lawfit.job.ingest.CheckpointContract.PARAMS;
+import static dev.lawfit.job.ingest.CheckpointContract.REJECT_REASON;
+import static dev.lawfit.job.ingest.CheckpointContract.STEP;
+import static dev.lawfit.job.ingest.CheckpointContract.TOKENS;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;

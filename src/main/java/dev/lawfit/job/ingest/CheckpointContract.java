@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.ingest;
 
 import java.util.List;
 

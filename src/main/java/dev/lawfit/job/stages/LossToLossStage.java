@@ -1,4 +1,8 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.ingest.InputReader;
+
+import dev.lawfit.job.ingest.CheckpointContract;
 
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.law.Law;
@@ -26,9 +30,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-import static dev.lawfit.job.FitOutputSchema.field;
-import static dev.lawfit.job.FitOutputSchema.nullIfNotFinite;
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.tables.FitOutputSchema.field;
+import static dev.lawfit.job.tables.FitOutputSchema.nullIfNotFinite;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
@@ -142,7 +146,7 @@ public final class LossToLossStage {
         return new Tables(lines, factorTable, fitted);
     }
 
-    static StructType factorSchema() {
+    public static StructType factorSchema() {
         return new StructType(new StructField[] {field(X_EVAL, DataTypes.StringType), field(Y_EVAL, DataTypes.StringType),
                 field("factor", DataTypes.StringType), field("levels", DataTypes.IntegerType), field("n_pairs", DataTypes.IntegerType),
                 field("rss_pooled", DataTypes.DoubleType), field("rss_separate", DataTypes.DoubleType),

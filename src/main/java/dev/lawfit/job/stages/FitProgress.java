@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
 
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
@@ -47,7 +47,7 @@ public final class FitProgress implements AutoCloseable {
     }
 
     /** e.g. "fitted 1,250 of 10,000 groups (12%), 0:31 elapsed, about 3:37 left". */
-    String line(String what, long total) {
+    public String line(String what, long total) {
         // a task retried after a lost executor adds its groups again: never report more than all of them
         long count = Math.min(done.value(), total);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);

@@ -1,4 +1,8 @@
-package dev.lawfit.job;
+package dev.lawfit.job.plan;
+
+import dev.lawfit.job.ingest.InputReader;
+
+import dev.lawfit.job.ingest.CheckpointContract;
 
 import dev.lawfit.LawfitException;
 
@@ -18,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.bit_xor;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat_ws;

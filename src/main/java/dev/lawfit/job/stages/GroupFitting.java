@@ -1,4 +1,9 @@
-package dev.lawfit.job;
+package dev.lawfit.job.stages;
+
+import dev.lawfit.job.ingest.InputReader;
+
+import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.job.tables.FitOutputSchema;
 
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.law.Law;
@@ -10,7 +15,7 @@ import org.apache.spark.sql.Row;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.lawfit.job.InputReader.column;
+import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
@@ -97,7 +102,7 @@ public final class GroupFitting {
         return explodeTable(fitted, keys, "predictions", List.of("law", "params", "tokens", "run_id", "step", "observed"));
     }
 
-    static Dataset<Row> explodeTable(Dataset<Row> fitted, List<String> keys, String arrayColumn, List<String> order) {
+    public static Dataset<Row> explodeTable(Dataset<Row> fitted, List<String> keys, String arrayColumn, List<String> order) {
         List<Column> select = new ArrayList<>();
         for (String key : keys) select.add(column(key));
         select.add(explode(column(arrayColumn)).as("item"));

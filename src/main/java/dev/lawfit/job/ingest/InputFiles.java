@@ -1,4 +1,4 @@
-package dev.lawfit.job;
+package dev.lawfit.job.ingest;
 
 import dev.lawfit.LawfitException;
 import org.apache.hadoop.conf.Configuration;
@@ -101,7 +101,7 @@ public final class InputFiles {
         return new JavaSparkContext(spark.sparkContext()).parallelize(paths, slices).map(p -> footer(conf.value(), p)).collect();
     }
 
-    static Footer footer(Configuration conf, String path) {
+    public static Footer footer(Configuration conf, String path) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
             String schema = new ParquetToSparkSchemaConverter(new org.apache.spark.sql.internal.SQLConf()).convert(reader.getFooter().getFileMetaData().getSchema()).json();
             return new Footer(path, schema, reader.getRecordCount(), null);
@@ -115,7 +115,7 @@ public final class InputFiles {
      * The directory partition discovery starts from for an input path: the path itself for a directory, its parent
      * for a file, the part before the first glob character for a glob.
      */
-    static String basePath(Configuration conf, String input) {
+    public static String basePath(Configuration conf, String input) {
         int glob = indexOfGlob(input);
         if (glob >= 0) {
             String prefix = input.substring(0, glob);
@@ -134,7 +134,7 @@ public final class InputFiles {
      * The Hive-style partition values of a file's directories below {@code base} ({@code model=llama/...}), unescaped as
      * Spark does; Hive's default partition name is a null value.
      */
-    static Map<String, String> partitionValues(String base, String file) {
+    public static Map<String, String> partitionValues(String base, String file) {
         Map<String, String> values = new LinkedHashMap<>();
         String root = new Path(base).toUri().getPath();
         Path parent = new Path(file).getParent();
@@ -154,7 +154,7 @@ public final class InputFiles {
      * Refuses a file that has a column named like a Hive-style directory it lies in ({@code model=tnl/} holding a
      * {@code model} column, compared without case as Spark does): the two would disagree, and Spark lets the directory win.
      */
-    static void checkNotShadowed(String file, Map<String, String> partitions, Iterable<String> columns) {
+    public static void checkNotShadowed(String file, Map<String, String> partitions, Iterable<String> columns) {
         for (String column : columns) {
             for (Map.Entry<String, String> p : partitions.entrySet()) {
                 if (column.equalsIgnoreCase(p.getKey())) {
@@ -166,7 +166,7 @@ public final class InputFiles {
     }
 
     /** {@link #basePath} as a fully qualified path, comparable with the listed files' paths. */
-    static String qualifiedBasePath(Configuration conf, String input) {
+    public static String qualifiedBasePath(Configuration conf, String input) {
         Path base = new Path(basePath(conf, input));
         try {
             return base.getFileSystem(conf).makeQualified(base).toString();
