@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
         description = "Writes a synthetic Parquet archive whose losses follow known Chinchilla laws plus noise.")
 final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, description = "where to write the Parquet archive (replaced if present)")
-    String out;
+    @Option(names = "--archive", required = true, description = "where to write the Parquet archive (replaced if present)")
+    String archive;
 
     @Option(names = "--preset", defaultValue = "linear_complexity",
             description = "linear_complexity (4 architectures x 6 sizes, 1,376 checkpoints) or groups (see --groups)")
@@ -42,10 +42,10 @@ final class GenerateCommand implements Callable<Integer> {
             default -> throw new dev.lawfit.LawfitException("--preset must be linear_complexity or groups, got '" + preset + "'");
         };
         SparkSessions.using("local[*]", Map.of(), spark -> {
-            ArchiveWriter.write(spark, rows, out, 1);
+            ArchiveWriter.write(spark, rows, archive, 1);
             return null;
         });
-        System.out.printf("lawfit: wrote %d checkpoint evaluations to %s%n", rows.size(), out);
+        System.out.printf("lawfit: wrote %d checkpoint evaluations to %s%n", rows.size(), archive);
         return 0;
     }
 }

@@ -146,38 +146,44 @@ public final class LawfitJob {
         boolean groupLaws = !spec.laws().isEmpty();
         // group laws and temporal runs are per group: those groups are planned (reused or refitted) and counted
         IncrementalPlan plan = groupLaws || spec.temporal() != null
-                ? IncrementalPlan.make(spark, validated.accepted(), spec.groupBy(), settingsHash, previous, options.full(),
+                ? IncrementalPlan.make(spark, validated.accepted(), spec.groupBy(), SpecHashes.stageHashes(spec, LawfitVersion.get()), previous, options.full(),
                         options.keepStale(), publisher.version())
                 : null;
         IncrementalPlan.Counts changes = plan == null ? new IncrementalPlan.Counts(0, 0, 0, 0, 0) : plan.counts();
         long groupCount = changes.groups();
-        Dataset<Row> toFit = plan == null ? validated.accepted() : plan.toFit(validated.accepted());
+        Dataset<Row> computeRows = plan == null || !groupLaws ? null : plan.toFit(validated.accepted(), SpecHashes.COMPUTE);
+        Dataset<Row> runRows = plan == null || spec.temporal() == null ? null : plan.toFit(validated.accepted(), SpecHashes.RUNS);
         LOG.info("groups: {}", changes.toMap());
-        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? changes.fitted() : 0);
+        if (plan != null) {
+            Map<String, Long> byStage = new TreeMap<>();
+            for (String stage : SpecHashes.stageHashes(spec, LawfitVersion.get()).keySet()) byStage.put(stage, plan.fits(stage));
+            record.put("groups_fitted_by_stage", byStage);
+        }
+        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? plan.fits(SpecHashes.COMPUTE) : 0);
         List<Law> computeLaws = spec.laws().stream().map(LawCatalog::byName).toList();
         LawStage.Tables compute = groupLaws
-                ? LawStage.run(toFit, spec.groupBy(), computeLaws, settings, partitions, progress.counter()) : null;
-        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(toFit, spec, settings, partitions);
+                ? LawStage.run(computeRows, spec.groupBy(), computeLaws, settings, partitions, progress.counter()) : null;
+        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions);
         TemporalStage.Tables temporal = null;
         RunSummary published;
         try {
             temporal = spec.temporal() == null ? null
-                    : TemporalStage.fit(toFit, spec.groupBy(), spec.temporal().toSettings(), partitions);
+                    : TemporalStage.fit(runRows, spec.groupBy(), spec.temporal().toSettings(), partitions);
             Dataset<Row> freshLaws = union(union(compute == null ? null : compute.laws(), curves == null ? null : curves.laws()),
                     temporal == null ? null : temporal.laws());
             if (freshLaws != null) {
-                publisher.write("laws", plan.combine("laws", freshLaws));
+                publisher.write("laws", plan.combine("laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS));
                 publisher.write("predictions", plan.combine("predictions", union(union(compute == null ? null : compute.predictions(),
-                        curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions())));
+                        curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions()), SpecHashes.COMPUTE, SpecHashes.RUNS));
             }
             // tables built across groups read the complete laws and frontier tables just written
             Dataset<Row> allLaws = freshLaws == null ? null : spark.read().parquet(publisher.tablePath("laws").toString());
             if (compute != null || curves != null) {
                 publisher.write("backtest", plan.combine("backtest", union(compute == null ? null : compute.backtest(),
-                        curves == null ? null : curves.backtest())));
+                        curves == null ? null : curves.backtest()), SpecHashes.COMPUTE, SpecHashes.RUNS));
             }
             if (groupLaws) {
-                publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy())));
+                publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy()), SpecHashes.COMPUTE));
                 Dataset<Row> frontier = spark.read().parquet(publisher.tablePath("frontier").toString());
                 if (spec.laws().contains("chinchilla")) {
                     publisher.write("comparison", ComparisonTable.build(allLaws, frontier, spec.groupBy()));
@@ -200,9 +206,9 @@ public final class LawfitJob {
                 l2l.stage().release();
             }
             if (temporal != null) {
-                publisher.write("temporal_points", plan.combine("temporal_points", temporal.points()));
-                publisher.write("temporal_quality", plan.combine("temporal_quality", temporal.quality()));
-                publisher.write("temporal_ranking", plan.combine("temporal_ranking", temporal.ranking()));
+                publisher.write("temporal_points", plan.combine("temporal_points", temporal.points(), SpecHashes.RUNS));
+                publisher.write("temporal_quality", plan.combine("temporal_quality", temporal.quality(), SpecHashes.RUNS));
+                publisher.write("temporal_ranking", plan.combine("temporal_ranking", temporal.ranking(), SpecHashes.RUNS));
             }
             if (plan != null) publisher.write(IncrementalPlan.GROUPS, plan.groupsTable());
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));

@@ -264,13 +264,13 @@ public final class ReportWriter {
                 ReportCharts.SizeLaw sizeLaw = null;
                 if (sizeFit != null) {
                     Law law = LawCatalog.byName(sizeFit.getAs("law"));
-                    double[] theta = law.theta(sizeFit.getJavaMap(sizeFit.fieldIndex("params")));
+                    double[] theta = law.theta(sizeFit.getJavaMap(sizeFit.fieldIndex("parameters")));
                     sizeLaw = (n, d) -> law.predict(theta, Points.of(new double[] {n}, new double[] {d}, new double[] {6 * n * d}, new double[] {1}), 0);
                 }
                 java.util.function.DoubleUnaryOperator computeLaw = null;
                 if (computeFit != null) {
                     Law law = LawCatalog.byName(computeFit.getAs("law"));
-                    double[] theta = law.theta(computeFit.getJavaMap(computeFit.fieldIndex("params")));
+                    double[] theta = law.theta(computeFit.getJavaMap(computeFit.fieldIndex("parameters")));
                     computeLaw = c -> law.predict(theta, Points.of(new double[] {1}, new double[] {1}, new double[] {c}, new double[] {1}), 0);
                 }
                 String lawName = sizeFit == null ? "" : " (" + sizeFit.getAs("law") + ")";
@@ -302,7 +302,7 @@ public final class ReportWriter {
         Arrays.fill(n, largest);
         Arrays.fill(one, 1);
         for (int i = 0; i < c.length; i++) c[i] = 6 * largest * tokens[i];
-        LawBand.Curve curve = LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("params")), data, Points.of(n, tokens, c, one),
+        LawBand.Curve curve = LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("parameters")), data, Points.of(n, tokens, c, one),
                 settings(fit), level(fit));
         List<ReportCharts.Series> series = new ArrayList<>();
         series.add(new ReportCharts.Series("N = " + ReportCharts.human(largest), mine.stream().mapToDouble(i -> data.tokens()[i]).toArray(),
@@ -362,8 +362,8 @@ public final class ReportWriter {
                 double xMax = Arrays.stream(data.x()).max().orElse(1);
                 double[] xs = grid(Arrays.stream(data.x()).min().orElse(0.01), Math.max(1, xMax), 60, false);
                 LawBand.Curve curve = sections < BANDS_PER_FAMILY
-                        ? LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("params")), data, along(xs), settings(fit), level(fit))
-                        : new LawBand.Curve(LawBand.predict(law, law.theta(fit.getJavaMap(fit.fieldIndex("params"))), along(xs)), null, null);
+                        ? LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("parameters")), data, along(xs), settings(fit), level(fit))
+                        : new LawBand.Curve(LawBand.predict(law, law.theta(fit.getJavaMap(fit.fieldIndex("parameters"))), along(xs)), null, null);
                 String run = fit.getAs("run_id");
                 series.add(new ReportCharts.Series(run, data.x(), data.loss(), ReportCharts.Kind.POINTS, colour));
                 addFit(series, run + " " + law.name(), xs, curve, x -> x <= xMax * (1 + 1e-12), colour);
@@ -405,7 +405,7 @@ public final class ReportWriter {
                 String key = g.getKey() + "\u0000" + fit.getAs("law");
                 Points data = points(predictionsByFit.getOrDefault(key, List.of()));
                 if (data.size() == 0) continue;
-                Map<String, Double> parameters = fit.getJavaMap(fit.fieldIndex("params"));
+                Map<String, Double> parameters = fit.getJavaMap(fit.fieldIndex("parameters"));
                 Law law = line ? LawCatalog.byName(fit.getAs("law"), new LawCatalog.Options(0, "joint".equals(fit.getAs("e_source")) ? "joint" : "compute_fit"))
                         : LawCatalog.byName(fit.getAs("law"));
                 double lo = Arrays.stream(data.x()).min().orElse(0), hi = Arrays.stream(data.x()).max().orElse(1);
@@ -495,7 +495,7 @@ public final class ReportWriter {
         t.append("<th class=\"k\">law</th><th class=\"k\">parameter</th><th>estimate</th><th>interval low</th><th>interval high</th></tr>");
         for (Row r : fits) {
             if (!"ok".equals(r.getAs("status"))) continue;
-            Map<String, Double> values = new LinkedHashMap<>(r.getJavaMap(r.fieldIndex("params")));
+            Map<String, Double> values = new LinkedHashMap<>(r.getJavaMap(r.fieldIndex("parameters")));
             if (derivedToo) values.putAll(r.getJavaMap(r.fieldIndex("derived")));
             Map<String, Double> low = r.isNullAt(r.fieldIndex("ci_low")) ? Map.of() : r.getJavaMap(r.fieldIndex("ci_low"));
             Map<String, Double> high = r.isNullAt(r.fieldIndex("ci_high")) ? Map.of() : r.getJavaMap(r.fieldIndex("ci_high"));

@@ -28,9 +28,21 @@ public final class SpecHashes {
         return Fingerprint.ofText(json(spec));
     }
 
+    /**
+     * The layout of the published tables: part of every hash below, so rows a previous release wrote in another
+     * layout are refitted once rather than copied next to rows of the new one.
+     */
+    public static final int TABLES_LAYOUT = 2;
+
+    /** The stage of the per-group families in (N, D, C) ({@code laws}; family compute). */
+    public static final String COMPUTE = "compute";
+    /** The stage of the per-run families of a temporal section (families curve and temporal). */
+    public static final String RUNS = "runs";
+
     public static String fitSettingsHash(JobSpec spec, String lawfitVersion) {
         Map<String, Object> decisive = new LinkedHashMap<>();
         decisive.put("lawfit_version", lawfitVersion);
+        decisive.put("tables_layout", TABLES_LAYOUT);
         decisive.put("group_by", spec.groupBy());
         decisive.put("laws", spec.laws());
         decisive.put("flops", spec.flops());
@@ -40,6 +52,38 @@ public final class SpecHashes {
         decisive.put("downstream", spec.downstream());
         decisive.put("temporal", spec.temporal());
         return Fingerprint.ofText(json(decisive));
+    }
+
+    /**
+     * One hash per stage of per-group fits, of only what decides that stage's rows: changing the temporal
+     * section refits no compute law, changing {@code fit} no run curve. Families rebuilt every run
+     * (loss_to_loss, downstream, comparison) are in none.
+     */
+    public static Map<String, String> stageHashes(JobSpec spec, String lawfitVersion) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!spec.laws().isEmpty()) {
+            Map<String, Object> compute = new LinkedHashMap<>();
+            compute.put("lawfit_version", lawfitVersion);
+            compute.put("tables_layout", TABLES_LAYOUT);
+            compute.put("group_by", spec.groupBy());
+            compute.put("laws", spec.laws());
+            compute.put("flops", spec.flops());
+            compute.put("fit", spec.fit());
+            compute.put("bootstrap", spec.bootstrap());
+            compute.put("hold_out_sizes", spec.backtest().holdOutSizes());
+            out.put(COMPUTE, Fingerprint.ofText(json(compute)));
+        }
+        if (spec.temporal() != null) {
+            Map<String, Object> runs = new LinkedHashMap<>();
+            runs.put("lawfit_version", lawfitVersion);
+            runs.put("tables_layout", TABLES_LAYOUT);
+            runs.put("group_by", spec.groupBy());
+            runs.put("temporal", spec.temporal());
+            runs.put("bootstrap", spec.bootstrap());
+            runs.put("fit_fraction", spec.backtest().fitFraction());
+            out.put(RUNS, Fingerprint.ofText(json(runs)));
+        }
+        return out;
     }
 
     private static String json(Object value) {

@@ -2,11 +2,11 @@ package dev.lawfit.temporal;
 
 /**
  * How well a curve fitted on early checkpoints predicts the held-out later ones: R^2 (1 - residual sum of
- * squares over total sum of squares about the held-out mean), MAPE (mean |predicted - observed| / observed)
+ * squares over total sum of squares about the held-out mean), mean ARE (|predicted - observed| / observed, averaged)
  * and ARE at the last checkpoint (|predicted - observed| / observed there: the run's final loss when it
  * finished). NaN where there is nothing held out.
  */
-public record PredictionQuality(int heldOut, double r2, double mape, double finalAre) {
+public record PredictionQuality(int heldOut, double r2, double are, double finalAre) {
 
     public static PredictionQuality of(double[] observed, double[] predicted, int from) {
         int n = observed.length - from;

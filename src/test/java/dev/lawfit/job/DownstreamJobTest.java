@@ -53,7 +53,7 @@ class DownstreamJobTest {
         for (int t = 0; t < tasks.length; t++) {
             double[] truth = SyntheticArchive.DOWNSTREAM_TRUTHS[t];
             for (Row r : downstream.where("law = 'downstream_exponential' and task = '" + tasks[t] + "'").collectAsList()) {
-                Map<String, Double> p = r.getJavaMap(r.fieldIndex("params"));
+                Map<String, Double> p = r.getJavaMap(r.fieldIndex("parameters"));
                 assertEquals(truth[0], p.get("epsilon"), 0.05, tasks[t] + " epsilon for " + r.getAs("model"));
                 assertTrue(r.<Double>getAs("rmse") < 3 * SyntheticArchive.DOWNSTREAM_NOISE, "rmse " + r.getAs("rmse"));
                 Map<String, Double> errorAt = r.getJavaMap(r.fieldIndex("error_at"));

@@ -59,7 +59,7 @@ class EndToEndJobTest {
         assertEquals(1376, laws.where("law = 'chinchilla'").selectExpr("sum(n_points)").first().getLong(0));
         for (SyntheticArchive.Truth truth : SyntheticArchive.LINEAR_COMPLEXITY_TRUTHS) {
             Row fit = laws.where("law = 'chinchilla' and model = '" + truth.model() + "'").first();
-            Map<String, Double> params = fit.getJavaMap(fit.fieldIndex("params"));
+            Map<String, Double> params = fit.getJavaMap(fit.fieldIndex("parameters"));
             assertEquals(truth.alpha(), params.get("alpha"), 0.1 * truth.alpha(), truth.model() + " alpha");
             assertEquals(truth.beta(), params.get("beta"), 0.1 * truth.beta(), truth.model() + " beta");
             assertEquals(truth.e(), params.get("E"), 0.05 * truth.e(), truth.model() + " E");
@@ -77,7 +77,7 @@ class EndToEndJobTest {
             assertEquals(40, fit.<Integer>getAs("bootstrap_resamples"));
             assertEquals(0.95, fit.<Double>getAs("ci_level"));
             assertEquals("points", fit.getAs("bootstrap_mode"));
-            Map<String, Double> params = fit.getJavaMap(fit.fieldIndex("params"));
+            Map<String, Double> params = fit.getJavaMap(fit.fieldIndex("parameters"));
             Map<String, Double> low = fit.getJavaMap(fit.fieldIndex("ci_low"));
             Map<String, Double> high = fit.getJavaMap(fit.fieldIndex("ci_high"));
             Map<String, Double> se = fit.getJavaMap(fit.fieldIndex("std_error"));

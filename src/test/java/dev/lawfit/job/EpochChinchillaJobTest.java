@@ -36,7 +36,7 @@ class EpochChinchillaJobTest {
         assertEquals("ok", fit.getAs("status"));
         assertEquals(240, fit.<Integer>getAs("n_points"));
         assertEquals(0.0010183, fit.<Double>getAs("objective"), 1e-7);
-        Map<String, Double> p = fit.getJavaMap(fit.fieldIndex("params"));
+        Map<String, Double> p = fit.getJavaMap(fit.fieldIndex("parameters"));
         assertEquals(1.8172, p.get("E"), 0.01 * 1.8172);
         assertEquals(477.8, p.get("A"), 0.01 * 477.8);
         assertEquals(2144, p.get("B"), 0.01 * 2144);

@@ -150,6 +150,44 @@ class IncrementalRunTest {
         assertEquals(new IncrementalPlan.Counts(4, 0, 0, 0, 0), LawfitJob.run(spark, byCohort).groupChanges());
     }
 
+    /** Settings are hashed per stage: a new temporal setting refits the runs, not the compute laws, and the other way round. */
+    @Test
+    void changingOneStageRefitsOnlyThatStage() {
+        var spark = TestSpark.session();
+        String archive = dir.resolve("stages-archive").toString();
+        ArchiveWriter.write(spark, SyntheticArchive.manyGroups(3, 40, 5), archive, 1);
+        String output = dir.resolve("stages-out").toString();
+        String spec = """
+                input: {paths: [%s]}
+                laws: [power_compute]
+                fit: {huber_delta: %s}
+                temporal: {fit_fractions: [%s], total_tokens: 1.0e12}
+                bootstrap: {resamples: 0}
+                output: {path: %s}
+                """;
+        RunSummary first = LawfitJob.run(spark, JobSpecReader.parse(spec.formatted(archive, "0.001", "0.3", output), "test"));
+        RunSummary temporalChanged = LawfitJob.run(spark, JobSpecReader.parse(spec.formatted(archive, "0.001", "0.2", output), "test"));
+        assertEquals(new IncrementalPlan.Counts(0, 3, 0, 0, 0), temporalChanged.groupChanges(), "every group has a changed stage");
+        String compute = "family = 'compute'", runs = "family in ('curve', 'temporal')";
+        assertEquals(0, Tables.differingRows(Tables.of(first.versionPath(), "laws").where(compute),
+                Tables.of(temporalChanged.versionPath(), "laws").where(compute)), "compute rows copied, fit_millis and all");
+        assertEquals(3, Tables.of(temporalChanged.versionPath(), "laws").where("law = 'temporal' and fit_fraction = 0.2").count(),
+                "the runs were refitted with the new fraction");
+        assertEquals(0, Tables.of(temporalChanged.versionPath(), "laws").where("fit_fraction = 0.3").count());
+        assertEquals(0, Tables.differingRows(Tables.of(first.versionPath(), "frontier"), Tables.of(temporalChanged.versionPath(), "frontier")));
+
+        RunSummary fitChanged = LawfitJob.run(spark, JobSpecReader.parse(spec.formatted(archive, "0.002", "0.2", output), "test"));
+        assertEquals(0, Tables.differingRows(Tables.of(temporalChanged.versionPath(), "laws").where(runs),
+                Tables.of(fitChanged.versionPath(), "laws").where(runs)), "run rows copied when only fit changed");
+        assertEquals(0, Tables.differingRows(Tables.of(temporalChanged.versionPath(), "temporal_quality"),
+                Tables.of(fitChanged.versionPath(), "temporal_quality")));
+        assertEquals(3, Tables.of(fitChanged.versionPath(), "laws").where(compute + " and huber_delta = 0.002").count(), "compute refitted");
+        Row record = RunHistory.table(spark, output).orderBy(org.apache.spark.sql.functions.col("started").desc()).first();
+        Row byStage = record.getAs("groups_fitted_by_stage");
+        assertEquals(3L, (long) byStage.getAs("compute"));
+        assertEquals(0L, (long) byStage.getAs("runs"));
+    }
+
     private static void deleteRecursively(Path path) throws java.io.IOException {
         try (var walk = Files.walk(path)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);

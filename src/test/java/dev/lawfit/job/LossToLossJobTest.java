@@ -57,7 +57,7 @@ class LossToLossJobTest {
             assertEquals("ok", r.getAs("backtest_status"), String.valueOf((Object) r.getAs("backtest_message")));
             assertTrue(r.<Double>getAs("backtest_are") < r.<Double>getAs("baseline_are"), "the line extrapolates better than carrying the last loss");
         }
-        long pairs = lines.selectExpr("sum(n_pairs)").first().getLong(0);
+        long pairs = lines.selectExpr("sum(n_points)").first().getLong(0);
         assertEquals(pairs, Tables.current(out, "loss_to_loss_predictions").count(), "a prediction per paired checkpoint");
         assertTrue(Tables.current(out, "loss_to_loss_backtest").count() > 0);
         // a spec without group laws gets a report section per line, drawn by the law with its band
@@ -80,7 +80,7 @@ class LossToLossJobTest {
         }
         Row fineweb = lines.where("dataset = 'fineweb' and model = 'llama'").first();
         assertEquals(3, (int) fineweb.getAs("unpaired_x"), "the x rows with no downstream evaluation are counted");
-        assertEquals(29, (int) fineweb.getAs("n_pairs"));
+        assertEquals(29, (int) fineweb.getAs("n_points"));
 
         Dataset<Row> factors = Tables.current(out, "line_factors");
         assertEquals("moves_line", factors.where("factor = 'dataset'").first().getAs("verdict"));

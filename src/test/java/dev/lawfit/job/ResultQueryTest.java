@@ -81,8 +81,8 @@ class ResultQueryTest {
     @Test
     void howExponentsDifferByDataset() {
         List<Row> rows = query("""
-                SELECT dataset, law, count(*) AS groups, round(avg(params['alpha']), 3) AS mean_alpha,
-                       round(stddev(params['alpha']), 3) AS sd_alpha
+                SELECT dataset, law, count(*) AS groups, round(avg(parameters['alpha']), 3) AS mean_alpha,
+                       round(stddev(parameters['alpha']), 3) AS sd_alpha
                 FROM laws WHERE status = 'ok' GROUP BY dataset, law ORDER BY dataset, law""");
         assertEquals(2, rows.size(), "one pretraining set, two laws");
         assertEquals(3L, rows.get(0).getLong(2), "chinchilla ok for 3 of 4 architectures");

@@ -42,7 +42,7 @@ class SqlSandboxTest {
                   ('llama', 'chinchilla', 'ok', map('alpha', 0.34D, 'beta', 0.28D), array(1.0D, 2.0D), named_struct('e', 1.7D), timestamp'2026-01-01 00:00:00'),
                   ('tnl', 'chinchilla', 'too_few_points', map('alpha', 0.31D), array(3.0D), named_struct('e', 1.8D), timestamp'2026-01-02 00:00:00'),
                   ('hgrn2', 'power_compute', 'ok', map('alpha', 0.05D), array(), named_struct('e', 2.0D), timestamp'2026-01-03 00:00:00')
-                  AS t(model, law, status, params, losses, fit, started)""").createOrReplaceTempView("sandbox_laws");
+                  AS t(model, law, status, parameters, losses, fit, started)""").createOrReplaceTempView("sandbox_laws");
         canary = dir.resolve("canary.txt");
         Files.writeString(canary, "secret-canary-content");
     }
@@ -124,8 +124,8 @@ class SqlSandboxTest {
     @Test
     void theQueriesAnalystsWriteStillRun() {
         List<String> queries = List.of(
-                "SELECT model, round(params['alpha'], 3) AS alpha FROM sandbox_laws WHERE law = 'chinchilla' AND status = 'ok' ORDER BY model",
-                "SELECT law, count(*) AS n, avg(params['alpha']), stddev(params['alpha']), percentile_approx(params['alpha'], 0.5) FROM sandbox_laws GROUP BY law",
+                "SELECT model, round(parameters['alpha'], 3) AS alpha FROM sandbox_laws WHERE law = 'chinchilla' AND status = 'ok' ORDER BY model",
+                "SELECT law, count(*) AS n, avg(parameters['alpha']), stddev(parameters['alpha']), percentile_approx(parameters['alpha'], 0.5) FROM sandbox_laws GROUP BY law",
                 "SELECT model, row_number() OVER (PARTITION BY law ORDER BY model) AS r, lag(model) OVER (ORDER BY started) FROM sandbox_laws",
                 "SELECT model, sum(fit.e) OVER (ORDER BY started ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM sandbox_laws",
                 "WITH ok AS (SELECT * FROM sandbox_laws WHERE status = 'ok') SELECT count(*) FROM ok",
@@ -137,14 +137,14 @@ class SqlSandboxTest {
                 "SELECT model, l FROM sandbox_laws LATERAL VIEW explode(losses) t AS l",
                 "SELECT * FROM range(5)",
                 "SELECT * FROM stack(2, 'a', 1, 'b', 2)",
-                "SELECT map_keys(params), map_values(params), element_at(params, 'alpha'), size(losses), array_sort(losses) FROM sandbox_laws",
-                "SELECT to_json(params), from_json('{\"a\": 1}', 'a INT').a, get_json_object('{\"a\": 2}', '$.a') FROM sandbox_laws",
+                "SELECT map_keys(parameters), map_values(parameters), element_at(parameters, 'alpha'), size(losses), array_sort(losses) FROM sandbox_laws",
+                "SELECT to_json(parameters), from_json('{\"a\": 1}', 'a INT').a, get_json_object('{\"a\": 2}', '$.a') FROM sandbox_laws",
                 "SELECT CASE WHEN status = 'ok' THEN 1 ELSE 0 END, if(law LIKE 'chin%', 'c', 'p'), coalesce(null, 1), nvl(null, 2) FROM sandbox_laws",
-                "SELECT * FROM sandbox_laws WHERE params['alpha'] BETWEEN 0.1 AND 0.4 AND model RLIKE '^[a-z]+'",
-                "SELECT cast(params['alpha'] AS STRING), try_cast('x' AS INT), params['alpha']::float FROM sandbox_laws",
+                "SELECT * FROM sandbox_laws WHERE parameters['alpha'] BETWEEN 0.1 AND 0.4 AND model RLIKE '^[a-z]+'",
+                "SELECT cast(parameters['alpha'] AS STRING), try_cast('x' AS INT), parameters['alpha']::float FROM sandbox_laws",
                 "SELECT date_format(started, 'yyyy-MM-dd'), datediff(current_date(), to_date(started)), started + INTERVAL 1 DAY, "
                         + "year(started), extract(MONTH FROM started), current_timestamp() FROM sandbox_laws",
-                "SELECT exp(1), ln(2), log10(100), pow(2, 10), sqrt(4), abs(-1), greatest(1, 2), least(1, 2), 7 % 3, -params['alpha'] FROM sandbox_laws",
+                "SELECT exp(1), ln(2), log10(100), pow(2, 10), sqrt(4), abs(-1), greatest(1, 2), least(1, 2), 7 % 3, -parameters['alpha'] FROM sandbox_laws",
                 "SELECT concat_ws('/', model, law), upper(model), substring(model, 1, 2), regexp_extract(model, '([a-z]+)', 1), "
                         + "format_number(1234.5, 1), lpad(model, 8, '.'), split(model, 'a'), model || '!' FROM sandbox_laws",
                 "SELECT law, model, count(*) FROM sandbox_laws GROUP BY ROLLUP (law, model)",
@@ -154,16 +154,16 @@ class SqlSandboxTest {
                 "SELECT model, collect_list(law), count(DISTINCT status), approx_count_distinct(law), max_by(model, started) FROM sandbox_laws GROUP BY model",
                 "SELECT model FROM sandbox_laws ORDER BY 1 DESC LIMIT 2 OFFSET 1",
                 "SELECT struct(model, law).model, named_struct('a', 1).a, array(1, 2)[0], fit.e FROM sandbox_laws",
-                "SELECT typeof(params), hash(model), md5(model), sha2(model, 256) FROM sandbox_laws",
+                "SELECT typeof(parameters), hash(model), md5(model), sha2(model, 256) FROM sandbox_laws",
                 "SELECT ntile(2) OVER (ORDER BY model), first_value(model) OVER (ORDER BY model), percent_rank() OVER (ORDER BY model) FROM sandbox_laws",
                 "SELECT * FROM sandbox_laws TABLESAMPLE (50 PERCENT)",
                 "SELECT /*+ BROADCAST(m) */ l.model FROM sandbox_laws l JOIN sandbox_laws m ON l.model = m.model",
                 "SELECT * FROM sandbox_laws l LEFT ANTI JOIN sandbox_laws m ON l.model = m.law",
                 "SELECT * FROM sandbox_laws DISTRIBUTE BY law SORT BY model",
                 "SELECT * FROM sandbox_laws, LATERAL (SELECT size(losses) AS n)",
-                "SELECT model, p.key, p.value FROM sandbox_laws LATERAL VIEW explode(params) p",
+                "SELECT model, p.key, p.value FROM sandbox_laws LATERAL VIEW explode(parameters) p",
                 "SELECT ifnull(NULL, 1), nullif(1, 1), isnan(double('NaN')), isnull(model), model IS NOT NULL, model <=> 'x' FROM sandbox_laws",
-                "SELECT round(avg(params['alpha']) FILTER (WHERE status = 'ok'), 3) FROM sandbox_laws",
+                "SELECT round(avg(parameters['alpha']) FILTER (WHERE status = 'ok'), 3) FROM sandbox_laws",
                 "VALUES (1, 'a'), (2, 'b')",
                 "TABLE sandbox_laws",
                 "FROM sandbox_laws SELECT model",
@@ -221,7 +221,7 @@ class SqlSandboxTest {
         // an output with a CURRENT version holding one small table
         Path out = empty.resolve("out");
         Path version = out.resolve("versions").resolve("v1");
-        TestSpark.session().table("sandbox_laws").drop("params", "losses", "fit").write().parquet(version.resolve("laws").toString());
+        TestSpark.session().table("sandbox_laws").drop("parameters", "losses", "fit").write().parquet(version.resolve("laws").toString());
         Files.createDirectories(out.resolve("runs"));
         Files.writeString(out.resolve("CURRENT"), "v1\n");
         String[][] probes = {

@@ -99,7 +99,7 @@ class TemporalJobTest {
             int k = TemporalArchive.runIndex(r.getAs("run_id"));
             double truth = TemporalArchive.truth(k, POSITIONS).averageLoss(1.0);
             assertEquals(truth, r.<Double>getAs("predicted_final"), 0.02 * truth, r.getAs("run_id") + " final loss from 30% (48 positions, 20 checkpoints)");
-            assertEquals(CHECKPOINTS - 6, (int) r.getAs("held_out"));
+            assertEquals(CHECKPOINTS - 6, (int) r.getAs("held_out_points"));
             assertEquals("positions", r.getAs("mode"));
         }
         assertEquals(2 * RUNS * 3, quality.where("status = 'ok'").count(), "temporal, power and exponential at 2 fractions");

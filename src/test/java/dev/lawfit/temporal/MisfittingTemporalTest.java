@@ -63,7 +63,7 @@ class MisfittingTemporalTest {
                     double[] s = sums.computeIfAbsent(m.method() + "@" + f.fraction(), k -> new double[4]);
                     s[0]++;
                     s[1] += m.quality().r2();
-                    s[2] += m.quality().mape();
+                    s[2] += m.quality().are();
                     s[3] += m.quality().finalAre();
                 }
             }
@@ -86,7 +86,7 @@ class MisfittingTemporalTest {
             double are = 0;
             for (RunCurve run : runs().values()) {
                 TemporalFit.MethodResult m = TemporalFit.fit(run, settings).fractions().get(0).method(TemporalFit.TEMPORAL);
-                mape[skip] += m.quality().mape() / 73;
+                mape[skip] += m.quality().are() / 73;
                 are += m.quality().finalAre() / 73;
             }
             System.out.printf("misfitting from 30%%, skip_fraction %.2f: MAPE %.2f%%, final ARE %.2f%%%n", skip * 0.05, 100 * mape[skip], 100 * are);
@@ -103,7 +103,7 @@ class MisfittingTemporalTest {
             TemporalSettings settings = new TemporalSettings(List.of(0.2), TrajectoryForm.LOG, TrajectoryForm.HYPERBOLIC,
                     TrajectoryForm.POWER, form, 0, 0, List.of(), 0.01, 3, true);
             double sum = 0;
-            for (RunCurve run : runs.values()) sum += TemporalFit.fit(run, settings).fractions().get(0).method(TemporalFit.TEMPORAL).quality().mape();
+            for (RunCurve run : runs.values()) sum += TemporalFit.fit(run, settings).fractions().get(0).method(TemporalFit.TEMPORAL).quality().are();
             mape.put(form, sum / runs.size());
             System.out.printf("misfitting reduced law, average form %s, from 20%%: MAPE %.2f%%%n", form.label(), 100 * sum / runs.size());
         }

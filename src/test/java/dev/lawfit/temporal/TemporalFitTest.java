@@ -86,16 +86,16 @@ class TemporalFitTest {
                 TemporalFit.MethodResult temporal = f.method(TemporalFit.TEMPORAL);
                 double error = Math.abs(temporal.predictedFinal() / trueFinal - 1);
                 System.out.printf("%s from %.1f: final-loss error %.4f, R2 %.4f, MAPE %.4f; power MAPE %.4f, exponential MAPE %.4f%n",
-                        run.runId(), f.fraction(), error, temporal.quality().r2(), temporal.quality().mape(),
-                        f.method("power").quality().mape(), f.method("exponential").quality().mape());
+                        run.runId(), f.fraction(), error, temporal.quality().r2(), temporal.quality().are(),
+                        f.method("power").quality().are(), f.method("exponential").quality().are());
                 // stated bounds (0.3% noise per position): final loss within 4% from the first 10% of the run,
                 // 1.5% from 20%, 0.5% from 30% (measured worst: 2.6%, 0.7%, 0.3%)
                 double bound = f.fraction() >= 0.3 ? 0.005 : f.fraction() >= 0.2 ? 0.015 : 0.04;
                 assertTrue(error < bound, run.runId() + " at " + f.fraction() + ": " + error);
                 assertTrue(temporal.quality().r2() > (f.fraction() >= 0.2 ? 0.95 : 0.8), "R2 " + temporal.quality().r2());
                 if (f.fraction() >= 0.3) {
-                    temporalMape += temporal.quality().mape();
-                    powerMape += f.method("power").quality().mape();
+                    temporalMape += temporal.quality().are();
+                    powerMape += f.method("power").quality().are();
                 }
                 // baselines were fitted to the same early checkpoints and scored on the same held-out ones
                 for (TemporalFit.MethodResult m : f.methods()) assertEquals(temporal.quality().heldOut(), m.quality().heldOut());
@@ -126,7 +126,7 @@ class TemporalFitTest {
         assertTrue(result.checkpoints().isEmpty());
         TemporalFit.MethodResult temporal = result.fractions().get(2).method(TemporalFit.TEMPORAL);
         assertTrue(temporal.formula().contains("average loss only"), temporal.formula());
-        assertTrue(temporal.quality().mape() < 0.01, "MAPE " + temporal.quality().mape());
+        assertTrue(temporal.quality().are() < 0.01, "MAPE " + temporal.quality().are());
     }
 
     @Test

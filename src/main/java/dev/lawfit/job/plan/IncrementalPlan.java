@@ -23,7 +23,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static dev.lawfit.job.ingest.InputReader.column;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.bit_xor;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
@@ -35,12 +40,14 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 /**
- * Which groups a run refits. Each group's fingerprint hashes its validated rows (order-independent: the row
- * count, the exact sum of every row's 64-bit hash and the XOR of a second, independent 32-bit hash) together with
- * the fit-settings hash. Against the current version's {@code groups} table a group is {@code added} (new),
- * {@code refitted} (fingerprint changed), {@code reused} (unchanged: its rows in every group-keyed table are
- * copied from the previous version, not refitted) or, when it disappeared, removed - or kept as {@code stale}
- * with {@code --keep-stale}. {@code --full} refits every group.
+ * Which groups a run refits, stage by stage. Each group's data hash covers its validated rows (order-independent:
+ * the row count, the exact sum of every row's 64-bit hash and the XOR of a second, independent 32-bit hash); its
+ * fingerprint per stage (compute laws; the runs of a temporal section) hashes that with the stage's settings
+ * hash, so a change to one stage's settings refits only that stage. Against the current version's
+ * {@code groups} table a group is {@code added} (new), {@code refitted} (some stage's fingerprint changed),
+ * {@code reused} (unchanged everywhere) or, when it disappeared, removed - or kept as {@code stale} with
+ * {@code --keep-stale}. Per stage, a group whose fingerprint is unchanged has its rows of that stage copied from
+ * the previous version, not refitted. {@code --full} refits every group.
  */
 public final class IncrementalPlan {
 
@@ -77,47 +84,66 @@ public final class IncrementalPlan {
         }
     }
 
+    /** The families whose rows each stage writes into the shared tables (laws, predictions, backtest). */
+    private static final Map<String, List<String>> FAMILIES = Map.of(
+            dev.lawfit.spec.SpecHashes.COMPUTE, List.of("compute"),
+            dev.lawfit.spec.SpecHashes.RUNS, List.of("curve", "temporal"));
+
     private final SparkSession spark;
     private final List<String> keys;
     private final Path previousVersion;
     private final Dataset<Row> groups;
     private final Counts counts;
+    private final Map<String, Long> stageFits;
 
-    private IncrementalPlan(SparkSession spark, List<String> keys, Path previousVersion, Dataset<Row> groups, Counts counts) {
+    private IncrementalPlan(SparkSession spark, List<String> keys, Path previousVersion, Dataset<Row> groups, Counts counts,
+                            Map<String, Long> stageFits) {
         this.spark = spark;
         this.keys = keys;
         this.previousVersion = previousVersion;
         this.groups = groups;
         this.counts = counts;
+        this.stageFits = stageFits;
     }
 
     /**
      * Plans a run. {@code previousVersion} is the current version's directory (null on a first run); a previous
      * version without a {@code groups} table (written before lawfit kept one) counts as none.
      */
-    public static IncrementalPlan make(SparkSession spark, Dataset<Row> accepted, List<String> keys, String fitSettingsHash,
+    public static IncrementalPlan make(SparkSession spark, Dataset<Row> accepted, List<String> keys, Map<String, String> stageHashes,
                                        Path previousVersion, boolean full, boolean keepStale, String version) {
         Column[] keyColumns = keys.stream().map(InputReader::column).toArray(Column[]::new);
         Column[] rowColumns = Arrays.stream(accepted.columns()).filter(c -> !c.equals(CheckpointContract.SOURCE_FILE))
                 .map(InputReader::column).toArray(Column[]::new);
+        List<String> stages = List.copyOf(stageHashes.keySet());
         Dataset<Row> current = accepted.groupBy(keyColumns).agg(count(lit(1)).as("rows"),
                         sum(xxhash64(rowColumns).cast("decimal(38,0)")).as("_h64"), bit_xor(hash(rowColumns)).as("_h32"))
-                .withColumn("fingerprint", sha2(concat_ws("/", column("rows").cast("string"), column("_h64").cast("string"),
-                        column("_h32").cast("string"), lit(fitSettingsHash)), 256))
-                .drop("_h64", "_h32");
+                .withColumn("_data", concat_ws("/", column("rows").cast("string"), column("_h64").cast("string"), column("_h32").cast("string")));
+        List<Column> stageFingerprints = new ArrayList<>();
+        for (String stage : stages) {
+            stageFingerprints.add(lit(stage));
+            stageFingerprints.add(sha2(concat_ws("/", column("_data"), lit(stageHashes.get(stage))), 256));
+        }
+        current = current
+                .withColumn("fingerprint", sha2(concat_ws("/", column("_data"), lit(String.join("/", stageHashes.values()))), 256))
+                .withColumn("stage_fingerprints", map(stageFingerprints.toArray(Column[]::new)))
+                .drop("_h64", "_h32", "_data");
 
         Path previousGroups = previousVersion == null ? null : new Path(previousVersion, GROUPS);
         Dataset<Row> previous = previousGroups != null && exists(spark, previousGroups) ? spark.read().parquet(previousGroups.toString()) : null;
-        // grouped by other keys before (group_by changed): no group carries over (the settings hash differs anyway)
-        boolean havePrevious = previous != null && java.util.Set.of(previous.columns()).containsAll(keys);
+        // grouped by other keys before (group_by changed), or written before stage fingerprints: no group carries over
+        boolean havePrevious = previous != null && java.util.Set.of(previous.columns()).containsAll(keys)
+                && java.util.Set.of(previous.columns()).contains("stage_fingerprints");
         Dataset<Row> table;
         long removed = 0;
         if (!havePrevious) {
-            table = current.withColumn("status", lit(ADDED)).withColumn("fitted_version", lit(version));
+            table = current.withColumn("status", lit(ADDED)).withColumn("fitted_version", lit(version))
+                    .withColumn("reused_stages", array().cast("array<string>"));
         } else {
             List<Column> prev = new ArrayList<>(Arrays.asList(keyColumns));
             prev.add(column("rows").as("_prev_rows"));
             prev.add(column("fingerprint").as("_prev_fingerprint"));
+            prev.add(column("stage_fingerprints").as("_prev_stage_fingerprints"));
             prev.add(column("fitted_version").as("_prev_fitted_version"));
             Dataset<Row> joined = current.join(previous.select(prev.toArray(Column[]::new)),
                     scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "full_outer");
@@ -128,7 +154,14 @@ public final class IncrementalPlan {
                     .when(isCurrent.and(wasThere), lit(REFITTED))
                     .when(isCurrent, lit(ADDED))
                     .otherwise(lit(STALE));
-            joined = joined.withColumn("status", status);
+            // the stages whose rows this group copies: unchanged fingerprint there (stale groups: every stage they had)
+            List<Column> reusedStages = new ArrayList<>();
+            for (String stage : stages) {
+                Column same = column("stage_fingerprints").getItem(stage).equalTo(column("_prev_stage_fingerprints").getItem(stage));
+                reusedStages.add(when(column("status").equalTo(STALE).or(lit(!full).and(same)), lit(stage)));
+            }
+            joined = joined.withColumn("status", status)
+                    .withColumn("reused_stages", filter(array(reusedStages.toArray(Column[]::new)), c -> c.isNotNull()));
             if (!keepStale) {
                 removed = joined.where(column("status").equalTo(STALE)).count();
                 joined = joined.where(column("status").notEqual(STALE));
@@ -136,8 +169,10 @@ public final class IncrementalPlan {
             List<Column> out = new ArrayList<>(Arrays.asList(keyColumns));
             out.add(coalesce(column("rows"), column("_prev_rows")).as("rows"));
             out.add(coalesce(column("fingerprint"), column("_prev_fingerprint")).as("fingerprint"));
+            out.add(coalesce(column("stage_fingerprints"), column("_prev_stage_fingerprints")).as("stage_fingerprints"));
             out.add(column("status"));
             out.add(when(column("status").isin(REUSED, STALE), column("_prev_fitted_version")).otherwise(lit(version)).as("fitted_version"));
+            out.add(column("reused_stages"));
             table = joined.select(out.toArray(Column[]::new));
         }
         table = table.persist(StorageLevel.MEMORY_AND_DISK());
@@ -145,35 +180,54 @@ public final class IncrementalPlan {
         for (Row r : table.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
         Counts counts = new Counts(byStatus.getOrDefault(ADDED, 0L), byStatus.getOrDefault(REFITTED, 0L),
                 byStatus.getOrDefault(REUSED, 0L), removed, byStatus.getOrDefault(STALE, 0L));
-        return new IncrementalPlan(spark, keys, havePrevious ? previousVersion : null, table, counts);
+        Map<String, Long> stageFits = new TreeMap<>();
+        for (String stage : stages) {
+            stageFits.put(stage, table.where(column("status").notEqual(STALE).and(not(array_contains(column("reused_stages"), stage)))).count());
+        }
+        return new IncrementalPlan(spark, keys, havePrevious ? previousVersion : null, table, counts, stageFits);
+    }
+
+    /** Groups this run fits in a stage (the others' rows of that stage are copied). */
+    public long fits(String stage) {
+        return stageFits.getOrDefault(stage, 0L);
     }
 
     public Counts counts() {
         return counts;
     }
 
-    /** The {@code groups} table: keys, rows, fingerprint, status, and the version whose run last fitted the group. */
+    /**
+     * The {@code groups} table: keys, rows, fingerprint (of every stage), stage_fingerprints, status, the version
+     * whose run last fitted the group, and the stages whose rows this run copied.
+     */
     public Dataset<Row> groupsTable() {
         return sorted(groups);
     }
 
-    /** The accepted rows of the groups to fit (new and changed), all of them when nothing is reused. */
-    public Dataset<Row> toFit(Dataset<Row> accepted) {
-        if (!counts.carriesOver()) return accepted;
-        return accepted.join(keysWith(ADDED, REFITTED), scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi");
+    /** The accepted rows of the groups a stage fits (new, or changed for that stage), all of them when nothing is reused. */
+    public Dataset<Row> toFit(Dataset<Row> accepted, String stage) {
+        if (previousVersion == null) return accepted;
+        Dataset<Row> toFit = groups.where(column("status").notEqual(STALE).and(not(array_contains(column("reused_stages"), stage))));
+        return accepted.join(toFit.select(keys.stream().map(InputReader::column).toArray(Column[]::new)),
+                scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi");
     }
 
     /**
-     * A group-keyed table of this run: the rows just fitted and, for reused and stale groups, the previous
-     * version's rows, in one deterministic order (group keys, then every scalar column).
+     * A group-keyed table of this run written by the given stages: the rows just fitted and, per stage, the previous
+     * version's rows of the groups that stage copies (in a table several stages share, only the rows of that stage's
+     * families), in one deterministic order (group keys, then every scalar column).
      */
-    public Dataset<Row> combine(String table, Dataset<Row> fresh) {
+    public Dataset<Row> combine(String table, Dataset<Row> fresh, String... stages) {
         Dataset<Row> kept = null;
-        if (previousVersion != null && counts.carriesOver()) {
-            Path previous = new Path(previousVersion, table);
-            if (exists(spark, previous)) {
-                kept = spark.read().parquet(previous.toString())
-                        .join(keysWith(REUSED, STALE), scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi");
+        Path previous = previousVersion == null ? null : new Path(previousVersion, table);
+        if (previous != null && exists(spark, previous)) {
+            Dataset<Row> old = spark.read().parquet(previous.toString());
+            boolean shared = java.util.Arrays.asList(old.columns()).contains("family");
+            for (String stage : stages) {
+                Dataset<Row> copied = groups.where(array_contains(column("reused_stages"), stage)).select(keys.stream().map(InputReader::column).toArray(Column[]::new));
+                Dataset<Row> rows = old.join(copied, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi");
+                if (shared) rows = rows.where(column("family").isin(FAMILIES.get(stage).toArray()));
+                kept = kept == null ? rows : kept.unionByName(rows, true);
             }
         }
         Dataset<Row> all = kept == null ? fresh : fresh == null ? kept : fresh.unionByName(kept, true);
@@ -182,10 +236,6 @@ public final class IncrementalPlan {
 
     public void release() {
         groups.unpersist();
-    }
-
-    private Dataset<Row> keysWith(String... statuses) {
-        return groups.where(column("status").isin((Object[]) statuses)).select(keys.stream().map(InputReader::column).toArray(Column[]::new));
     }
 
     /** Group keys first, then every scalar column in schema order: the same rows always land in the same order. */

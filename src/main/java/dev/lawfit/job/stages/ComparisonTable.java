@@ -30,7 +30,7 @@ public final class ComparisonTable {
         List<Column> lawColumns = new ArrayList<>();
         for (String key : keys) lawColumns.add(column(key));
         for (String p : PARAMETERS) {
-            lawColumns.add(expr("params['" + p + "']").as(p));
+            lawColumns.add(expr("parameters['" + p + "']").as(p));
             lawColumns.add(expr("ci_low['" + p + "']").as(p + "_low"));
             lawColumns.add(expr("ci_high['" + p + "']").as(p + "_high"));
         }

@@ -121,7 +121,7 @@ public final class DownstreamStage {
             Law law = name == null ? null : laws.get(name);
             int derivedAt = row.fieldIndex("reference_derived");
             if (law != null && "ok".equals(row.getAs("status")) && !row.isNullAt(derivedAt)) {
-                Map<String, Double> params = row.getJavaMap(row.fieldIndex("params"));
+                Map<String, Double> params = row.getJavaMap(row.fieldIndex("parameters"));
                 double[] theta = law.theta(params);
                 Map<String, Double> derived = row.getJavaMap(derivedAt);
                 derived.forEach((key, loss) -> {

@@ -3,7 +3,10 @@ package dev.lawfit.job.stages;
 import dev.lawfit.job.ingest.InputReader;
 
 import dev.lawfit.job.ingest.CheckpointContract;
-import dev.lawfit.job.tables.FitOutputSchema;
+import dev.lawfit.job.tables.BootstrapTables;
+import dev.lawfit.job.tables.Columns;
+import dev.lawfit.job.tables.GroupResult;
+import dev.lawfit.job.tables.LawsTable;
 
 import dev.lawfit.fit.FitSettings;
 import dev.lawfit.law.Law;
@@ -57,8 +60,9 @@ public final class GroupFitting {
                         column(CheckpointContract.FLOPS), column(CheckpointContract.LOSS), x.as("x"), column(CheckpointContract.RUN_ID),
                         column(CheckpointContract.STEP), column(CheckpointContract.FLOPS_DERIVED))).as("points"),
                         concat_ws("+", sort_array(collect_set(column(CheckpointContract.FLOPS_CONVENTION)))).as("flops_conventions"))
-                .repartition(partitions, keyColumns);
-        return groups.map(new GroupFitFunction(keys.size(), laws, settings, fitted), Encoders.row(FitOutputSchema.groupResult(keys)));
+                .repartition(partitions, keyColumns)
+                .select(Columns.keyStruct(keys), column("points"), column("flops_conventions"));
+        return groups.map(new GroupFitFunction(keys, laws, settings, fitted), Encoders.row(GroupResult.schema(keys)));
     }
 
     /**
@@ -67,7 +71,7 @@ public final class GroupFitting {
      */
     public static Dataset<Row> lawsTable(Dataset<Row> fitted, List<String> keys, Dataset<Row> intervals) {
         Dataset<Row> laws = explodeTable(fitted, keys, "laws", List.of("law"));
-        for (String internal : FitOutputSchema.INTERNAL_LAW_COLUMNS) laws = laws.drop(internal);
+        for (String internal : LawsTable.INTERNAL_COLUMNS) laws = laws.drop(internal);
         if (intervals != null) {
             List<String> on = new ArrayList<>(keys);
             on.add("law");
@@ -77,8 +81,8 @@ public final class GroupFitting {
             for (String c : intervals.columns()) if (!on.contains(c)) order.add(column(c));
             laws = laws.join(intervals, scala.jdk.javaapi.CollectionConverters.asScala(on).toSeq(), "left").select(order.toArray(Column[]::new));
         } else {
-            for (org.apache.spark.sql.types.StructField f : FitOutputSchema.INTERVALS.fields()) {
-                if (!f.name().equals("law")) laws = laws.withColumn(f.name(), org.apache.spark.sql.functions.lit(null).cast(f.dataType()));
+            for (org.apache.spark.sql.types.StructField f : BootstrapTables.INTERVALS.fields()) {
+                laws = laws.withColumn(f.name(), org.apache.spark.sql.functions.lit(null).cast(f.dataType()));
             }
         }
         List<Column> sort = new ArrayList<>();
@@ -102,21 +106,19 @@ public final class GroupFitting {
         return explodeTable(fitted, keys, "predictions", List.of("law", "params", "tokens", "run_id", "step", "observed"));
     }
 
+    /** One of a fitted group's arrays as a table: the key flattened into its columns, then the array's rows, sorted. */
     public static Dataset<Row> explodeTable(Dataset<Row> fitted, List<String> keys, String arrayColumn, List<String> order) {
-        List<Column> select = new ArrayList<>();
-        for (String key : keys) select.add(column(key));
-        select.add(explode(column(arrayColumn)).as("item"));
-        List<Column> flat = new ArrayList<>();
-        for (String key : keys) flat.add(column(key));
-        // a key the rows also carry (run_id for per-run families) is the key's value: not twice
         org.apache.spark.sql.types.StructType item = (org.apache.spark.sql.types.StructType)
                 ((org.apache.spark.sql.types.ArrayType) fitted.schema().apply(arrayColumn).dataType()).elementType();
+        List<Column> flat = new ArrayList<>(Columns.flatKey(keys));
+        // a key the rows also carry (run_id for per-run families) is the key's value: not twice
         for (String name : item.fieldNames()) {
             if (!keys.contains(name)) flat.add(org.apache.spark.sql.functions.col("item").getField(name).as(name));
         }
         List<Column> sort = new ArrayList<>();
         for (String key : keys) sort.add(column(key));
         for (String o : order) sort.add(column(o));
-        return fitted.select(select.toArray(Column[]::new)).select(flat.toArray(Column[]::new)).orderBy(sort.toArray(Column[]::new));
+        return fitted.select(column(Columns.KEY), explode(column(arrayColumn)).as("item")).select(flat.toArray(Column[]::new))
+                .orderBy(sort.toArray(Column[]::new));
     }
 }

@@ -1,5 +1,7 @@
 package dev.lawfit.job.stages;
 
+import dev.lawfit.job.tables.LineFactorsTable;
+
 import dev.lawfit.job.ingest.InputReader;
 
 import dev.lawfit.job.ingest.CheckpointContract;
@@ -30,8 +32,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-import static dev.lawfit.job.tables.FitOutputSchema.field;
-import static dev.lawfit.job.tables.FitOutputSchema.nullIfNotFinite;
 import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
@@ -126,12 +126,12 @@ public final class LossToLossStage {
                 .withColumn("status", org.apache.spark.sql.functions.coalesce(column("status"), lit("too_few_points")))
                 .withColumn("message", org.apache.spark.sql.functions.coalesce(column("message"), lit("no paired checkpoints; 4 are needed")))
                 .withColumn("formula", lit(line.formula()))
-                .withColumn("K", column("params").getItem("K"))
-                .withColumn("kappa", column("params").getItem("kappa"))
-                .withColumn("E_x", column("params").getItem("E_x"))
-                .withColumn("E_y", column("params").getItem("E_y"))
+                .withColumn("K", column("parameters").getItem("K"))
+                .withColumn("kappa", column("parameters").getItem("kappa"))
+                .withColumn("E_x", column("parameters").getItem("E_x"))
+                .withColumn("E_y", column("parameters").getItem("E_y"))
                 .withColumn("e_source", column("stop_reason"))
-                .withColumn("n_pairs", org.apache.spark.sql.functions.coalesce(column("n_points"), lit(0)))
+                .withColumn("n_points", org.apache.spark.sql.functions.coalesce(column("n_points"), lit(0)))
                 .orderBy(lineKeys);
 
         List<Column> factorColumns = new ArrayList<>();
@@ -141,20 +141,9 @@ public final class LossToLossStage {
         Dataset<Row> byPair = joined.where(paired).groupBy(column(X_EVAL), column(Y_EVAL))
                 .agg(collect_list(struct(factorColumns.toArray(Column[]::new))).as("pairs"));
         Dataset<Row> factorTable = byPair.repartition(partitions)
-                .flatMap(new FactorFunction(factors), Encoders.row(factorSchema()))
+                .flatMap(new FactorFunction(factors), Encoders.row(LineFactorsTable.SCHEMA))
                 .orderBy(column(X_EVAL), column(Y_EVAL), column("factor"));
         return new Tables(lines, factorTable, fitted);
-    }
-
-    public static StructType factorSchema() {
-        return new StructType(new StructField[] {field(X_EVAL, DataTypes.StringType), field(Y_EVAL, DataTypes.StringType),
-                field("factor", DataTypes.StringType), field("levels", DataTypes.IntegerType), field("n_pairs", DataTypes.IntegerType),
-                field("rss_pooled", DataTypes.DoubleType), field("rss_separate", DataTypes.DoubleType),
-                field("improvement", DataTypes.DoubleType), field("f_statistic", DataTypes.DoubleType), field("p_value", DataTypes.DoubleType),
-                field("delta_bic", DataTypes.DoubleType), field("k_spread", DataTypes.DoubleType), field("kappa_spread", DataTypes.DoubleType),
-                field("level_k", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
-                field("level_kappa", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
-                field("verdict", DataTypes.StringType)});
     }
 
     /** Every factor's test for one (x, y). */
@@ -168,23 +157,14 @@ public final class LossToLossStage {
 
         @Override
         public Iterator<Row> call(Row pair) {
-            List<Row> rows = new ArrayList<>(pair.<Row>getList(2));
-            rows.sort(Comparator.<Row>comparingDouble(r -> r.getDouble(0)).thenComparingDouble(r -> r.getDouble(1)));
-            double[] lx = rows.stream().mapToDouble(r -> r.getDouble(0)).toArray();
-            double[] ly = rows.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+            List<Row> rows = new ArrayList<>(pair.<Row>getList(pair.fieldIndex("pairs")));
+            rows.sort(Comparator.<Row>comparingDouble(r -> r.getAs("lx")).thenComparingDouble(r -> r.getAs("ly")));
+            double[] lx = rows.stream().mapToDouble(r -> r.<Double>getAs("lx")).toArray();
+            double[] ly = rows.stream().mapToDouble(r -> r.<Double>getAs("ly")).toArray();
             List<Row> out = new ArrayList<>();
-            for (int f = 0; f < factors.size(); f++) {
-                final int column = f + 2;
-                String[] levels = rows.stream().map(r -> r.isNullAt(column) ? "(null)" : r.getString(column)).toArray(String[]::new);
-                LineFactorTest.Result r = LineFactorTest.test(factors.get(f), lx, ly, levels);
-                Map<String, Double> k = new LinkedHashMap<>(), kappa = new LinkedHashMap<>();
-                r.lines().forEach((level, line) -> {
-                    k.put(level, line.k());
-                    kappa.put(level, line.kappa());
-                });
-                out.add(RowFactory.create(pair.getString(0), pair.getString(1), factors.get(f), r.levels(), r.n(), nullIfNotFinite(r.rssPooled()),
-                        nullIfNotFinite(r.rssSeparate()), nullIfNotFinite(r.improvement()), nullIfNotFinite(r.fStatistic()), nullIfNotFinite(r.pValue()), nullIfNotFinite(r.deltaBic()),
-                        nullIfNotFinite(r.kSpread()), nullIfNotFinite(r.kappaSpread()), CollectionConverters.asScala(k), CollectionConverters.asScala(kappa), r.verdict()));
+            for (String factor : factors) {
+                String[] levels = rows.stream().map(r -> r.getAs(factor) == null ? "(null)" : r.<String>getAs(factor)).toArray(String[]::new);
+                out.add(LineFactorsTable.row(pair.getAs(X_EVAL), pair.getAs(Y_EVAL), factor, LineFactorTest.test(factor, lx, ly, levels)));
             }
             return out.iterator();
         }

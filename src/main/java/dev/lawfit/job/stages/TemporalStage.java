@@ -1,5 +1,9 @@
 package dev.lawfit.job.stages;
 
+import dev.lawfit.job.tables.Columns;
+import dev.lawfit.job.tables.RowBuilder;
+import dev.lawfit.job.tables.TemporalTables;
+
 import dev.lawfit.job.ingest.InputReader;
 
 import dev.lawfit.job.ingest.CheckpointContract;
@@ -30,8 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.lawfit.job.tables.FitOutputSchema.field;
-import static dev.lawfit.job.tables.FitOutputSchema.nullIfNotFinite;
 import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.max;
@@ -55,31 +57,6 @@ public final class TemporalStage {
         }
     }
 
-    public static final StructType POINT = schema(field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType),
-            field("tokens", DataTypes.DoubleType), field("progress", DataTypes.DoubleType), field("a0", DataTypes.DoubleType),
-            field("a1", DataTypes.DoubleType), field("a2", DataTypes.DoubleType), field("rmse", DataTypes.DoubleType),
-            field("positions", DataTypes.IntegerType), field("status", DataTypes.StringType));
-
-    public static final StructType QUALITY = schema(field("run_id", DataTypes.StringType), field("mode", DataTypes.StringType),
-            field("fit_fraction", DataTypes.DoubleType), field("method", DataTypes.StringType), field("status", DataTypes.StringType),
-            field("message", DataTypes.StringType), field("fit_checkpoints", DataTypes.IntegerType), field("held_out", DataTypes.IntegerType),
-            field("r2", DataTypes.DoubleType), field("mape", DataTypes.DoubleType), field("final_are", DataTypes.DoubleType),
-            field("predicted_final", DataTypes.DoubleType), field("observed_final", DataTypes.DoubleType),
-            field("finished", DataTypes.BooleanType), field("formula", DataTypes.StringType),
-            field("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)));
-
-    public static final StructType LAW = schema(field("run_id", DataTypes.StringType), field("law", DataTypes.StringType),
-            field("fit_fraction", DataTypes.DoubleType), field("formula", DataTypes.StringType), field("status", DataTypes.StringType),
-            field("message", DataTypes.StringType), field("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)),
-            field("derived", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType)), field("n_points", DataTypes.IntegerType),
-            field("r2", DataTypes.DoubleType), field("fit_millis", DataTypes.LongType));
-
-    public static final StructType PREDICTION = schema(field("law", DataTypes.StringType), field("run_id", DataTypes.StringType),
-            field("fit_fraction", DataTypes.DoubleType), field("step", DataTypes.DoubleType), field("tokens", DataTypes.DoubleType),
-            field("observed", DataTypes.DoubleType), field("predicted", DataTypes.DoubleType), field("residual", DataTypes.DoubleType),
-            field("log_residual", DataTypes.DoubleType), field("held_out", DataTypes.BooleanType), field("a0", DataTypes.DoubleType),
-            field("a1", DataTypes.DoubleType), field("a2", DataTypes.DoubleType));
-
     private TemporalStage() {
     }
 
@@ -90,8 +67,9 @@ public final class TemporalStage {
                         collect_list(struct(column(CheckpointContract.TOKENS), column(CheckpointContract.STEP),
                                 column(CheckpointContract.LOSS), column(CheckpointContract.POSITION_LOSSES))).as("checkpoints"),
                         max(column(CheckpointContract.TOTAL_TOKENS)).as(PLANNED_TOKENS))
-                .repartition(partitions, groupBy.toArray(Column[]::new));
-        Dataset<Row> fitted = runs.map(new RunFitFunction(keys.size(), settings), Encoders.row(resultSchema(keys)))
+                .repartition(partitions, groupBy.toArray(Column[]::new))
+                .select(Columns.keyStruct(keys), column(CheckpointContract.RUN_ID), column("checkpoints"), column(PLANNED_TOKENS));
+        Dataset<Row> fitted = runs.map(new RunFitFunction(keys, settings), Encoders.row(TemporalTables.result(keys)))
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> quality = GroupFitting.explodeTable(fitted, keys, "quality", List.of("run_id", "fit_fraction", "method"));
         return new Tables(GroupFitting.explodeTable(fitted, keys, "points", List.of("run_id", "tokens")), quality,
@@ -102,149 +80,133 @@ public final class TemporalStage {
 
     /** Runs of one group ranked by predicted final loss per (fraction, method), against the real final where known. */
     public static Dataset<Row> ranking(Dataset<Row> quality, List<String> keys) {
-        List<Column> by = new ArrayList<>(keys.stream().map(InputReader::column).toList());
-        by.add(column("fit_fraction"));
-        by.add(column("method"));
-        Dataset<Row> grouped = quality.where(column("status").equalTo("ok")).groupBy(by.toArray(Column[]::new))
+        Dataset<Row> grouped = quality.where(column("status").equalTo("ok"))
+                .groupBy(Columns.keyStruct(keys), column("fit_fraction"), column("method"))
                 .agg(collect_list(struct(column("run_id"), column("predicted_final"), column("observed_final"), column("finished"))).as("runs"));
-        List<StructField> fields = new ArrayList<>();
-        for (String key : keys) fields.add(field(key, DataTypes.StringType));
-        fields.add(field("fit_fraction", DataTypes.DoubleType));
-        fields.add(field("method", DataTypes.StringType));
-        fields.add(field("run_id", DataTypes.StringType));
-        fields.add(field("predicted_final", DataTypes.DoubleType));
-        fields.add(field("predicted_rank", DataTypes.DoubleType));
-        fields.add(field("observed_final", DataTypes.DoubleType));
-        fields.add(field("observed_rank", DataTypes.DoubleType));
-        fields.add(field("runs", DataTypes.IntegerType));
-        fields.add(field("finished_runs", DataTypes.IntegerType));
-        fields.add(field("rank_correlation", DataTypes.DoubleType));
-        List<Column> sort = new ArrayList<>(by);
-        sort.add(column("predicted_rank"));
-        sort.add(column("run_id"));
-        return grouped.flatMap(new RankFunction(keys.size()), Encoders.row(new StructType(fields.toArray(StructField[]::new))))
-                .orderBy(sort.toArray(Column[]::new));
-    }
-
-    public static StructType resultSchema(List<String> keys) {
-        List<StructField> fields = new ArrayList<>();
-        for (String key : keys) fields.add(field(key, DataTypes.StringType));
-        fields.add(field("points", new ArrayType(POINT, false)));
-        fields.add(field("quality", new ArrayType(QUALITY, false)));
-        fields.add(field("laws", new ArrayType(LAW, false)));
-        fields.add(field("predictions", new ArrayType(PREDICTION, false)));
-        return new StructType(fields.toArray(StructField[]::new));
+        List<Column> flat = new ArrayList<>(Columns.flatKey(keys));
+        for (String c : TemporalTables.RANK.fieldNames()) flat.add(column(c));
+        List<Column> sort = new ArrayList<>(keys.stream().map(InputReader::column).toList());
+        for (String c : List.of("fit_fraction", "method", "predicted_rank", "run_id")) sort.add(column(c));
+        return grouped.flatMap(new RankFunction(keys), Encoders.row(TemporalTables.ranking(keys)))
+                .select(flat.toArray(Column[]::new)).orderBy(sort.toArray(Column[]::new));
     }
 
     /** Bridge from one run's collected rows to the core and back. */
     static final class RunFitFunction implements MapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
-        private final int keyCount;
+        private final StructType schema;
         private final TemporalSettings settings;
 
-        RunFitFunction(int keyCount, TemporalSettings settings) {
-            this.keyCount = keyCount;
+        RunFitFunction(List<String> keys, TemporalSettings settings) {
+            this.schema = TemporalTables.result(keys);
             this.settings = settings;
         }
 
         @Override
         public Row call(Row run) {
             long started = System.nanoTime();
-            String runId = run.getString(keyCount);
-            List<Row> rows = new ArrayList<>(run.<Row>getList(keyCount + 1));
+            String runId = run.getAs(CheckpointContract.RUN_ID);
+            List<Row> rows = new ArrayList<>(run.<Row>getList(run.fieldIndex("checkpoints")));
             // canonical order: the fit must not depend on the order Spark collected rows in
-            rows.sort(Comparator.<Row>comparingDouble(r -> r.getDouble(0)).thenComparingDouble(r -> r.getDouble(2)));
+            rows.sort(Comparator.<Row>comparingDouble(r -> r.getAs(CheckpointContract.TOKENS))
+                    .thenComparingDouble(r -> r.getAs(CheckpointContract.LOSS)));
             int n = rows.size();
             double[] tokens = new double[n], steps = new double[n], loss = new double[n];
             double[][] positions = new double[n][];
             for (int i = 0; i < n; i++) {
                 Row r = rows.get(i);
-                tokens[i] = r.getDouble(0);
-                steps[i] = r.isNullAt(1) ? Double.NaN : r.getDouble(1);
-                loss[i] = r.getDouble(2);
-                if (!r.isNullAt(3)) {
-                    List<Object> values = r.getList(3);
-                    positions[i] = values.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
-                }
+                tokens[i] = r.getAs(CheckpointContract.TOKENS);
+                Object step = r.getAs(CheckpointContract.STEP);
+                steps[i] = step == null ? Double.NaN : (Double) step;
+                loss[i] = r.getAs(CheckpointContract.LOSS);
+                int p = r.fieldIndex(CheckpointContract.POSITION_LOSSES);
+                if (!r.isNullAt(p)) positions[i] = r.getList(p).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
             }
-            RunCurve curve = new RunCurve(runId, tokens, steps, loss, positions, run.getDouble(keyCount + 2));
+            RunCurve curve = new RunCurve(runId, tokens, steps, loss, positions, run.<Double>getAs(PLANNED_TOKENS));
             TemporalFit.RunResult result = TemporalFit.fit(curve, settings);
             long millis = (System.nanoTime() - started) / 1_000_000;
 
             List<Row> points = new ArrayList<>();
             for (TemporalFit.CheckpointLaw c : result.checkpoints()) {
-                points.add(RowFactory.create(runId, nullIfNotFinite(c.step()), c.tokens(), c.progress(), nullIfNotFinite(c.a0()), nullIfNotFinite(c.a1()), nullIfNotFinite(c.a2()),
-                        nullIfNotFinite(c.rmse()), c.positions(), c.ok() ? "ok" : "failed"));
+                points.add(RowBuilder.of(TemporalTables.POINT).set("run_id", runId).set("step", c.step()).set("tokens", c.tokens())
+                        .set("progress", c.progress()).set("a0", c.a0()).set("a1", c.a1()).set("a2", c.a2()).set("rmse", c.rmse())
+                        .set("positions", c.positions()).set("status", c.ok() ? "ok" : "failed").build());
             }
             List<Row> quality = new ArrayList<>(), laws = new ArrayList<>(), predictions = new ArrayList<>();
             for (TemporalFit.FractionResult f : result.fractions()) {
                 if (!f.ok()) {
-                    quality.add(RowFactory.create(runId, result.mode(), f.fraction(), TemporalFit.TEMPORAL, f.status(), f.message(),
-                            f.fitCheckpoints(), null, null, null, null, null, nullIfNotFinite(result.observedFinal()), result.finished(), null, null));
-                    laws.add(RowFactory.create(runId, TemporalFit.TEMPORAL, f.fraction(), null, f.status(), f.message(), null, null,
-                            f.fitCheckpoints(), null, millis));
+                    quality.add(RowBuilder.of(TemporalTables.QUALITY).set("run_id", runId).set("mode", result.mode())
+                            .set("fit_fraction", f.fraction()).set("method", TemporalFit.TEMPORAL).set("status", f.status())
+                            .set("message", f.message()).set("fit_checkpoints", f.fitCheckpoints())
+                            .set("observed_final", result.observedFinal()).set("finished", result.finished()).build());
+                    laws.add(RowBuilder.of(TemporalTables.LAW).set("run_id", runId).set("family", TemporalTables.FAMILY)
+                            .set("law", TemporalFit.TEMPORAL).set("fit_fraction", f.fraction()).set("status", f.status())
+                            .set("message", f.message()).set("n_points", f.fitCheckpoints()).set("fit_millis", millis).build());
                     continue;
                 }
                 for (TemporalFit.MethodResult m : f.methods()) {
                     PredictionQuality q = m.quality();
-                    quality.add(RowFactory.create(runId, result.mode(), f.fraction(), m.method(), f.status(), f.message(), f.fitCheckpoints(),
-                            q.heldOut(), nullIfNotFinite(q.r2()), nullIfNotFinite(q.mape()), nullIfNotFinite(q.finalAre()), nullIfNotFinite(m.predictedFinal()),
-                            nullIfNotFinite(result.observedFinal()), result.finished(), m.formula(), CollectionConverters.asScala(m.parameters())));
+                    quality.add(RowBuilder.of(TemporalTables.QUALITY).set("run_id", runId).set("mode", result.mode())
+                            .set("fit_fraction", f.fraction()).set("method", m.method()).set("status", f.status()).set("message", f.message())
+                            .set("fit_checkpoints", f.fitCheckpoints()).set("held_out_points", q.heldOut()).set("held_out_r2", q.r2())
+                            .set("held_out_are", q.are()).set("final_are", q.finalAre()).set("predicted_final", m.predictedFinal())
+                            .set("observed_final", result.observedFinal()).set("finished", result.finished()).set("formula", m.formula())
+                            .set("parameters", m.parameters()).build());
                     String law = m.method().equals(TemporalFit.TEMPORAL) ? TemporalFit.TEMPORAL : TemporalFit.TEMPORAL + "_" + m.method();
                     dev.lawfit.temporal.TemporalLaw trajectories = m.law();
+                    boolean full = trajectories != null && !trajectories.isReduced();
                     for (int i = 0; i < n; i++) {
                         double p = m.predicted()[i], x = curve.progress(i);
-                        boolean full = trajectories != null && !trajectories.isReduced();
-                        predictions.add(RowFactory.create(law, runId, f.fraction(), nullIfNotFinite(steps[i]), tokens[i], loss[i], nullIfNotFinite(p),
-                                nullIfNotFinite(loss[i] - p), nullIfNotFinite(Math.log(loss[i]) - Math.log(p)), x > f.fraction() * (1 + 1e-9),
-                                full ? nullIfNotFinite(trajectories.a0().at(x)) : null, full ? nullIfNotFinite(Math.max(0, trajectories.a1().at(x))) : null,
-                                full ? nullIfNotFinite(trajectories.a2().at(x)) : null));
+                        predictions.add(RowBuilder.of(TemporalTables.PREDICTION).set("family", TemporalTables.FAMILY).set("law", law)
+                                .set("run_id", runId).set("fit_fraction", f.fraction()).set("step", steps[i]).set("tokens", tokens[i])
+                                .set("x", x).set("observed", loss[i]).set("predicted", p).set("residual", loss[i] - p)
+                                .set("log_residual", Math.log(loss[i]) - Math.log(p)).set("held_out", x > f.fraction() * (1 + 1e-9))
+                                .set("a0", full ? trajectories.a0().at(x) : Double.NaN)
+                                .set("a1", full ? Math.max(0, trajectories.a1().at(x)) : Double.NaN)
+                                .set("a2", full ? trajectories.a2().at(x) : Double.NaN).build());
                     }
                     if (m.method().equals(TemporalFit.TEMPORAL)) {
                         Map<String, Double> derived = new LinkedHashMap<>();
                         derived.put("predicted_final", m.predictedFinal());
-                        if (!Double.isNaN(q.r2())) derived.put("backtest_r2", q.r2());
-                        if (!Double.isNaN(q.mape())) derived.put("backtest_mape", q.mape());
-                        if (!Double.isNaN(q.finalAre())) derived.put("backtest_final_are", q.finalAre());
-                        laws.add(RowFactory.create(runId, TemporalFit.TEMPORAL, f.fraction(), m.formula(), f.status(),
-                                result.mode().equals("average") ? "no position_losses: reduced law on the average loss" : "",
-                                CollectionConverters.asScala(m.parameters()), CollectionConverters.asScala(derived), f.fitCheckpoints(),
-                                nullIfNotFinite(q.r2()), millis));
+                        if (!Double.isNaN(q.r2())) derived.put("held_out_r2", q.r2());
+                        if (!Double.isNaN(q.are())) derived.put("held_out_are", q.are());
+                        if (!Double.isNaN(q.finalAre())) derived.put("held_out_final_are", q.finalAre());
+                        laws.add(RowBuilder.of(TemporalTables.LAW).set("run_id", runId).set("family", TemporalTables.FAMILY)
+                                .set("law", TemporalFit.TEMPORAL).set("fit_fraction", f.fraction()).set("formula", m.formula())
+                                .set("status", f.status())
+                                .set("message", result.mode().equals("average") ? "no position_losses: reduced law on the average loss" : "")
+                                .set("parameters", m.parameters()).set("derived", derived).set("n_points", f.fitCheckpoints())
+                                .set("r2", q.r2()).set("fit_millis", millis).build());
                     }
                 }
             }
-            Object[] values = new Object[keyCount + 4];
-            for (int k = 0; k < keyCount; k++) values[k] = run.get(k);
-            values[keyCount] = seq(points);
-            values[keyCount + 1] = seq(quality);
-            values[keyCount + 2] = seq(laws);
-            values[keyCount + 3] = seq(predictions);
-            return RowFactory.create(values);
+            return RowBuilder.of(schema).set(Columns.KEY, run.getAs(Columns.KEY)).set("points", points).set("quality", quality)
+                    .set("laws", laws).set("predictions", predictions).build();
         }
     }
 
     /** Ranks one group's runs for one (fraction, method) with the core's {@link RunRanking}. */
     static final class RankFunction implements FlatMapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
-        private final int keyCount;
+        private final StructType schema;
 
-        RankFunction(int keyCount) {
-            this.keyCount = keyCount;
+        RankFunction(List<String> keys) {
+            this.schema = TemporalTables.ranking(keys);
         }
 
         @Override
         public Iterator<Row> call(Row group) {
-            List<Row> runs = new ArrayList<>(group.<Row>getList(keyCount + 2));
-            runs.sort(Comparator.comparing(r -> r.getString(0)));
-            double[] predicted = runs.stream().mapToDouble(r -> r.isNullAt(1) ? Double.NaN : r.getDouble(1)).toArray();
+            List<Row> runs = new ArrayList<>(group.<Row>getList(group.fieldIndex("runs")));
+            runs.sort(Comparator.comparing(r -> r.<String>getAs("run_id")));
+            double[] predicted = runs.stream().mapToDouble(r -> r.getAs("predicted_final") == null ? Double.NaN : r.<Double>getAs("predicted_final")).toArray();
             double[] predictedRank = RunRanking.ranks(predicted);
             List<Integer> finished = new ArrayList<>();
-            for (int i = 0; i < runs.size(); i++) if (!runs.get(i).isNullAt(3) && runs.get(i).getBoolean(3)) finished.add(i);
+            for (int i = 0; i < runs.size(); i++) if (Boolean.TRUE.equals(runs.get(i).getAs("finished"))) finished.add(i);
             double[] observedRank = new double[runs.size()];
             java.util.Arrays.fill(observedRank, Double.NaN);
             double correlation = Double.NaN;
             if (finished.size() >= 2) {
-                double[] obs = finished.stream().mapToDouble(i -> runs.get(i).getDouble(2)).toArray();
+                double[] obs = finished.stream().mapToDouble(i -> runs.get(i).<Double>getAs("observed_final")).toArray();
                 double[] pred = finished.stream().mapToDouble(i -> predicted[i]).toArray();
                 double[] ranks = RunRanking.ranks(obs);
                 for (int k = 0; k < finished.size(); k++) observedRank[finished.get(k)] = ranks[k];
@@ -252,30 +214,14 @@ public final class TemporalStage {
             }
             List<Row> out = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
-                Object[] values = new Object[keyCount + 10];
-                for (int k = 0; k < keyCount + 2; k++) values[k] = group.get(k);
                 Row r = runs.get(i);
-                values[keyCount + 2] = r.getString(0);
-                values[keyCount + 3] = nullIfNotFinite(predicted[i]);
-                values[keyCount + 4] = predictedRank[i];
-                values[keyCount + 5] = Double.isNaN(observedRank[i]) ? null : r.getDouble(2);
-                values[keyCount + 6] = nullIfNotFinite(observedRank[i]);
-                values[keyCount + 7] = runs.size();
-                values[keyCount + 8] = finished.size();
-                values[keyCount + 9] = nullIfNotFinite(correlation);
-                out.add(RowFactory.create(values));
+                out.add(RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("fit_fraction", group.getAs("fit_fraction"))
+                        .set("method", group.getAs("method")).set("run_id", r.getAs("run_id")).set("predicted_final", predicted[i])
+                        .set("predicted_rank", predictedRank[i]).set("observed_final", Double.isNaN(observedRank[i]) ? null : r.getAs("observed_final"))
+                        .set("observed_rank", observedRank[i]).set("runs", runs.size()).set("finished_runs", finished.size())
+                        .set("rank_correlation", correlation).build());
             }
             return out.iterator();
         }
-    }
-
-    private static scala.collection.immutable.Seq<Row> seq(List<Row> rows) {
-        return CollectionConverters.asScala(rows).toSeq();
-    }
-
-
-
-    private static StructType schema(StructField... fields) {
-        return new StructType(fields);
     }
 }

@@ -1,0 +1,47 @@
+package dev.lawfit.job.tables;
+
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.List;
+
+import static dev.lawfit.job.tables.Columns.MAP;
+import static dev.lawfit.job.tables.Columns.field;
+
+/** The bootstrap's rows: tasks (a chunk of resamples of one fit), their estimates, and the intervals joined onto a family's table. */
+public final class BootstrapTables {
+
+    /** The interval columns of every family's fit table. */
+    public static final StructType INTERVALS = Columns.schema(
+            field("ci_low", MAP),
+            field("ci_high", MAP),
+            field("std_error", MAP),
+            field("ci_level", DataTypes.DoubleType),
+            field("bootstrap_mode", DataTypes.StringType),
+            field("bootstrap_resamples", DataTypes.IntegerType),
+            field("bootstrap_failed", DataTypes.IntegerType));
+
+    private BootstrapTables() {
+    }
+
+    public static StructType task(List<String> keys) {
+        return Columns.withKey(keys, field("law", DataTypes.StringType), field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
+                field("group_seed", DataTypes.LongType), field("first", DataTypes.IntegerType), field("end", DataTypes.IntegerType),
+                field("points", new ArrayType(PointsColumn.POINT, false)));
+    }
+
+    public static StructType chunk(List<String> keys) {
+        return Columns.withKey(keys, field("law", DataTypes.StringType), field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
+                field("first", DataTypes.IntegerType),
+                field("estimates", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, true), false)));
+    }
+
+    public static StructType intervals(List<String> keys) {
+        StructField[] fields = new StructField[INTERVALS.size() + 1];
+        fields[0] = field("law", DataTypes.StringType);
+        System.arraycopy(INTERVALS.fields(), 0, fields, 1, INTERVALS.size());
+        return Columns.withKey(keys, fields);
+    }
+}

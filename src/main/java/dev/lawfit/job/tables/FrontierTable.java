@@ -1,0 +1,46 @@
+package dev.lawfit.job.tables;
+
+import dev.lawfit.frontier.Frontier;
+import dev.lawfit.frontier.FrontierAnalysis;
+import dev.lawfit.law.FlopConvention;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import static dev.lawfit.job.tables.Columns.MAP;
+import static dev.lawfit.job.tables.Columns.field;
+
+/** The {@code frontier} table: one row per (group, approach) of the compute-optimal allocation. */
+public final class FrontierTable {
+
+    public static final StructType SCHEMA = Columns.schema(
+            field("approach", DataTypes.StringType),
+            field("status", DataTypes.StringType),
+            field("message", DataTypes.StringType),
+            field("a", DataTypes.DoubleType),
+            field("k_n", DataTypes.DoubleType),
+            field("b", DataTypes.DoubleType),
+            field("k_d", DataTypes.DoubleType),
+            field("k_n_pf_days", DataTypes.DoubleType),
+            field("k_d_pf_days", DataTypes.DoubleType),
+            field("loss_k", DataTypes.DoubleType),
+            field("loss_exponent", DataTypes.DoubleType),
+            field("points", DataTypes.IntegerType),
+            field("n_opt", MAP),
+            field("d_opt", MAP),
+            field("loss_opt", MAP),
+            field("flops_convention", DataTypes.StringType));
+
+    private FrontierTable() {
+    }
+
+    public static Row row(FrontierAnalysis.Result r, String conventions) {
+        Frontier f = r.frontier();
+        double pfDay = FlopConvention.PF_DAY;
+        return RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", f.ok() ? "ok" : "failed").set("message", f.message())
+                .set("a", f.a()).set("k_n", f.kN()).set("b", f.b()).set("k_d", f.kD())
+                .set("k_n_pf_days", f.kN() * Math.pow(pfDay, f.a())).set("k_d_pf_days", f.kD() * Math.pow(pfDay, f.b()))
+                .set("loss_k", f.kL()).set("loss_exponent", f.lossExponent()).set("points", f.points())
+                .set("n_opt", r.nOpt()).set("d_opt", r.dOpt()).set("loss_opt", r.lossOpt()).set("flops_convention", conventions).build();
+    }
+}

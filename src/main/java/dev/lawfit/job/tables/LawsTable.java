@@ -1,0 +1,75 @@
+package dev.lawfit.job.tables;
+
+import dev.lawfit.fit.Backtest;
+import dev.lawfit.fit.LawFit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.List;
+
+import static dev.lawfit.job.tables.Columns.MAP;
+import static dev.lawfit.job.tables.Columns.field;
+
+/**
+ * The {@code laws} table (and the standard columns of every family's fit table): one row per (group, law). Owns
+ * its schema and how a fit becomes a row; documented in the README's output section.
+ */
+public final class LawsTable {
+
+    public static final StructType SCHEMA = Columns.schema(
+            field("family", DataTypes.StringType),
+            field("law", DataTypes.StringType),
+            field("formula", DataTypes.StringType),
+            field("status", DataTypes.StringType),
+            field("message", DataTypes.StringType),
+            field("parameters", MAP),
+            field("derived", MAP),
+            field("n_points", DataTypes.IntegerType),
+            field("objective", DataTypes.DoubleType),
+            field("rmse_log", DataTypes.DoubleType),
+            field("rmse", DataTypes.DoubleType),
+            field("r2", DataTypes.DoubleType),
+            field("huber_delta", DataTypes.DoubleType),
+            field("grid_points", DataTypes.IntegerType),
+            field("starts_polished", DataTypes.IntegerType),
+            field("objective_evaluations", DataTypes.LongType),
+            field("iterations", DataTypes.IntegerType),
+            field("stop_reason", DataTypes.StringType),
+            field("flops_derived_points", DataTypes.IntegerType),
+            field("flops_convention", DataTypes.StringType),
+            field("fit_millis", DataTypes.LongType),
+            field("fingerprint", DataTypes.StringType),
+            field("backtest_status", DataTypes.StringType),
+            field("backtest_message", DataTypes.StringType),
+            field("backtest_threshold", DataTypes.DoubleType),
+            field("backtest_points", DataTypes.IntegerType),
+            field("backtest_are", DataTypes.DoubleType),
+            field("baseline_are", DataTypes.DoubleType),
+            field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
+            field("group_seed", DataTypes.LongType));
+
+    /** Columns used between stages only (the bootstrap starts from them), dropped from the published table. */
+    public static final List<String> INTERNAL_COLUMNS = List.of("theta", "group_seed");
+
+    private LawsTable() {
+    }
+
+    /** One fit as a row. {@code rmse} is in the target's units; the FLOP columns describe the group's points. */
+    public static Row row(String family, LawFit fit, double huberDelta, int derivedFlops, String conventions, double rmse) {
+        Backtest.Result b = fit.backtest();
+        return RowBuilder.of(SCHEMA)
+                .set("family", family).set("law", fit.law()).set("formula", fit.formula()).set("status", fit.status().label())
+                .set("message", fit.message()).set("parameters", fit.parameters()).set("derived", fit.derived())
+                .set("n_points", fit.nPoints()).set("objective", fit.objective()).set("rmse_log", fit.rmseLog()).set("rmse", rmse)
+                .set("r2", fit.r2()).set("huber_delta", huberDelta).set("grid_points", fit.gridPoints())
+                .set("starts_polished", fit.startsPolished()).set("objective_evaluations", fit.objectiveEvaluations())
+                .set("iterations", fit.iterations()).set("stop_reason", fit.stopReason()).set("flops_derived_points", derivedFlops)
+                .set("flops_convention", conventions).set("fit_millis", fit.fitMillis()).set("fingerprint", fit.fingerprint())
+                .set("backtest_status", b == null ? "off" : b.status().label()).set("backtest_message", b == null ? "" : b.message())
+                .set("backtest_threshold", b == null ? null : b.threshold()).set("backtest_points", b == null ? 0 : b.heldOut().length)
+                .set("backtest_are", b == null ? null : b.meanAre()).set("baseline_are", b == null ? null : b.baselineMeanAre())
+                .set("theta", fit.theta()).set("group_seed", fit.groupSeed())
+                .build();
+    }
+}
