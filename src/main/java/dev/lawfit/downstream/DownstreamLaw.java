@@ -103,18 +103,6 @@ public final class DownstreamLaw implements DirectLaw, SolvedLaw {
         return form.value(points.x()[i], theta);
     }
 
-    @Override
-    public Map<String, Double> parameters(double[] theta) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        for (int k = 0; k < theta.length; k++) p.put(coordinateNames().get(k), theta[k]);
-        return p;
-    }
-
-    @Override
-    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
-        return Map.of();
-    }
-
     public DownstreamForm form() {
         return form;
     }

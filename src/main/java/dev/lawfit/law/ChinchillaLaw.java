@@ -8,9 +8,9 @@ import java.util.Map;
  * Hoffmann et al.'s approach 3: L(N, D) = E + A / N^alpha + B / D^beta, fitted in the log-sum-exp
  * form log L = LSE(a - alpha log N, b - beta log D, e) with A = e^a, B = e^b, E = e^e.
  */
-public final class ChinchillaLaw implements ComputeOptimal {
+public final class ChinchillaLaw extends SizeTokenLaw {
 
-    private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta");
+    private static final long serialVersionUID = 1L;
 
     @Override
     public String name() {
@@ -20,21 +20,6 @@ public final class ChinchillaLaw implements ComputeOptimal {
     @Override
     public String formula() {
         return "L(N,D) = E + A/N^alpha + B/D^beta";
-    }
-
-    @Override
-    public String covariates() {
-        return "N, D";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return COORDINATES;
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("alpha", "beta");
     }
 
     @Override
@@ -57,22 +42,6 @@ public final class ChinchillaLaw implements ComputeOptimal {
                 "b", StartingGrid.range(0, 25, 5),
                 "alpha", exponents,
                 "beta", exponents);
-    }
-
-    @Override
-    public int minPoints() {
-        return 7;
-    }
-
-    /** Three values each: with fewer, an exponent and its coefficient (or E) trade off freely. */
-    @Override
-    public String unidentifiable(Points points) {
-        int sizes = Points.distinct(points.params());
-        int tokenCounts = Points.distinct(points.tokens());
-        if (sizes < 3 || tokenCounts < 3) {
-            return "chinchilla needs at least 3 model sizes and 3 token counts; the group has " + sizes + " and " + tokenCounts;
-        }
-        return null;
     }
 
     @Override
@@ -107,31 +76,14 @@ public final class ChinchillaLaw implements ComputeOptimal {
         return m + Math.log(sum);
     }
 
-    @Override
-    public Map<String, Double> parameters(double[] theta) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        p.put("E", Math.exp(theta[0]));
-        p.put("A", Math.exp(theta[1]));
-        p.put("B", Math.exp(theta[2]));
-        p.put("alpha", theta[3]);
-        p.put("beta", theta[4]);
-        return p;
-    }
-
     /**
      * Compute-optimal allocation under C = 6ND: N_opt = G (C/6)^a, D_opt = (C/6)^b / G with
      * a = beta/(alpha+beta), b = alpha/(alpha+beta), G = (alpha A / (beta B))^(1/(alpha+beta));
      * at each budget C also N_opt, D_opt, their ratio (tokens per parameter) and the loss there.
      */
     @Override
-    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
-        double[] alloc = allocation(theta);
-        Map<String, Double> d = new LinkedHashMap<>();
-        d.put("a", alloc[0]);
-        d.put("b", alloc[2]);
-        d.put("G", Math.exp(logG(theta)));
-        d.putAll(atBudgets(theta, computeBudgets));
-        return d;
+    protected Map<String, Double> extraDerived(double[] theta) {
+        return Map.of("G", Math.exp(logG(theta)));
     }
 
     private static double logG(double[] theta) {
@@ -151,8 +103,4 @@ public final class ChinchillaLaw implements ComputeOptimal {
         return Math.log(Math.exp(theta[0]) + Math.exp(theta[1] - theta[3] * logN) + Math.exp(theta[2] - theta[4] * logD));
     }
 
-    @Override
-    public double[] theta(Map<String, Double> p) {
-        return new double[] {Math.log(p.get("E")), Math.log(p.get("A")), Math.log(p.get("B")), p.get("alpha"), p.get("beta")};
-    }
 }

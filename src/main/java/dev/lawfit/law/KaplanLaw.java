@@ -10,9 +10,9 @@ import java.util.Map;
  * log L = LSE(e, beta * LSE((alpha/beta)(a - log N), b - log D)) with E = e^e, A = e^a, B = e^b.
  * Under C = 6ND the loss is least at N_opt proportional to C^(beta/(alpha+beta)), as for Chinchilla.
  */
-public final class KaplanLaw implements ComputeOptimal {
+public final class KaplanLaw extends SizeTokenLaw {
 
-    private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta");
+    private static final long serialVersionUID = 1L;
 
     @Override
     public String name() {
@@ -22,21 +22,6 @@ public final class KaplanLaw implements ComputeOptimal {
     @Override
     public String formula() {
         return "L(N,D) = E + ((A/N)^(alpha/beta) + B/D)^beta";
-    }
-
-    @Override
-    public String covariates() {
-        return "N, D";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return COORDINATES;
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("alpha", "beta");
     }
 
     @Override
@@ -62,26 +47,6 @@ public final class KaplanLaw implements ComputeOptimal {
     }
 
     @Override
-    public int minPoints() {
-        return 7;
-    }
-
-    @Override
-    public String unidentifiable(Points points) {
-        int sizes = Points.distinct(points.params());
-        int tokenCounts = Points.distinct(points.tokens());
-        if (sizes < 3 || tokenCounts < 3) {
-            return "kaplan needs at least 3 model sizes and 3 token counts; the group has " + sizes + " and " + tokenCounts;
-        }
-        return null;
-    }
-
-    @Override
-    public double logPredict(double[] theta, Points points, int i) {
-        return logLossAt(theta, points.logParams()[i], points.logTokens()[i]);
-    }
-
-    @Override
     public double logPredict(double[] theta, Points points, int i, double[] gradient) {
         double e = theta[0], a = theta[1], b = theta[2], alpha = theta[3], beta = theta[4];
         double shifted = a - points.logParams()[i];
@@ -97,28 +62,6 @@ public final class KaplanLaw implements ComputeOptimal {
         gradient[3] = wt * pu * shifted;
         gradient[4] = wt * (inner - pu * u);
         return total;
-    }
-
-    @Override
-    public Map<String, Double> parameters(double[] theta) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        p.put("E", Math.exp(theta[0]));
-        p.put("A", Math.exp(theta[1]));
-        p.put("B", Math.exp(theta[2]));
-        p.put("alpha", theta[3]);
-        p.put("beta", theta[4]);
-        return p;
-    }
-
-    /** a and b of the allocation, and N_opt, D_opt, tokens per parameter and loss at each budget. */
-    @Override
-    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
-        double[] alloc = allocation(theta);
-        Map<String, Double> d = new LinkedHashMap<>();
-        d.put("a", alloc[0]);
-        d.put("b", alloc[2]);
-        d.putAll(atBudgets(theta, computeBudgets));
-        return d;
     }
 
     /**
@@ -143,10 +86,5 @@ public final class KaplanLaw implements ComputeOptimal {
     private static double lse(double p, double q) {
         double m = Math.max(p, q);
         return m + Math.log(Math.exp(p - m) + Math.exp(q - m));
-    }
-
-    @Override
-    public double[] theta(Map<String, Double> p) {
-        return new double[] {Math.log(p.get("E")), Math.log(p.get("A")), Math.log(p.get("B")), p.get("alpha"), p.get("beta")};
     }
 }

@@ -111,18 +111,6 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
     }
 
     @Override
-    public Map<String, Double> parameters(double[] theta) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        for (int k = 0; k < theta.length; k++) p.put(coordinateNames().get(k), theta[k]);
-        return p;
-    }
-
-    @Override
-    public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
-        return Map.of();
-    }
-
-    @Override
     public Solver solver() {
         return new LineSolver(irreducible);
     }

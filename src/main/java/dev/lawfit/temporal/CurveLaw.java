@@ -126,13 +126,6 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
         return theta[0] + (form == TrajectoryForm.CONSTANT ? 0 : p1 * g);
     }
 
-    @Override
-    public Map<String, Double> parameters(double[] theta) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        for (int k = 0; k < theta.length; k++) p.put(coordinateNames().get(k), theta[k]);
-        return p;
-    }
-
     /** The loss the curve predicts at the end of the run (x = 1). */
     @Override
     public Map<String, Double> derived(double[] theta, double[] computeBudgets) {

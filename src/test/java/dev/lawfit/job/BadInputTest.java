@@ -132,7 +132,7 @@ class BadInputTest {
         Files.writeString(input, csv);
         java.nio.file.Path spec = dir.resolve("tasks.yaml");
         String output = dir.resolve("tasks-out").toString();
-        Files.writeString(spec, "input: {paths: ['%s'], format: csv}\nlaws: [pure_params]\nbootstrap: {resamples: 0}\n".formatted(input)
+        Files.writeString(spec, "input: {paths: ['%s'], format: csv}\nlaws: [chinchilla]\nbootstrap: {resamples: 0}\n".formatted(input)
                 + "downstream: {reference_eval: val}\noutput: {path: '%s'}\n".formatted(output));
         assertEquals(0, LawfitCommand.execute("run", spec.toString()));
         List<String> reasons = Tables.current(output, "rejects").orderBy("run_id").collectAsList().stream()

@@ -171,8 +171,8 @@ class IncrementalRunTest {
         String compute = "family = 'compute'", runs = "family in ('curve', 'temporal')";
         assertEquals(0, Tables.differingRows(Tables.of(first.versionPath(), "laws").where(compute),
                 Tables.of(temporalChanged.versionPath(), "laws").where(compute)), "compute rows copied, fit_millis and all");
-        assertEquals(3, Tables.of(temporalChanged.versionPath(), "laws").where("law = 'temporal' and fit_fraction = 0.2").count(),
-                "the runs were refitted with the new fraction");
+        assertEquals(3 * 8, Tables.of(temporalChanged.versionPath(), "laws").where("law = 'temporal' and fit_fraction = 0.2").count(),
+                "every run (3 groups of 8) was refitted with the new fraction");
         assertEquals(0, Tables.of(temporalChanged.versionPath(), "laws").where("fit_fraction = 0.3").count());
         assertEquals(0, Tables.differingRows(Tables.of(first.versionPath(), "frontier"), Tables.of(temporalChanged.versionPath(), "frontier")));
 

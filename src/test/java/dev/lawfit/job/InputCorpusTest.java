@@ -280,7 +280,7 @@ class InputCorpusTest {
                 {"bootstrap: {resamples: lots}", "bootstrap.resamples"},
                 {"output: {path: x, keep_versions: 0}", "keep_versions must be at least 1"},
                 {"temporal: {fit_fractions: [1.5], total_tokens: 1e10}", "temporal.fit_fractions must be in (0, 1), got 1.5"},
-                {"temporal: {min_fit_checkpoints: 0, total_tokens: 1e10}", "temporal.min_fit_checkpoints must be at least 2"},
+                {"temporal: {min_fit_checkpoints: 0, total_tokens: 1e10}", "temporal.min_fit_checkpoints must be at least 3"},
                 {"temporal: {warmup_fraction: -1, total_tokens: 1e10}", "temporal.warmup_fraction must be in [0, 1)"},
                 {"temporal: {forms: {a0: banana}, total_tokens: 1e10}", "temporal.forms.a0: unknown curve form 'banana'"},
                 {"temporal: {baselines: [nope], total_tokens: 1e10}", "temporal.baselines: unknown curve form 'nope'"},

@@ -15,19 +15,13 @@ import static dev.lawfit.job.tables.Columns.field;
 /** The {@code backtest} table (and {@code <family>_backtest}): one row per (group, law, held-out point). */
 public final class BacktestTable {
 
-    public static final StructType SCHEMA = Columns.schema(
-            field("family", DataTypes.StringType),
-            field("law", DataTypes.StringType),
-            field("run_id", DataTypes.StringType),
-            field("step", DataTypes.DoubleType),
-            field("params", DataTypes.DoubleType),
-            field("tokens", DataTypes.DoubleType),
+    public static final StructType SCHEMA = Columns.schema(Columns.pointColumns(
             field("x", DataTypes.DoubleType),
             field("observed", DataTypes.DoubleType),
             field("predicted", DataTypes.DoubleType),
             field("are", DataTypes.DoubleType),
             field("baseline_predicted", DataTypes.DoubleType),
-            field("baseline_are", DataTypes.DoubleType));
+            field("baseline_are", DataTypes.DoubleType)));
 
     private BacktestTable() {
     }
@@ -37,9 +31,7 @@ public final class BacktestTable {
         List<Row> out = new ArrayList<>(b.heldOut().length);
         for (int k = 0; k < b.heldOut().length; k++) {
             int i = b.heldOut()[k];
-            out.add(RowBuilder.of(SCHEMA).set("family", family).set("law", fit.law()).set("run_id", points.runIds()[i])
-                    .set("step", points.steps()[i]).set("params", points.params()[i]).set("tokens", points.tokens()[i])
-                    .set("x", points.x()[i]).set("observed", points.loss()[i]).set("predicted", b.predicted()[k]).set("are", b.are()[k])
+            out.add(Columns.point(SCHEMA, family, fit.law(), points, i).set("x", points.x()[i]).set("observed", points.loss()[i]).set("predicted", b.predicted()[k]).set("are", b.are()[k])
                     .set("baseline_predicted", b.baseline()).set("baseline_are", b.baselineAre()[k]).build());
         }
         return out;

@@ -58,6 +58,21 @@ public final class Columns {
         return new StructType(fields.toArray(StructField[]::new));
     }
 
+    /** The columns every per-point table starts with: which law, and where the point is (run, step, N, D). */
+    public static StructField[] pointColumns(StructField... rest) {
+        List<StructField> fields = new ArrayList<>(List.of(field("family", DataTypes.StringType), field("law", DataTypes.StringType),
+                field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType), field("params", DataTypes.DoubleType),
+                field("tokens", DataTypes.DoubleType)));
+        fields.addAll(List.of(rest));
+        return fields.toArray(StructField[]::new);
+    }
+
+    /** A per-point row's leading columns filled from the fit's law and the point. */
+    public static RowBuilder point(StructType schema, String family, String law, dev.lawfit.law.Points points, int i) {
+        return RowBuilder.of(schema).set("family", family).set("law", law).set("run_id", points.runIds()[i]).set("step", points.steps()[i])
+                .set("params", points.params()[i]).set("tokens", points.tokens()[i]);
+    }
+
     /** A double for a Row: null for NaN and infinities (Parquet and SQL readers expect null for "none"). */
     public static Double nullIfNotFinite(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? null : v;

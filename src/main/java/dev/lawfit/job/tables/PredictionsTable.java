@@ -14,19 +14,13 @@ import static dev.lawfit.job.tables.Columns.field;
 /** The {@code predictions} table (and every family's {@code <family>_predictions}): one row per (group, law, point) of an ok fit. */
 public final class PredictionsTable {
 
-    public static final StructType SCHEMA = Columns.schema(
-            field("family", DataTypes.StringType),
-            field("law", DataTypes.StringType),
-            field("run_id", DataTypes.StringType),
-            field("step", DataTypes.DoubleType),
-            field("params", DataTypes.DoubleType),
-            field("tokens", DataTypes.DoubleType),
+    public static final StructType SCHEMA = Columns.schema(Columns.pointColumns(
             field("flops", DataTypes.DoubleType),
             field("x", DataTypes.DoubleType),
             field("observed", DataTypes.DoubleType),
             field("predicted", DataTypes.DoubleType),
             field("residual", DataTypes.DoubleType),
-            field("log_residual", DataTypes.DoubleType));
+            field("log_residual", DataTypes.DoubleType)));
 
     private PredictionsTable() {
     }
@@ -35,9 +29,7 @@ public final class PredictionsTable {
         List<Row> out = new ArrayList<>(points.size());
         for (int i = 0; i < points.size(); i++) {
             double observed = points.loss()[i], predicted = fit.predicted()[i];
-            out.add(RowBuilder.of(SCHEMA).set("family", family).set("law", fit.law()).set("run_id", points.runIds()[i])
-                    .set("step", points.steps()[i]).set("params", points.params()[i]).set("tokens", points.tokens()[i])
-                    .set("flops", points.flops()[i]).set("x", points.x()[i]).set("observed", observed).set("predicted", predicted)
+            out.add(Columns.point(SCHEMA, family, fit.law(), points, i).set("flops", points.flops()[i]).set("x", points.x()[i]).set("observed", observed).set("predicted", predicted)
                     .set("residual", observed - predicted).set("log_residual", Math.log(observed) - Math.log(predicted)).build());
         }
         return out;
