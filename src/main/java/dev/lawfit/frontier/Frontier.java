@@ -22,6 +22,16 @@ public record Frontier(String approach, double a, double kN, double b, double kD
         return kL * Math.pow(flops, lossExponent);
     }
 
+    /** kN with C in PF-days (1 PF-day = {@link dev.lawfit.law.FlopConvention#PF_DAY} FLOPs), as the linear-complexity study reports it. */
+    public double kNPfDays() {
+        return kN * Math.pow(dev.lawfit.law.FlopConvention.PF_DAY, a);
+    }
+
+    /** kD with C in PF-days. */
+    public double kDPfDays() {
+        return kD * Math.pow(dev.lawfit.law.FlopConvention.PF_DAY, b);
+    }
+
     public boolean ok() {
         return message.isEmpty();
     }

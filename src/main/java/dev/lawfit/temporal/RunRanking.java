@@ -12,6 +12,45 @@ public final class RunRanking {
     private RunRanking() {
     }
 
+    /** One run's place: predicted final loss and rank; its real final loss and rank when the run finished (NaN otherwise). */
+    public record Place(String runId, double predicted, double predictedRank, double observed, double observedRank) {
+    }
+
+    /** Runs ranked: each run's place, how many finished, and Spearman's rho over the finished ones (NaN under 2). */
+    public record Ranking(java.util.List<Place> places, int finished, double correlation) {
+    }
+
+    /**
+     * Ranks runs (given in any order; ranked in run-id order so ties break the same way every time) by predicted
+     * final loss, and the finished ones by their real final loss too.
+     */
+    public static Ranking rank(String[] runIds, double[] predicted, double[] observed, boolean[] finished) {
+        Integer[] order = new Integer[runIds.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparing(i -> runIds[i]));
+        double[] p = new double[order.length];
+        for (int k = 0; k < order.length; k++) p[k] = predicted[order[k]];
+        double[] predictedRank = ranks(p);
+        java.util.List<Integer> done = new java.util.ArrayList<>();
+        for (int k = 0; k < order.length; k++) if (finished[order[k]]) done.add(k);
+        double[] observedRank = new double[order.length];
+        Arrays.fill(observedRank, Double.NaN);
+        double correlation = Double.NaN;
+        if (done.size() >= 2) {
+            double[] obs = done.stream().mapToDouble(k -> observed[order[k]]).toArray();
+            double[] pred = done.stream().mapToDouble(k -> p[k]).toArray();
+            double[] r = ranks(obs);
+            for (int j = 0; j < done.size(); j++) observedRank[done.get(j)] = r[j];
+            correlation = spearman(pred, obs);
+        }
+        java.util.List<Place> places = new java.util.ArrayList<>();
+        for (int k = 0; k < order.length; k++) {
+            int i = order[k];
+            places.add(new Place(runIds[i], predicted[i], predictedRank[k], finished[i] ? observed[i] : Double.NaN, observedRank[k]));
+        }
+        return new Ranking(places, done.size(), correlation);
+    }
+
     /** 1-based ranks, ties sharing their average rank. */
     public static double[] ranks(double[] values) {
         Integer[] order = new Integer[values.length];

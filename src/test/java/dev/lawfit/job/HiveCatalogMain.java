@@ -18,6 +18,7 @@ public final class HiveCatalogMain {
                 input: {paths: ['%s/archive']}
                 laws: []
                 loss_to_loss: {pairs: [{x: val, y: downstream}], group_by: [dataset, model], factors: [dataset, model]}
+                bootstrap: {resamples: 20}
                 output: {path: '%s/out', catalog: lawfit}
                 """.formatted(work, work), "hive-test"));
         first.stop();

@@ -183,9 +183,9 @@ class IncrementalRunTest {
                 Tables.of(fitChanged.versionPath(), "temporal_quality")));
         assertEquals(3, Tables.of(fitChanged.versionPath(), "laws").where(compute + " and huber_delta = 0.002").count(), "compute refitted");
         Row record = RunHistory.table(spark, output).orderBy(org.apache.spark.sql.functions.col("started").desc()).first();
-        Row byStage = record.getAs("groups_fitted_by_stage");
-        assertEquals(3L, (long) byStage.getAs("compute"));
-        assertEquals(0L, (long) byStage.getAs("runs"));
+        java.util.Map<String, Long> byStage = record.getJavaMap(record.fieldIndex("groups_fitted_by_stage"));
+        assertEquals(3L, (long) byStage.get("compute"));
+        assertEquals(0L, (long) byStage.get("runs"));
     }
 
     private static void deleteRecursively(Path path) throws java.io.IOException {

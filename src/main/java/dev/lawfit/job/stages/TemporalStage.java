@@ -196,30 +196,26 @@ public final class TemporalStage {
 
         @Override
         public Iterator<Row> call(Row group) {
-            List<Row> runs = new ArrayList<>(group.<Row>getList(group.fieldIndex("runs")));
-            runs.sort(Comparator.comparing(r -> r.<String>getAs("run_id")));
-            double[] predicted = runs.stream().mapToDouble(r -> r.getAs("predicted_final") == null ? Double.NaN : r.<Double>getAs("predicted_final")).toArray();
-            double[] predictedRank = RunRanking.ranks(predicted);
-            List<Integer> finished = new ArrayList<>();
-            for (int i = 0; i < runs.size(); i++) if (Boolean.TRUE.equals(runs.get(i).getAs("finished"))) finished.add(i);
-            double[] observedRank = new double[runs.size()];
-            java.util.Arrays.fill(observedRank, Double.NaN);
-            double correlation = Double.NaN;
-            if (finished.size() >= 2) {
-                double[] obs = finished.stream().mapToDouble(i -> runs.get(i).<Double>getAs("observed_final")).toArray();
-                double[] pred = finished.stream().mapToDouble(i -> predicted[i]).toArray();
-                double[] ranks = RunRanking.ranks(obs);
-                for (int k = 0; k < finished.size(); k++) observedRank[finished.get(k)] = ranks[k];
-                correlation = RunRanking.spearman(pred, obs);
-            }
-            List<Row> out = new ArrayList<>();
-            for (int i = 0; i < runs.size(); i++) {
+            List<Row> runs = group.getList(group.fieldIndex("runs"));
+            int n = runs.size();
+            String[] ids = new String[n];
+            double[] predicted = new double[n], observed = new double[n];
+            boolean[] finished = new boolean[n];
+            for (int i = 0; i < n; i++) {
                 Row r = runs.get(i);
+                ids[i] = r.getAs("run_id");
+                predicted[i] = r.getAs("predicted_final") == null ? Double.NaN : r.<Double>getAs("predicted_final");
+                observed[i] = r.getAs("observed_final") == null ? Double.NaN : r.<Double>getAs("observed_final");
+                finished[i] = Boolean.TRUE.equals(r.getAs("finished"));
+            }
+            RunRanking.Ranking ranking = RunRanking.rank(ids, predicted, observed, finished);
+            List<Row> out = new ArrayList<>();
+            for (RunRanking.Place place : ranking.places()) {
                 out.add(RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("fit_fraction", group.getAs("fit_fraction"))
-                        .set("method", group.getAs("method")).set("run_id", r.getAs("run_id")).set("predicted_final", predicted[i])
-                        .set("predicted_rank", predictedRank[i]).set("observed_final", Double.isNaN(observedRank[i]) ? null : r.getAs("observed_final"))
-                        .set("observed_rank", observedRank[i]).set("runs", runs.size()).set("finished_runs", finished.size())
-                        .set("rank_correlation", correlation).build());
+                        .set("method", group.getAs("method")).set("run_id", place.runId()).set("predicted_final", place.predicted())
+                        .set("predicted_rank", place.predictedRank()).set("observed_final", place.observed())
+                        .set("observed_rank", place.observedRank()).set("runs", n).set("finished_runs", ranking.finished())
+                        .set("rank_correlation", ranking.correlation()).build());
             }
             return out.iterator();
         }

@@ -2,7 +2,6 @@ package dev.lawfit.job.tables;
 
 import dev.lawfit.frontier.Frontier;
 import dev.lawfit.frontier.FrontierAnalysis;
-import dev.lawfit.law.FlopConvention;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -36,10 +35,9 @@ public final class FrontierTable {
 
     public static Row row(FrontierAnalysis.Result r, String conventions) {
         Frontier f = r.frontier();
-        double pfDay = FlopConvention.PF_DAY;
         return RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", f.ok() ? "ok" : "failed").set("message", f.message())
                 .set("a", f.a()).set("k_n", f.kN()).set("b", f.b()).set("k_d", f.kD())
-                .set("k_n_pf_days", f.kN() * Math.pow(pfDay, f.a())).set("k_d_pf_days", f.kD() * Math.pow(pfDay, f.b()))
+                .set("k_n_pf_days", f.kNPfDays()).set("k_d_pf_days", f.kDPfDays())
                 .set("loss_k", f.kL()).set("loss_exponent", f.lossExponent()).set("points", f.points())
                 .set("n_opt", r.nOpt()).set("d_opt", r.dOpt()).set("loss_opt", r.lossOpt()).set("flops_convention", conventions).build();
     }
