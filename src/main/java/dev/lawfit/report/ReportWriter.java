@@ -375,7 +375,7 @@ public final class ReportWriter {
             if (series.isEmpty()) {
                 html.append("<p>No curve law of this group was fitted: nothing to draw.</p>");
             } else {
-                html.append(img(ReportCharts.xy(g.getKey() + ": loss against training progress, each run's best-forecasting curve law"
+                html.append(img(ReportCharts.xy("Loss against training progress, each run's best-forecasting curve law"
                         + (firstOkByRun.size() > RUNS_PER_CHART
                         ? " (the first " + RUNS_PER_CHART + " of " + firstOkByRun.size() + " runs)" : ""), "progress x = tokens / total tokens",
                         "loss (nats/token)", false, series), "training curves"));
