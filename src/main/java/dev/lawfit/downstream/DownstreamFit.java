@@ -32,7 +32,7 @@ public final class DownstreamFit {
         }
 
         public boolean ok() {
-            return status.equals("ok");
+            return status.equals(dev.lawfit.fit.FitStatus.OK.label());
         }
     }
 
@@ -42,7 +42,7 @@ public final class DownstreamFit {
     public static Result fit(DownstreamForm form, double[] loss, double[] error) {
         int n = loss.length;
         if (n < MIN_POINTS || Arrays.stream(loss).distinct().count() < 3) {
-            return new Result(form, "too_few_points", form.label() + " needs " + MIN_POINTS + " pairs with 3 distinct losses; the group has "
+            return new Result(form, dev.lawfit.fit.FitStatus.TOO_FEW_POINTS.label(), form.label() + " needs " + MIN_POINTS + " pairs with 3 distinct losses; the group has "
                     + n + " pairs", Map.of(), null, n, Double.NaN, Double.NaN);
         }
         WeightedObservedPoints points = new WeightedObservedPoints();
@@ -62,12 +62,12 @@ public final class DownstreamFit {
                 lastProblem = e.getMessage();
             }
         }
-        if (best == null) return new Result(form, "failed", "no start converged: " + lastProblem, Map.of(), null, n, Double.NaN, Double.NaN);
+        if (best == null) return new Result(form, dev.lawfit.fit.FitStatus.FAILED.label(), "no start converged: " + lastProblem, Map.of(), null, n, Double.NaN, Double.NaN);
         double mean = Arrays.stream(error).average().orElse(0);
         double total = Arrays.stream(error).map(e -> (e - mean) * (e - mean)).sum();
         Map<String, Double> parameters = new LinkedHashMap<>();
         for (int k = 0; k < best.length; k++) parameters.put(form.parameterNames().get(k), best[k]);
-        return new Result(form, "ok", "", parameters, best, n, Math.sqrt(bestSse / n), total > 0 ? 1 - bestSse / total : Double.NaN);
+        return new Result(form, dev.lawfit.fit.FitStatus.OK.label(), "", parameters, best, n, Math.sqrt(bestSse / n), total > 0 ? 1 - bestSse / total : Double.NaN);
     }
 
     private static double[][] starts(DownstreamForm form, double[] loss, double[] error) {

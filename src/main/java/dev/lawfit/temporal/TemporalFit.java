@@ -29,7 +29,7 @@ public final class TemporalFit {
     /** Everything fitted on the checkpoints up to one fraction of the run. */
     public record FractionResult(double fraction, String status, String message, int fitCheckpoints, List<MethodResult> methods) {
         public boolean ok() {
-            return "ok".equals(status);
+            return dev.lawfit.fit.FitStatus.OK.label().equals(status);
         }
 
         public MethodResult method(String name) {
@@ -86,7 +86,7 @@ public final class TemporalFit {
         }
         int needed = s.minFitCheckpoints();
         if (fitIndex.size() < needed) {
-            return new FractionResult(fraction, "too_few_points", fitIndex.size() + " checkpoint(s) up to " + fraction
+            return new FractionResult(fraction, dev.lawfit.fit.FitStatus.TOO_FEW_POINTS.label(), fitIndex.size() + " checkpoint(s) up to " + fraction
                     + " of the planned tokens (after skip_fraction " + s.skipFraction() + "); " + needed + " are needed", fitIndex.size(), List.of());
         }
         double[] fx = fitIndex.stream().mapToDouble(i -> x[i]).toArray();
@@ -108,7 +108,7 @@ public final class TemporalFit {
             law = average == null ? null : TemporalLaw.reduced(average);
         }
         if (law == null) {
-            return new FractionResult(fraction, "failed", "a trajectory could not be determined from " + fitIndex.size()
+            return new FractionResult(fraction, dev.lawfit.fit.FitStatus.FAILED.label(), "a trajectory could not be determined from " + fitIndex.size()
                     + " checkpoints", fitIndex.size(), List.of());
         }
         methods.add(method(TEMPORAL, law.formula(), law.parameters(), law::averageLoss, x, run.loss(), firstHeldOut, law));
@@ -121,7 +121,7 @@ public final class TemporalFit {
             if (baseline.hasTheta()) p.put("theta", c.theta());
             methods.add(method(baseline.label(), "L(x) = " + baseline.formula(), p, c::at, x, run.loss(), firstHeldOut, null));
         }
-        return new FractionResult(fraction, "ok", "", fitIndex.size(), methods);
+        return new FractionResult(fraction, dev.lawfit.fit.FitStatus.OK.label(), "", fitIndex.size(), methods);
     }
 
     private static MethodResult method(String name, String formula, Map<String, Double> parameters,

@@ -90,7 +90,7 @@ public final class DownstreamStage {
         String budgetLaw = computeLaws.stream().filter(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal).findFirst().orElseThrow();
         List<Column> lawColumns = new ArrayList<>(pairKeys.stream().map(InputReader::column).toList());
         lawColumns.add(column("derived").as("reference_derived"));
-        Dataset<Row> budgets = laws.where(column("law").equalTo(budgetLaw).and(column("status").equalTo("ok"))
+        Dataset<Row> budgets = laws.where(column("law").equalTo(budgetLaw).and(column("status").equalTo(dev.lawfit.fit.FitStatus.OK.label()))
                         .and(column(CheckpointContract.EVAL_DATASET).equalTo(spec.referenceEval())))
                 .select(lawColumns.toArray(Column[]::new));
         Dataset<Row> table = counts.join(fitted.laws(), CollectionConverters.asScala(groupKeys).toSeq(), "left")
@@ -120,7 +120,7 @@ public final class DownstreamStage {
             String name = row.getAs("law");
             Law law = name == null ? null : laws.get(name);
             int derivedAt = row.fieldIndex("reference_derived");
-            if (law != null && "ok".equals(row.getAs("status")) && !row.isNullAt(derivedAt)) {
+            if (law != null && dev.lawfit.fit.FitStatus.OK.label().equals(row.getAs("status")) && !row.isNullAt(derivedAt)) {
                 Map<String, Double> params = row.getJavaMap(row.fieldIndex("parameters"));
                 double[] theta = law.theta(params);
                 Map<String, Double> derived = row.getJavaMap(derivedAt);

@@ -123,7 +123,7 @@ public final class LossToLossStage {
         LawStage.Tables fitted = LawStage.run(rows, lineKeyNames, List.of(line), settings.withBacktestHoldOutSizes(Math.max(1, settings.backtestHoldOutSizes())),
                 partitions, null);
         Dataset<Row> lines = counts.join(fitted.laws(), CollectionConverters.asScala(lineKeyNames).toSeq(), "left")
-                .withColumn("status", org.apache.spark.sql.functions.coalesce(column("status"), lit("too_few_points")))
+                .withColumn("status", org.apache.spark.sql.functions.coalesce(column("status"), lit(dev.lawfit.fit.FitStatus.TOO_FEW_POINTS.label())))
                 .withColumn("message", org.apache.spark.sql.functions.coalesce(column("message"), lit("no paired checkpoints; 4 are needed")))
                 .withColumn("formula", lit(line.formula()))
                 .withColumn("K", column("parameters").getItem("K"))

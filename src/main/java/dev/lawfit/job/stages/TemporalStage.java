@@ -80,7 +80,7 @@ public final class TemporalStage {
 
     /** Runs of one group ranked by predicted final loss per (fraction, method), against the real final where known. */
     public static Dataset<Row> ranking(Dataset<Row> quality, List<String> keys) {
-        Dataset<Row> grouped = quality.where(column("status").equalTo("ok"))
+        Dataset<Row> grouped = quality.where(column("status").equalTo(dev.lawfit.fit.FitStatus.OK.label()))
                 .groupBy(Columns.keyStruct(keys), column("fit_fraction"), column("method"))
                 .agg(collect_list(struct(column("run_id"), column("predicted_final"), column("observed_final"), column("finished"))).as("runs"));
         List<Column> flat = new ArrayList<>(Columns.flatKey(keys));
@@ -130,7 +130,7 @@ public final class TemporalStage {
             for (TemporalFit.CheckpointLaw c : result.checkpoints()) {
                 points.add(RowBuilder.of(TemporalTables.POINT).set("run_id", runId).set("step", c.step()).set("tokens", c.tokens())
                         .set("progress", c.progress()).set("a0", c.a0()).set("a1", c.a1()).set("a2", c.a2()).set("rmse", c.rmse())
-                        .set("positions", c.positions()).set("status", c.ok() ? "ok" : "failed").build());
+                        .set("positions", c.positions()).set("status", (c.ok() ? dev.lawfit.fit.FitStatus.OK.label() : dev.lawfit.fit.FitStatus.FAILED.label())).build());
             }
             List<Row> quality = new ArrayList<>(), laws = new ArrayList<>(), predictions = new ArrayList<>();
             for (TemporalFit.FractionResult f : result.fractions()) {

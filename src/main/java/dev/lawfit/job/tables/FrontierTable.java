@@ -35,7 +35,7 @@ public final class FrontierTable {
 
     public static Row row(FrontierAnalysis.Result r, String conventions) {
         Frontier f = r.frontier();
-        return RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", f.ok() ? "ok" : "failed").set("message", f.message())
+        return RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", (f.ok() ? dev.lawfit.fit.FitStatus.OK.label() : dev.lawfit.fit.FitStatus.FAILED.label())).set("message", f.message())
                 .set("a", f.a()).set("k_n", f.kN()).set("b", f.b()).set("k_d", f.kD())
                 .set("k_n_pf_days", f.kNPfDays()).set("k_d_pf_days", f.kDPfDays())
                 .set("loss_k", f.kL()).set("loss_exponent", f.lossExponent()).set("points", f.points())
