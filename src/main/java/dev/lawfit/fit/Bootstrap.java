@@ -42,20 +42,34 @@ public final class Bootstrap {
     public static double[][] resample(Law law, Points points, FitSettings settings, double[] fullTheta,
                                       long groupSeed, int from, int to) {
         BootstrapSettings b = settings.bootstrap();
-        List<String> names = estimateNames(law, fullTheta, settings);
-        Map<String, int[]> pointsByRun = b.mode().equals("runs") ? pointsByRun(points) : null;
+        Solver solver = Solver.of(law);
+        return resample(points, b.mode(), b.seed(), groupSeed, from, to, estimateNames(law, fullTheta, settings), (data, weights) -> {
+            Solution fit = solver.solve(law, data, weights, settings, b.fromGrid() ? null : fullTheta);
+            if (!Double.isFinite(fit.objective())) return Map.of();
+            Map<String, Double> values = new LinkedHashMap<>(law.parameters(fit.theta()));
+            values.putAll(law.derived(fit.theta(), settings.computeBudgets()));
+            return values;
+        });
+    }
+
+    /**
+     * The bootstrap of any estimator on a group's points (a law's fit, a frontier approach): resamples {@code from}
+     * (inclusive) to {@code to} (exclusive), each a weighting of the points drawn by {@code mode} (points, or whole
+     * runs); row k holds the estimates of resample from + k in {@code names} order, NaN where the estimator failed.
+     */
+    public static double[][] resample(Points points, String mode, long seed, long groupSeed, int from, int to, List<String> names,
+                                      java.util.function.BiFunction<Points, double[], Map<String, Double>> estimator) {
+        Map<String, int[]> pointsByRun = mode.equals("runs") ? pointsByRun(points) : null;
         double[][] out = new double[to - from][];
         double[] weights = new double[points.size()];
         for (int r = from; r < to; r++) {
-            SplittableRandom random = new SplittableRandom(mix(b.seed(), groupSeed, r));
+            SplittableRandom random = new SplittableRandom(mix(seed, groupSeed, r));
             drawWeights(weights, random, pointsByRun);
             double[] row = new double[names.size()];
             try {
-                Solution fit = Solver.of(law).solve(law, points, weights, settings, b.fromGrid() ? null : fullTheta);
-                Map<String, Double> values = new LinkedHashMap<>(law.parameters(fit.theta()));
-                values.putAll(law.derived(fit.theta(), settings.computeBudgets()));
+                Map<String, Double> values = estimator.apply(points, weights);
                 for (int k = 0; k < row.length; k++) row[k] = values.getOrDefault(names.get(k), Double.NaN);
-                if (!Double.isFinite(fit.objective())) java.util.Arrays.fill(row, Double.NaN);
+                if (values.isEmpty()) java.util.Arrays.fill(row, Double.NaN);
             } catch (RuntimeException e) {
                 java.util.Arrays.fill(row, Double.NaN);
             }

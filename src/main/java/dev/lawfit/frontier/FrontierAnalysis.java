@@ -1,5 +1,8 @@
 package dev.lawfit.frontier;
 
+import dev.lawfit.fit.Bootstrap;
+import dev.lawfit.fit.BootstrapSettings;
+import dev.lawfit.fit.Fingerprint;
 import dev.lawfit.fit.LawFit;
 import dev.lawfit.law.Budgets;
 import dev.lawfit.law.ComputeOptimal;
@@ -20,8 +23,18 @@ public final class FrontierAnalysis {
     /** IsoFLOP profiles are built at this many log-spaced budgets across the compute the runs cover. */
     public static final int ISOFLOP_BUDGETS = 12;
 
-    /** One approach's frontier and its predictions at each budget (keys as in {@link Budgets#label}). */
-    public record Result(Frontier frontier, Map<String, Double> nOpt, Map<String, Double> dOpt, Map<String, Double> lossOpt) {
+    /** Resamples of the frontier approaches' run bootstrap (at most; fewer when the job's bootstrap has fewer). */
+    public static final int RESAMPLES = 200;
+    /** The quantities of an approach that get intervals. */
+    public static final List<String> ESTIMATES = List.of("a", "k_n", "b", "k_d", "loss_k", "loss_exponent");
+
+    /**
+     * One approach's frontier, its predictions at each budget (keys as in {@link Budgets#label}) and, for approaches
+     * 1 and 2 when the bootstrap is on, intervals on its exponents and coefficients (null otherwise: approach 3's
+     * are the law's, on its {@code laws} row).
+     */
+    public record Result(Frontier frontier, Map<String, Double> nOpt, Map<String, Double> dOpt, Map<String, Double> lossOpt,
+                         Bootstrap.Intervals intervals) {
     }
 
     private FrontierAnalysis() {
@@ -33,9 +46,24 @@ public final class FrontierAnalysis {
      * without any such law in the spec, one failed {@code chinchilla} row says how to get it.
      */
     public static List<Result> analyse(Points points, List<Law> laws, List<LawFit> fits, double[] budgets) {
+        return analyse(points, laws, fits, budgets, null);
+    }
+
+    /**
+     * As above; with {@code bootstrap} (resamples > 0), approaches 1 and 2 also get percentile intervals from the
+     * shared {@link Bootstrap}, resampling whole training runs (both approaches follow each run's checkpoints; a run
+     * drawn twice counts as two runs), {@link #RESAMPLES} at most.
+     */
+    public static List<Result> analyse(Points points, List<Law> laws, List<LawFit> fits, double[] budgets, BootstrapSettings bootstrap) {
         List<Result> out = new ArrayList<>();
-        out.add(withPredictions(ComputeOptimalFrontier.envelope(points), budgets, null));
-        out.add(withPredictions(ComputeOptimalFrontier.isoFlop(points, ISOFLOP_BUDGETS), budgets, null));
+        java.util.function.Function<Points, Frontier> envelope = ComputeOptimalFrontier::envelope;
+        java.util.function.Function<Points, Frontier> isoFlop = p -> ComputeOptimalFrontier.isoFlop(p, ISOFLOP_BUDGETS);
+        for (java.util.function.Function<Points, Frontier> approach : List.of(envelope, isoFlop)) {
+            Frontier f = approach.apply(points);
+            Result r = withPredictions(f, budgets, null);
+            out.add(bootstrap == null || !bootstrap.enabled() || !f.ok() ? r
+                    : new Result(r.frontier(), r.nOpt(), r.dOpt(), r.lossOpt(), intervals(points, approach, bootstrap)));
+        }
         boolean any = false;
         for (int l = 0; l < laws.size(); l++) {
             if (!(laws.get(l) instanceof ComputeOptimal law)) continue;
@@ -67,6 +95,24 @@ public final class FrontierAnalysis {
                 if (l != null && !l.isNaN()) loss.put(label, l);
             }
         }
-        return new Result(frontier, n, d, loss);
+        return new Result(frontier, n, d, loss, null);
+    }
+
+    private static Bootstrap.Intervals intervals(Points points, java.util.function.Function<Points, Frontier> approach, BootstrapSettings b) {
+        long seed = Long.parseUnsignedLong(Fingerprint.of(points, "frontier").substring(0, 15), 16);
+        int resamples = Math.min(RESAMPLES, b.resamples());
+        double[][] estimates = Bootstrap.resample(points, "runs", b.seed(), seed, 0, resamples, ESTIMATES, (data, weights) -> {
+            Frontier f = approach.apply(data.repeatedRuns(weights));
+            if (!f.ok()) return Map.of();
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("a", f.a());
+            values.put("k_n", f.kN());
+            values.put("b", f.b());
+            values.put("k_d", f.kD());
+            values.put("loss_k", f.kL());
+            values.put("loss_exponent", f.lossExponent());
+            return values;
+        });
+        return Bootstrap.summarize(ESTIMATES, estimates, b.level());
     }
 }

@@ -1,7 +1,9 @@
 package dev.lawfit.law;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * The data one law is fitted to, as primitive columns: every family's points have the same shape. Each
@@ -48,6 +50,23 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
             for (int r = 0; r < (int) Math.round(weights[i]); r++) indices[k++] = i;
         }
         return select(indices);
+    }
+
+    /**
+     * A run bootstrap's weighting as points: a run drawn k times comes k times, each copy a run of its own
+     * ({@code run#2}, ...), so analyses that follow each run's checkpoints see k runs.
+     */
+    public Points repeatedRuns(double[] weights) {
+        List<Integer> indices = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < weights.length; i++) {
+            for (int c = 0; c < (int) Math.round(weights[i]); c++) {
+                indices.add(i);
+                ids.add(c == 0 ? runIds[i] : runIds[i] + "#" + (c + 1));
+            }
+        }
+        Points copy = select(indices.stream().mapToInt(Integer::intValue).toArray());
+        return of(copy.params, copy.tokens, copy.flops, copy.loss, copy.x, ids.toArray(String[]::new), copy.steps);
     }
 
     private static double[] nans(int n) {

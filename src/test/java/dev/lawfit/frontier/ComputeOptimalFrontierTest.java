@@ -117,4 +117,28 @@ class ComputeOptimalFrontierTest {
         }
         assertEquals(null, ComputeOptimalFrontier.parabola(new double[] {1, 1, 1}, new double[] {1, 2, 3}, 3), "one x value has no parabola");
     }
+
+    /** Approaches 1 and 2 get run-bootstrap intervals from the shared bootstrap; approach 3's are its law's. */
+    @Test
+    void theDataApproachesGetRunBootstrapIntervals() {
+        Points points = study(-1);
+        LawFit chinchilla = new GroupFitter(List.of(new ChinchillaLaw()), FitSettings.DEFAULT.withBacktestHoldOutSizes(0))
+                .fitOne(new ChinchillaLaw(), points);
+        dev.lawfit.fit.BootstrapSettings bootstrap = new dev.lawfit.fit.BootstrapSettings(100, 0.95, "points", false, 3, 100);
+        List<FrontierAnalysis.Result> results = FrontierAnalysis.analyse(points, List.of(new ChinchillaLaw()), List.of(chinchilla),
+                new double[] {1e21}, bootstrap);
+        for (FrontierAnalysis.Result r : results.subList(0, 2)) {
+            dev.lawfit.fit.Bootstrap.Intervals ci = r.intervals();
+            double a = r.frontier().a();
+            System.out.printf("%s: a %.4f in [%.4f, %.4f], se %.4f (%d resamples, %d failed)%n", r.frontier().approach(), a,
+                    ci.low().get("a"), ci.high().get("a"), ci.standardError().get("a"), ci.resamples(), ci.failed());
+            assertEquals(100, ci.resamples());
+            assertTrue(ci.low().get("a") <= a && a <= ci.high().get("a"), r.frontier().approach() + ": the estimate lies in its interval");
+            assertTrue(ci.standardError().get("a") > 0 && ci.high().get("a") - ci.low().get("a") < 0.3, "a real, finite spread");
+            assertTrue(ci.low().get("a") <= TRUE_A && TRUE_A <= ci.high().get("a"), r.frontier().approach() + ": the interval covers the truth "
+                    + TRUE_A);
+        }
+        assertEquals(null, results.get(2).intervals(), "approach 3's intervals are on its law's row");
+        assertEquals(null, FrontierAnalysis.analyse(points, List.of(), List.of(), new double[] {1e21}).get(0).intervals(), "off without a bootstrap");
+    }
 }

@@ -61,8 +61,9 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
             if (fit.backtest() != null && fit.backtest().status() == FitStatus.OK) backtest.addAll(BacktestTable.rows(family, fit, result.points()));
         }
         if (frontier) {
-            for (FrontierAnalysis.Result r : FrontierAnalysis.analyse(result.points(), laws, result.fits(), settings.computeBudgets())) {
-                frontierRows.add(FrontierTable.row(r, conventions));
+            for (FrontierAnalysis.Result r : FrontierAnalysis.analyse(result.points(), laws, result.fits(), settings.computeBudgets(),
+                    settings.bootstrap())) {
+                frontierRows.add(FrontierTable.row(r, conventions, settings.bootstrap().level()));
             }
         }
         return RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY))

@@ -28,17 +28,31 @@ public final class FrontierTable {
             field("n_opt", MAP),
             field("d_opt", MAP),
             field("loss_opt", MAP),
-            field("flops_convention", DataTypes.StringType));
+            field("flops_convention", DataTypes.StringType),
+            field("ci_low", MAP),
+            field("ci_high", MAP),
+            field("std_error", MAP),
+            field("ci_level", DataTypes.DoubleType),
+            field("bootstrap_mode", DataTypes.StringType),
+            field("bootstrap_resamples", DataTypes.IntegerType),
+            field("bootstrap_failed", DataTypes.IntegerType));
 
     private FrontierTable() {
     }
 
-    public static Row row(FrontierAnalysis.Result r, String conventions) {
+    /** One approach's row; {@code level} is the bootstrap's, for the intervals when the approach has them. */
+    public static Row row(FrontierAnalysis.Result r, String conventions, double level) {
         Frontier f = r.frontier();
-        return RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", (f.ok() ? dev.lawfit.fit.FitStatus.OK.label() : dev.lawfit.fit.FitStatus.FAILED.label())).set("message", f.message())
+        RowBuilder row = RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", (f.ok() ? dev.lawfit.fit.FitStatus.OK.label() : dev.lawfit.fit.FitStatus.FAILED.label())).set("message", f.message())
                 .set("a", f.a()).set("k_n", f.kN()).set("b", f.b()).set("k_d", f.kD())
                 .set("k_n_pf_days", f.kNPfDays()).set("k_d_pf_days", f.kDPfDays())
                 .set("loss_k", f.kL()).set("loss_exponent", f.lossExponent()).set("points", f.points())
-                .set("n_opt", r.nOpt()).set("d_opt", r.dOpt()).set("loss_opt", r.lossOpt()).set("flops_convention", conventions).build();
+                .set("n_opt", r.nOpt()).set("d_opt", r.dOpt()).set("loss_opt", r.lossOpt()).set("flops_convention", conventions);
+        if (r.intervals() != null) {
+            row.set("ci_low", r.intervals().low()).set("ci_high", r.intervals().high()).set("std_error", r.intervals().standardError())
+                    .set("ci_level", level).set("bootstrap_mode", "runs").set("bootstrap_resamples", r.intervals().resamples())
+                    .set("bootstrap_failed", r.intervals().failed());
+        }
+        return row.build();
     }
 }
