@@ -133,10 +133,8 @@ public final class BootstrapStage {
             }
             Bootstrap.Intervals intervals = Bootstrap.summarize(Bootstrap.estimateNames(law, theta, settings),
                     estimates.toArray(double[][]::new), settings.bootstrap().level());
-            return RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("law", law.name())
-                    .set("ci_low", intervals.low()).set("ci_high", intervals.high()).set("std_error", intervals.standardError())
-                    .set("ci_level", settings.bootstrap().level()).set("bootstrap_mode", settings.bootstrap().mode())
-                    .set("bootstrap_resamples", intervals.resamples()).set("bootstrap_failed", intervals.failed()).build();
+            return BootstrapTables.setIntervals(RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("law", law.name()),
+                    intervals, settings.bootstrap().level(), settings.bootstrap().mode()).build();
         }
     }
 

@@ -26,6 +26,13 @@ public final class BootstrapTables {
     private BootstrapTables() {
     }
 
+    /** The interval columns of a row, from the shared bootstrap's summary. */
+    public static RowBuilder setIntervals(RowBuilder row, dev.lawfit.fit.Bootstrap.Intervals intervals, double level, String mode) {
+        return row.set("ci_low", intervals.low()).set("ci_high", intervals.high()).set("std_error", intervals.standardError())
+                .set("ci_level", level).set("bootstrap_mode", mode).set("bootstrap_resamples", intervals.resamples())
+                .set("bootstrap_failed", intervals.failed());
+    }
+
     public static StructType task(List<String> keys) {
         return Columns.withKey(keys, field("law", DataTypes.StringType), field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
                 field("group_seed", DataTypes.LongType), field("first", DataTypes.IntegerType), field("end", DataTypes.IntegerType),

@@ -28,14 +28,8 @@ public final class FrontierTable {
             field("n_opt", MAP),
             field("d_opt", MAP),
             field("loss_opt", MAP),
-            field("flops_convention", DataTypes.StringType),
-            field("ci_low", MAP),
-            field("ci_high", MAP),
-            field("std_error", MAP),
-            field("ci_level", DataTypes.DoubleType),
-            field("bootstrap_mode", DataTypes.StringType),
-            field("bootstrap_resamples", DataTypes.IntegerType),
-            field("bootstrap_failed", DataTypes.IntegerType));
+            field("flops_convention", DataTypes.StringType))
+            .merge(BootstrapTables.INTERVALS, false);
 
     private FrontierTable() {
     }
@@ -48,11 +42,7 @@ public final class FrontierTable {
                 .set("k_n_pf_days", f.kNPfDays()).set("k_d_pf_days", f.kDPfDays())
                 .set("loss_k", f.kL()).set("loss_exponent", f.lossExponent()).set("points", f.points())
                 .set("n_opt", r.nOpt()).set("d_opt", r.dOpt()).set("loss_opt", r.lossOpt()).set("flops_convention", conventions);
-        if (r.intervals() != null) {
-            row.set("ci_low", r.intervals().low()).set("ci_high", r.intervals().high()).set("std_error", r.intervals().standardError())
-                    .set("ci_level", level).set("bootstrap_mode", "runs").set("bootstrap_resamples", r.intervals().resamples())
-                    .set("bootstrap_failed", r.intervals().failed());
-        }
+        if (r.intervals() != null) BootstrapTables.setIntervals(row, r.intervals(), level, "runs");
         return row.build();
     }
 }
