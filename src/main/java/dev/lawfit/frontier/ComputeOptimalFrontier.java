@@ -92,11 +92,55 @@ public final class ComputeOptimalFrontier {
         double low = starts[MIN_RUNS_PER_BUDGET - 1];
         double high = ends[ends.length - MIN_RUNS_PER_BUDGET];
         List<IsoFlopMinimum> out = new ArrayList<>();
-        if (!(high > low)) return out;
-        for (int k = 0; k < budgetCount; k++) {
-            double budget = Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * (k + 0.5) / budgetCount);
-            IsoFlopMinimum m = minimumAt(points, runs.values(), budget);
+        if (high > low) {
+            for (int k = 0; k < budgetCount; k++) {
+                double budget = Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * (k + 0.5) / budgetCount);
+                IsoFlopMinimum m = minimumAt(points, runs.values(), budget);
+                if (m != null) out.add(m);
+            }
+        }
+        if (out.size() >= 2) return out;
+        // an IsoFLOP design (a final checkpoint per run, several runs per budget) has nothing to interpolate: its
+        // runs at a shared budget are that budget's profile
+        List<IsoFlopMinimum> design = designMinima(points, runs);
+        return design.size() > out.size() ? design : out;
+    }
+
+    /** Points whose compute lies within this relative distance of a budget's first point belong to that budget. */
+    static final double DESIGN_TOLERANCE = 0.05;
+
+    /**
+     * Profiles of an IsoFLOP design: points clustered by compute (within {@link #DESIGN_TOLERANCE} in log C), each
+     * run's point nearest the cluster's centre, a profile wherever 3 runs of different sizes share a budget.
+     */
+    static List<IsoFlopMinimum> designMinima(Points points, Map<String, List<Integer>> runs) {
+        Integer[] order = new Integer[points.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, Comparator.comparingDouble(i -> points.logFlops()[i]));
+        List<IsoFlopMinimum> out = new ArrayList<>();
+        double tolerance = Math.log1p(DESIGN_TOLERANCE);
+        for (int start = 0; start < order.length; ) {
+            int end = start;
+            while (end + 1 < order.length && points.logFlops()[order[end + 1]] - points.logFlops()[order[start]] <= tolerance) end++;
+            double centre = 0;
+            for (int k = start; k <= end; k++) centre += points.logFlops()[order[k]] / (end - start + 1);
+            Map<String, Integer> nearest = new LinkedHashMap<>();
+            for (int k = start; k <= end; k++) {
+                int i = order[k];
+                Integer kept = nearest.get(points.runIds()[i]);
+                if (kept == null || Math.abs(points.logFlops()[i] - centre) < Math.abs(points.logFlops()[kept] - centre)) nearest.put(points.runIds()[i], i);
+            }
+            int n = nearest.size();
+            double[] xs = new double[n], ys = new double[n], costs = new double[n];
+            int c = 0;
+            for (int i : nearest.values()) {
+                xs[c] = points.logParams()[i];
+                ys[c] = points.loss()[i];
+                costs[c++] = points.logFlops()[i] - points.logTokens()[i];
+            }
+            IsoFlopMinimum m = minimum(Math.exp(centre), xs, ys, costs, n);
             if (m != null) out.add(m);
+            start = end + 1;
         }
         return out;
     }
@@ -104,21 +148,30 @@ public final class ComputeOptimalFrontier {
     private static IsoFlopMinimum minimumAt(Points points, Iterable<List<Integer>> runs, double budget) {
         int runCount = 0;
         for (List<Integer> ignored : runs) runCount++;
-        double[] xs = new double[runCount], ys = new double[runCount];
-        SimpleRegression costPerToken = new SimpleRegression();
-        double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
+        double[] xs = new double[runCount], ys = new double[runCount], costs = new double[runCount];
         int count = 0;
         for (List<Integer> run : runs) {
             double logLoss = interpolateLogLoss(points, run, budget);
             if (Double.isNaN(logLoss)) continue;
             int first = run.get(0);
-            double x = points.logParams()[first];
-            xs[count] = x;
+            xs[count] = points.logParams()[first];
             ys[count] = Math.exp(logLoss);
-            costPerToken.addData(x, points.logFlops()[first] - points.logTokens()[first]);
-            minX = Math.min(minX, x);
-            maxX = Math.max(maxX, x);
-            count++;
+            costs[count++] = points.logFlops()[first] - points.logTokens()[first];
+        }
+        return minimum(budget, xs, ys, costs, count);
+    }
+
+    /**
+     * One budget's profile: loss against log N of {@code count} runs (log FLOPs per token in {@code costs}); the
+     * parabola's minimum when it is a minimum inside the sizes' range, null otherwise.
+     */
+    private static IsoFlopMinimum minimum(double budget, double[] xs, double[] ys, double[] costs, int count) {
+        SimpleRegression costPerToken = new SimpleRegression();
+        double minX = Double.POSITIVE_INFINITY, maxX = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < count; k++) {
+            costPerToken.addData(xs[k], costs[k]);
+            minX = Math.min(minX, xs[k]);
+            maxX = Math.max(maxX, xs[k]);
         }
         if (count < MIN_RUNS_PER_BUDGET || maxX - minX <= 0) return null;
         double[] c = parabola(xs, ys, count);

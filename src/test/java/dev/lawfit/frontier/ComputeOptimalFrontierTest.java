@@ -141,4 +141,38 @@ class ComputeOptimalFrontierTest {
         assertEquals(null, results.get(2).intervals(), "approach 3's intervals are on its law's row");
         assertEquals(null, FrontierAnalysis.analyse(points, List.of(), List.of(), new double[] {1e21}).get(0).intervals(), "off without a bootstrap");
     }
+
+    /**
+     * An IsoFLOP design (Hoffmann's approach 2 as labs run it): one final checkpoint per run, 7 sizes at each of 5
+     * budgets, with 0.3% noise. Nothing can be interpolated inside a run; the runs sharing a budget are its profile.
+     */
+    @Test
+    void anIsoFlopDesignGivesItsProfilesDirectly() {
+        double[] theta = {Math.log(E), Math.log(A), Math.log(B), ALPHA, BETA};
+        ChinchillaLaw law = new ChinchillaLaw();
+        double[] budgets = GeneratedPoints.logSpaced(1e18, 1e21, 5);
+        java.util.Random random = new java.util.Random(3);
+        int n = budgets.length * 7;
+        double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n], steps = new double[n];
+        String[] runs = new String[n];
+        int k = 0;
+        for (double budget : budgets) {
+            double[] alloc = law.allocation(theta);
+            double nOpt = alloc[1] * Math.pow(budget, alloc[0]);
+            for (double size : GeneratedPoints.logSpaced(nOpt / 8, nOpt * 8, 7)) {
+                p[k] = size;
+                d[k] = budget / (6 * size);
+                c[k] = budget * (1 + 0.01 * (random.nextDouble() - 0.5)); // budgets are met to within 1%
+                l[k] = Math.exp(law.logLossAt(theta, Math.log(size), Math.log(d[k])) + 0.003 * random.nextGaussian());
+                runs[k] = "run-" + k;
+                k++;
+            }
+        }
+        Points design = Points.of(p, d, c, l, runs, steps);
+        Frontier isoFlop = ComputeOptimalFrontier.isoFlop(design, FrontierAnalysis.ISOFLOP_BUDGETS);
+        System.out.printf("IsoFLOP design: a %.4f (truth %.4f) from %d budgets%n", isoFlop.a(), TRUE_A, isoFlop.points());
+        assertTrue(isoFlop.ok(), isoFlop.message());
+        assertEquals(5, isoFlop.points(), "one profile per budget");
+        assertEquals(TRUE_A, isoFlop.a(), 0.02, "the allocation exponent");
+    }
 }
