@@ -5,6 +5,7 @@ import dev.lawfit.downstream.DownstreamLaw;
 import dev.lawfit.law.ChinchillaLaw;
 import dev.lawfit.law.KaplanLaw;
 import dev.lawfit.law.Law;
+import dev.lawfit.law.OvertrainingLaw;
 import dev.lawfit.law.PowerComputeLaw;
 import dev.lawfit.law.PurePowerLaw;
 import dev.lawfit.losstoloss.LossLineLaw;
@@ -35,6 +36,7 @@ public final class LawCatalog {
         // L(N, D, C): fitted per group of the spec's group_by
         LAWS.put("chinchilla", o -> new ChinchillaLaw());
         LAWS.put("kaplan", o -> new KaplanLaw());
+        LAWS.put("overtraining", o -> new OvertrainingLaw());
         LAWS.put("power_compute", o -> new PowerComputeLaw());
         LAWS.put("pure_params", o -> new PurePowerLaw(PurePowerLaw.Variable.PARAMS));
         LAWS.put("pure_tokens", o -> new PurePowerLaw(PurePowerLaw.Variable.TOKENS));

@@ -78,7 +78,7 @@ public final class FrontierAnalysis {
                     budgets, fit.derived()));
         }
         if (!any) {
-            out.add(withPredictions(Frontier.failed("chinchilla", "no law with a compute-optimal allocation in this job (list chinchilla or kaplan in laws)"),
+            out.add(withPredictions(Frontier.failed("chinchilla", "no law with a compute-optimal allocation in this job (list chinchilla, kaplan or overtraining in laws)"),
                     budgets, null));
         }
         return out;

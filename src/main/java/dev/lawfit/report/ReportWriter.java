@@ -246,9 +246,9 @@ public final class ReportWriter {
             Row sizeFit = null, computeFit = null;
             for (Row r : g.getValue()) {
                 if (!"ok".equals(r.getAs("status"))) continue;
-                String covariates = LawCatalog.byName(r.getAs("law")).covariates();
-                if (sizeFit == null && covariates.equals("N, D")) sizeFit = r;
-                if (computeFit == null && covariates.equals("C")) computeFit = r;
+                Law law = LawCatalog.byName(r.getAs("law"));
+                if (sizeFit == null && law instanceof ComputeOptimal) sizeFit = r;
+                if (computeFit == null && law.covariates().equals("C")) computeFit = r;
             }
             Row drawn = sizeFit != null ? sizeFit : g.getValue().stream().filter(r -> "ok".equals(r.getAs("status"))).findFirst().orElse(null);
             List<Row> observed = drawn == null ? List.of() : predictionsByFit.getOrDefault(group + "\u0000" + drawn.getAs("law"), List.of());
@@ -263,9 +263,9 @@ public final class ReportWriter {
                 }
                 ReportCharts.SizeLaw sizeLaw = null;
                 if (sizeFit != null) {
-                    Law law = LawCatalog.byName(sizeFit.getAs("law"));
+                    ComputeOptimal law = (ComputeOptimal) LawCatalog.byName(sizeFit.getAs("law"));
                     double[] theta = law.theta(sizeFit.getJavaMap(sizeFit.fieldIndex("parameters")));
-                    sizeLaw = (n, d) -> law.predict(theta, Points.of(new double[] {n}, new double[] {d}, new double[] {6 * n * d}, new double[] {1}), 0);
+                    sizeLaw = (n, d) -> Math.exp(law.logLossAt(theta, Math.log(n), Math.log(d)));
                 }
                 java.util.function.DoubleUnaryOperator computeLaw = null;
                 if (computeFit != null) {

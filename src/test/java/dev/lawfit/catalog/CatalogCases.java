@@ -27,6 +27,7 @@ final class CatalogCases {
     static final Map<String, Case> CASES = Map.ofEntries(
             Map.entry("chinchilla", new Case(new double[] {Math.log(1.69), Math.log(406.4), Math.log(410.7), 0.34, 0.28}, 0.005)),
             Map.entry("kaplan", new Case(new double[] {Math.log(1.7), Math.log(2e9), Math.log(5e10), 0.3, 0.4}, 0.003)),
+            Map.entry("overtraining", new Case(new double[] {Math.log(1.8), Math.log(300), Math.log(900), 0.15}, 0.003)),
             Map.entry("power_compute", new Case(new double[] {Math.log(1.8), Math.log(150), 0.1}, 0.003)),
             Map.entry("pure_params", new Case(new double[] {Math.log(40), -0.15}, 0.005)),
             Map.entry("pure_tokens", new Case(new double[] {Math.log(30), -0.1}, 0.005)),

@@ -28,7 +28,7 @@ class SpecValidationTest {
             "fit: {grid: {chinchilla: {gamma: [0.1]}}}|grid axis 'gamma' is not a coordinate",
             "laws: [chinchilla, bogus]|laws: unknown law 'bogus'",
             "laws: [curve_power]|curve laws come with temporal",
-            "laws: [pure_params]\\ndownstream: {reference_eval: val}|list one of [chinchilla, kaplan] in laws",
+            "laws: [pure_params]\\ndownstream: {reference_eval: val}|list one of [chinchilla, kaplan, overtraining] in laws",
             "downstream: {reference_eval: val, laws: [linear]}|unknown downstream law 'linear'",
             "group_by: [model]\\ndownstream: {reference_eval: val}|group_by must include eval_dataset",
             "temporal: {min_fit_checkpoints: 2}|temporal.min_fit_checkpoints must be at least 3",
