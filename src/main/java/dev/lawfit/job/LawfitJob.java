@@ -145,8 +145,9 @@ public final class LawfitJob {
         FitSettings settings = spec.toSettings();
         boolean groupLaws = !spec.laws().isEmpty();
         // group laws and temporal runs are per group: those groups are planned (reused or refitted) and counted
+        Map<String, String> stageHashes = SpecHashes.stageHashes(spec, LawfitVersion.get());
         IncrementalPlan plan = groupLaws || spec.temporal() != null
-                ? IncrementalPlan.make(spark, validated.accepted(), spec.groupBy(), SpecHashes.stageHashes(spec, LawfitVersion.get()), previous, options.full(),
+                ? IncrementalPlan.make(spark, validated.accepted(), spec.groupBy(), stageHashes, previous, options.full(),
                         options.keepStale(), publisher.version())
                 : null;
         IncrementalPlan.Counts changes = plan == null ? new IncrementalPlan.Counts(0, 0, 0, 0, 0) : plan.counts();
@@ -156,7 +157,7 @@ public final class LawfitJob {
         LOG.info("groups: {}", changes.toMap());
         if (plan != null) {
             Map<String, Long> byStage = new TreeMap<>();
-            for (String stage : SpecHashes.stageHashes(spec, LawfitVersion.get()).keySet()) byStage.put(stage, plan.fits(stage));
+            for (String stage : stageHashes.keySet()) byStage.put(stage, plan.fits(stage));
             record.put("groups_fitted_by_stage", byStage);
         }
         FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? plan.fits(SpecHashes.COMPUTE) : 0);

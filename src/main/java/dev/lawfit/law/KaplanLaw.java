@@ -51,10 +51,10 @@ public final class KaplanLaw extends SizeTokenLaw {
         double e = theta[0], a = theta[1], b = theta[2], alpha = theta[3], beta = theta[4];
         double shifted = a - points.logParams()[i];
         double u = alpha / beta * shifted, v = b - points.logTokens()[i];
-        double inner = lse(u, v);
+        double inner = LogSumExp.of(u, v);
         double pu = Math.exp(u - inner), pv = Math.exp(v - inner);
         double term = beta * inner;
-        double total = lse(e, term);
+        double total = LogSumExp.of(e, term);
         double we = Math.exp(e - total), wt = Math.exp(term - total);
         gradient[0] = we;
         gradient[1] = wt * alpha * pu;
@@ -80,11 +80,6 @@ public final class KaplanLaw extends SizeTokenLaw {
     @Override
     public double logLossAt(double[] theta, double logN, double logD) {
         double u = theta[3] / theta[4] * (theta[1] - logN), v = theta[2] - logD;
-        return lse(theta[0], theta[4] * lse(u, v));
-    }
-
-    private static double lse(double p, double q) {
-        double m = Math.max(p, q);
-        return m + Math.log(Math.exp(p - m) + Math.exp(q - m));
+        return LogSumExp.of(theta[0], theta[4] * LogSumExp.of(u, v));
     }
 }

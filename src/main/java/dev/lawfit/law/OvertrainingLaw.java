@@ -85,9 +85,9 @@ public final class OvertrainingLaw implements ComputeOptimal {
     private static double log(double[] theta, double logM, double logC, double[] gradient) {
         double eta = theta[3];
         double s1 = theta[1] + eta * logM, s2 = theta[2] - eta * logM;
-        double inner = lse(s1, s2);
+        double inner = LogSumExp.of(s1, s2);
         double term = inner - eta * logC;
-        double total = lse(theta[0], term);
+        double total = LogSumExp.of(theta[0], term);
         if (gradient != null) {
             double we = Math.exp(theta[0] - total), wt = Math.exp(term - total);
             double p1 = Math.exp(s1 - inner), p2 = Math.exp(s2 - inner);
@@ -139,10 +139,5 @@ public final class OvertrainingLaw implements ComputeOptimal {
     @Override
     public double logLossAt(double[] theta, double logN, double logD) {
         return log(theta, logD - logN, LOG_6 + logN + logD, null);
-    }
-
-    private static double lse(double p, double q) {
-        double m = Math.max(p, q);
-        return m + Math.log(Math.exp(p - m) + Math.exp(q - m));
     }
 }
