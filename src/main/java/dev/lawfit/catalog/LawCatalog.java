@@ -2,7 +2,9 @@ package dev.lawfit.catalog;
 
 import dev.lawfit.downstream.DownstreamForm;
 import dev.lawfit.downstream.DownstreamLaw;
+import dev.lawfit.law.BrokenPowerLaw;
 import dev.lawfit.law.ChinchillaLaw;
+import dev.lawfit.law.DataConstrainedLaw;
 import dev.lawfit.law.KaplanLaw;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.OvertrainingLaw;
@@ -37,7 +39,9 @@ public final class LawCatalog {
         LAWS.put("chinchilla", o -> new ChinchillaLaw());
         LAWS.put("kaplan", o -> new KaplanLaw());
         LAWS.put("overtraining", o -> new OvertrainingLaw());
+        LAWS.put("data_constrained", o -> new DataConstrainedLaw());
         LAWS.put("power_compute", o -> new PowerComputeLaw());
+        LAWS.put("broken_power_compute", o -> new BrokenPowerLaw());
         LAWS.put("pure_params", o -> new PurePowerLaw(PurePowerLaw.Variable.PARAMS));
         LAWS.put("pure_tokens", o -> new PurePowerLaw(PurePowerLaw.Variable.TOKENS));
         LAWS.put("pure_compute", o -> new PurePowerLaw(PurePowerLaw.Variable.COMPUTE));

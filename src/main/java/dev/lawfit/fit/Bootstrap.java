@@ -28,10 +28,14 @@ public final class Bootstrap {
     private Bootstrap() {
     }
 
-    /** Names of the estimates a resample yields: the law's parameters, then its derived quantities. */
+    /** Where a forecast's estimate sits among a resample's estimates: {@code forecast@<target name>}. */
+    public static final String FORECAST = "forecast@";
+
+    /** Names of the estimates a resample yields: the law's parameters, its derived quantities, then its forecasts. */
     public static List<String> estimateNames(Law law, double[] theta, FitSettings settings) {
         List<String> names = new ArrayList<>(law.parameters(theta).keySet());
         names.addAll(law.derived(theta, settings.computeBudgets()).keySet());
+        for (String target : Fitter.forecasts(law, theta, settings).keySet()) names.add(FORECAST + target);
         return names;
     }
 
@@ -48,6 +52,7 @@ public final class Bootstrap {
             if (!Double.isFinite(fit.objective())) return Map.of();
             Map<String, Double> values = new LinkedHashMap<>(law.parameters(fit.theta()));
             values.putAll(law.derived(fit.theta(), settings.computeBudgets()));
+            Fitter.forecasts(law, fit.theta(), settings).forEach((target, value) -> values.put(FORECAST + target, value));
             return values;
         });
     }

@@ -18,11 +18,16 @@ public final class Fitter {
         long started = System.nanoTime();
         String fingerprint = Fingerprint.of(points, settings.describe(law));
         int n = points.size();
-        if (n < law.minPoints()) {
+        int minPoints = settings.minPoints(law);
+        if (n < minPoints) {
             return LawFit.notFitted(law, FitStatus.TOO_FEW_POINTS,
-                    law.name() + " needs at least " + law.minPoints() + " points, the group has " + n,
+                    law.name() + " needs at least " + minPoints + " points, the group has " + n
+                            + (minPoints < law.minPoints() ? " (fit.min_points)" : " (lower it with fit.min_points." + law.name() + " at your own risk)"),
                     n, millisSince(started), fingerprint);
         }
+        // a user who knows better may fit on fewer points than the law's safeguard: the row says so
+        String warning = n < law.minPoints() ? "warning: fitted on " + n + " points, below " + law.name() + "'s safeguard of "
+                + law.minPoints() + " (fit.min_points." + law.name() + " = " + minPoints + "); treat the parameters with care" : "";
         String unidentifiable = law.unidentifiable(points);
         if (unidentifiable != null) {
             return LawFit.notFitted(law, FitStatus.TOO_FEW_POINTS, unidentifiable, n, millisSince(started), fingerprint);
@@ -36,14 +41,33 @@ public final class Fitter {
             double[] predicted = new double[n];
             for (int i = 0; i < n; i++) predicted[i] = law.predict(theta, points, i);
             Backtest.Result backtest = Backtest.enabled(law, settings) ? Backtest.run(law, points, settings) : null;
-            return new LawFit(law.name(), law.formula(), FitStatus.OK, best.note(), law.parameters(theta), law.derived(theta, settings.computeBudgets()),
+            String message = join(join(best.note(), law.note(points)), warning);
+            return new LawFit(law.name(), law.formula(), FitStatus.OK, message, law.parameters(theta), law.derived(theta, settings.computeBudgets()),
                     theta, n, best.objective(), rmseLog(points.loss(), predicted), r2(points.loss(), predicted),
                     best.gridPoints(), best.startsPolished(), best.objectiveEvaluations(), best.iterations(),
-                    best.stopReason(), millisSince(started), fingerprint, predicted, backtest);
+                    best.stopReason(), millisSince(started), fingerprint, predicted, backtest, forecasts(law, theta, settings));
         } catch (RuntimeException e) {
             return LawFit.notFitted(law, FitStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), n,
                     millisSince(started), fingerprint);
         }
+    }
+
+    /**
+     * The law's prediction at each of the settings' targets (the points a lab is about to train), by target name;
+     * empty for the families that do not predict from (N, D, C).
+     */
+    public static java.util.Map<String, Double> forecasts(Law law, double[] theta, FitSettings settings) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        if (!law.family().equals("compute")) return out;
+        java.util.List<dev.lawfit.law.Target> targets = settings.forecastTargets();
+        Points at = dev.lawfit.law.Target.points(targets);
+        for (int i = 0; i < targets.size(); i++) out.put(targets.get(i).name(), law.predict(theta, at, i));
+        return out;
+    }
+
+    private static String join(String a, String b) {
+        if (a == null || a.isEmpty()) return b == null ? "" : b;
+        return b == null || b.isEmpty() ? a : a + "; " + b;
     }
 
     /** Root mean square of log(predicted) - log(observed); NaN where a value is not positive. */

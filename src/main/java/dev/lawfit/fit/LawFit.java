@@ -11,18 +11,19 @@ import java.util.Map;
  * @param r2            coefficient of determination of the loss itself
  * @param fingerprint   hash of the group's points and the law's settings: equal inputs, equal hash
  * @param backtest      held-out extrapolation of the law (null when turned off or the fit failed)
+ * @param forecasts     the prediction at each of the settings' targets (the (N, D, C) laws), by target name
  */
 public record LawFit(String law, String formula, FitStatus status, String message,
                      Map<String, Double> parameters, Map<String, Double> derived, double[] theta,
                      int nPoints, double objective, double rmseLog, double r2,
                      int gridPoints, int startsPolished, long objectiveEvaluations, int iterations,
                      String stopReason, long fitMillis, String fingerprint, double[] predicted,
-                     Backtest.Result backtest) {
+                     Backtest.Result backtest, Map<String, Double> forecasts) {
 
     public static LawFit notFitted(dev.lawfit.law.Law law, FitStatus status, String message, int nPoints,
                                    long fitMillis, String fingerprint) {
         return new LawFit(law.name(), law.formula(), status, message, Map.of(), Map.of(), null, nPoints,
-                Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, null, fitMillis, fingerprint, null, null);
+                Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, null, fitMillis, fingerprint, null, null, Map.of());
     }
 
     /** A seed for this group's bootstrap, taken from the fingerprint: equal inputs, equal resamples. */

@@ -18,10 +18,25 @@ public interface Law extends java.io.Serializable {
 
     /** How a law's held-out backtest splits a group's points. */
     enum HoldOut {
-        /** Refit without the largest model sizes and predict them ({@code backtest.hold_out_sizes}). */
+        /** Refit without the largest model sizes and predict them ({@code backtest.hold_out_sizes} of them). */
         LARGEST_SIZES,
+        /** Refit without the most over-trained points (largest tokens per parameter D/N) and predict them. */
+        MOST_OVERTRAINED,
+        /** Refit without the highest-compute points and predict them. */
+        HIGHEST_COMPUTE,
         /** Refit on a run's early checkpoints and predict the rest ({@code backtest.fit_fraction} of the covariate x, progress). */
-        LATE_PROGRESS
+        LATE_PROGRESS;
+
+        /** The spec's and the tables' name, e.g. {@code most_overtrained}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The split a spec's {@code backtest.hold_out} names (the splits by level; late progress belongs to curve laws). */
+        public static HoldOut byLabel(String label) {
+            for (HoldOut h : values()) if (h != LATE_PROGRESS && h.label().equals(label)) return h;
+            throw new IllegalArgumentException("backtest.hold_out must be largest_sizes, most_overtrained or highest_compute, got '" + label + "'");
+        }
     }
 
     /** The name used in job specs and output tables, e.g. {@code chinchilla}. */
@@ -90,6 +105,14 @@ public interface Law extends java.io.Serializable {
      * N), or null when they can. Such a group gets status too_few_points instead of an arbitrary fit.
      */
     default String unidentifiable(Points points) {
+        return null;
+    }
+
+    /**
+     * What a fit of these points should say beside its parameters (e.g. a parameter the group cannot determine and
+     * that stays at its published value), or null.
+     */
+    default String note(Points points) {
         return null;
     }
 

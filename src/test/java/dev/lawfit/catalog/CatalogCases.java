@@ -22,12 +22,17 @@ final class CatalogCases {
 
     static final double[] SIZES = GeneratedPoints.logSpaced(7e7, 7e9, 6);
     static final double[] TOKENS = GeneratedPoints.logSpaced(2e9, 3e11, 10);
+    static final double[] UNIQUE = GeneratedPoints.logSpaced(1e9, 4e10, 4);
+    static final double[] EPOCHS = {1, 2, 4, 8, 16};
     private static final double[] REFERENCE = {Math.log(1.8), Math.log(400), Math.log(1500), 0.34, 0.28};
 
     static final Map<String, Case> CASES = Map.ofEntries(
             Map.entry("chinchilla", new Case(new double[] {Math.log(1.69), Math.log(406.4), Math.log(410.7), 0.34, 0.28}, 0.005)),
             Map.entry("kaplan", new Case(new double[] {Math.log(1.7), Math.log(2e9), Math.log(5e10), 0.3, 0.4}, 0.003)),
             Map.entry("overtraining", new Case(new double[] {Math.log(1.8), Math.log(300), Math.log(900), 0.15}, 0.003)),
+            Map.entry("data_constrained", new Case(new double[] {Math.log(1.69), Math.log(406.4), Math.log(410.7), 0.34, 0.28,
+                    Math.log(15.4), Math.log(5.3)}, 0.003)),
+            Map.entry("broken_power_compute", new Case(new double[] {Math.log(1.8), Math.log(3e3), 0.15, 0.25, 46, 0.5}, 0.002)),
             Map.entry("power_compute", new Case(new double[] {Math.log(1.8), Math.log(150), 0.1}, 0.003)),
             Map.entry("pure_params", new Case(new double[] {Math.log(40), -0.15}, 0.005)),
             Map.entry("pure_tokens", new Case(new double[] {Math.log(30), -0.1}, 0.005)),
@@ -69,7 +74,10 @@ final class CatalogCases {
                 return Points.of(p, d, c, l, x, runs, s);
             }
             case "compute" -> {
-                return GeneratedPoints.fromLaw(law, of(law).truth(), SIZES, TOKENS, 0, 1);
+                Points grid = GeneratedPoints.fromLaw(law, of(law).truth(), SIZES, TOKENS, 0, 1);
+                if (!law.covariates().contains("unique_tokens")) return grid;
+                // the data-constrained law reads unique tokens: runs repeat 1 to 16 epochs of them
+                return GeneratedPoints.repeated(law, of(law).truth(), SIZES, UNIQUE, EPOCHS, 0, 1);
             }
             default -> {
                 // the reference (x) loss follows a Chinchilla law over the (N, D) grid

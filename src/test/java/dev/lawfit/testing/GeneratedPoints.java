@@ -28,6 +28,30 @@ public final class GeneratedPoints {
         return Points.of(p, d, c, l);
     }
 
+    /**
+     * A repeated-data design: every size trained on each unique-token count for each number of epochs (D = epochs x U),
+     * the unique tokens in the covariate x; loss from the law with log-normal noise.
+     */
+    public static Points repeated(Law law, double[] theta, double[] sizes, double[] uniqueTokens, double[] epochs, double noise, long seed) {
+        Random random = new Random(seed);
+        int n = sizes.length * uniqueTokens.length * epochs.length;
+        double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n], x = new double[n], s = new double[n];
+        String[] runs = new String[n];
+        int i = 0;
+        for (double size : sizes) {
+            for (double unique : uniqueTokens) {
+                for (double e : epochs) {
+                    p[i] = size; d[i] = e * unique; c[i] = 6 * size * d[i]; x[i] = unique; l[i] = 1; s[i] = Double.NaN;
+                    runs[i] = "N" + (long) size + "_U" + (long) unique + "_e" + e;
+                    i++;
+                }
+            }
+        }
+        Points shape = Points.of(p, d, c, l, x, runs, s);
+        for (int k = 0; k < n; k++) l[k] = Math.exp(law.logPredict(theta, shape, k) + noise * random.nextGaussian());
+        return Points.of(p, d, c, l, x, runs, s);
+    }
+
     public static double[] logSpaced(double from, double to, int count) {
         double[] out = new double[count];
         for (int i = 0; i < count; i++) out[i] = Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * i / (count - 1));
