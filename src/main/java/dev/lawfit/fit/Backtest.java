@@ -96,7 +96,8 @@ public final class Backtest {
 
     /**
      * Each point's level along a split, the same for all points of a run where the level is the run's (its most
-     * over-trained or highest-compute checkpoint), so whole runs are held out: params (sizes), D/N or C.
+     * over-trained or highest-compute checkpoint), so whole runs are held out: params (sizes, exact), or the
+     * factor-of-2 band of D/N or C.
      */
     static double[] levels(Points points, Law.HoldOut split) {
         int n = points.size();
@@ -105,8 +106,9 @@ public final class Backtest {
         java.util.Map<String, Double> byRun = new java.util.HashMap<>();
         for (int i = 0; i < n; i++) {
             double v = split == Law.HoldOut.MOST_OVERTRAINED ? points.tokens()[i] / points.params()[i] : points.flops()[i];
-            // levels within 0.1% are one level (a ratio or compute recomputed by different code)
-            level[i] = Math.exp(Math.rint(Math.log(v) * 1000) / 1000);
+            // levels are factor-of-2 bands (M = 5, 10, 20, ... are one level each; a checkpoint archive's continuous
+            // compute falls into a few): holding out one level holds out the top band, not one stray run
+            level[i] = Math.pow(2, Math.rint(Math.log(v) / Math.log(2)));
             String run = points.runIds()[i];
             if (run != null && !run.isEmpty()) byRun.merge(run, level[i], Math::max);
         }

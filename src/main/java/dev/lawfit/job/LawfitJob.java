@@ -17,6 +17,7 @@ import dev.lawfit.job.stages.DownstreamStage;
 import dev.lawfit.job.stages.FitProgress;
 import dev.lawfit.job.stages.GroupFitting;
 import dev.lawfit.job.stages.LawStage;
+import dev.lawfit.job.stages.SelectionStage;
 import dev.lawfit.job.stages.LossToLossStage;
 import dev.lawfit.job.stages.TemporalStage;
 
@@ -163,7 +164,8 @@ public final class LawfitJob {
         FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? plan.fits(SpecHashes.COMPUTE) : 0);
         List<Law> computeLaws = spec.laws().stream().map(LawCatalog::byName).toList();
         LawStage.Tables compute = groupLaws
-                ? LawStage.run(computeRows, spec.groupBy(), computeLaws, settings, partitions, progress.counter()) : null;
+                ? LawStage.run(computeRows.withColumn(GroupFitting.X, column(CheckpointContract.UNIQUE_TOKENS)), spec.groupBy(), computeLaws,
+                        settings, partitions, progress.counter()) : null;
         LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions);
         TemporalStage.Tables temporal = null;
         RunSummary published;
@@ -186,6 +188,8 @@ public final class LawfitJob {
             if (groupLaws) {
                 publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy()), SpecHashes.COMPUTE));
                 Dataset<Row> frontier = spark.read().parquet(publisher.tablePath("frontier").toString());
+                publisher.write("forecasts", SelectionStage.forecasts(spark, allLaws, spec.groupBy(), settings));
+                publisher.write("law_selection", SelectionStage.lawSelection(allLaws, spec.groupBy(), settings));
                 if (spec.laws().contains("chinchilla")) {
                     publisher.write("comparison", ComparisonTable.build(allLaws, frontier, spec.groupBy()));
                 }

@@ -16,7 +16,14 @@ import java.util.Map;
  * {@link JobSpecReader}; every field except {@code input.paths} and {@code output.path} has a default.
  */
 public record JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws,
-                      Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Temporal temporal, LossToLoss lossToLoss, Output output, Spark spark) {
+                      Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Temporal temporal, LossToLoss lossToLoss, Output output, Spark spark,
+                      List<Prediction> predict) {
+
+    /** The spec without {@code predict:} points (each compute budget at 20 tokens per parameter is predicted). */
+    public JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws, Fit fit, Bootstrap bootstrap,
+                   Backtest backtest, Downstream downstream, Temporal temporal, LossToLoss lossToLoss, Output output, Spark spark) {
+        this(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, output, spark, null);
+    }
 
     public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
     public static final List<String> DEFAULT_LAWS = List.of("chinchilla", "power_compute");
@@ -36,9 +43,21 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
                         + " (curve laws come with temporal, loss_line with loss_to_loss, downstream_* with downstream)");
             }
         }
-        fit = fit == null ? new Fit(null, null, null, null, null, null) : fit;
+        fit = fit == null ? new Fit(null, null, null, null, null, null, null) : fit;
         bootstrap = bootstrap == null ? new Bootstrap(null, null, null, null, null, null) : bootstrap;
         backtest = backtest == null ? new Backtest(null) : backtest;
+        predict = predict == null ? List.of() : List.copyOf(predict);
+        java.util.Set<String> targetNames = new java.util.HashSet<>();
+        for (int i = 0; i < predict.size(); i++) {
+            if (predict.get(i) == null) throw new IllegalArgumentException("predict[" + i + "] is empty; give params and tokens, or flops and tokens_per_param");
+            String target = predict.get(i).toTarget("predict[" + i + "]").name();
+            if (!targetNames.add(target)) throw new IllegalArgumentException("predict[" + i + "]: the name '" + target + "' is used twice");
+        }
+        if (fit.minPoints() != null) {
+            for (String law : fit.minPoints().keySet()) {
+                if (!laws.contains(law)) throw new IllegalArgumentException("fit.min_points." + law + ": " + law + " is not in laws " + laws);
+            }
+        }
         flops = flops == null ? new Flops(null, null) : flops;
         if (downstream != null && laws.stream().noneMatch(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal)) {
             throw new IllegalArgumentException("downstream reads error at each compute budget off a law that gives the compute-optimal loss: "
@@ -96,7 +115,12 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** Fitting settings; {@code grid} overrides starting-grid axes per law, e.g. {chinchilla: {alpha: [0, 0.5]}}. */
     public record Fit(Double huberDelta, Integer polishStarts, Integer maxIterations, Double tolerance,
-                      Map<String, Map<String, List<Double>>> grid, List<Double> computeBudgets) {
+                      Map<String, Map<String, List<Double>>> grid, List<Double> computeBudgets, Map<String, Integer> minPoints) {
+
+        public Fit(Double huberDelta, Integer polishStarts, Integer maxIterations, Double tolerance,
+                   Map<String, Map<String, List<Double>>> grid, List<Double> computeBudgets) {
+            this(huberDelta, polishStarts, maxIterations, tolerance, grid, computeBudgets, null);
+        }
 
         FitSettings toSettings() {
             FitSettings d = FitSettings.DEFAULT;
@@ -116,7 +140,7 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
                     polishStarts == null ? d.polishStarts() : polishStarts, lbfgs, overrides, budgets, d.bootstrap(),
                     d.backtestHoldOutSizes());
             overrides.forEach((law, axes) -> settings.gridFor(LawCatalog.byName(law)));
-            return settings;
+            return minPoints == null ? settings : settings.withMinPoints(minPoints);
         }
     }
 
@@ -247,19 +271,29 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
      * Held-out extrapolation: how many of the largest model sizes to hold out (0 turns it off) for the laws held
      * out by size, and up to which fraction of a run the curve laws are fitted before predicting the rest.
      */
-    public record Backtest(Integer holdOutSizes, Double fitFraction) {
+    public record Backtest(Integer holdOutSizes, Double fitFraction, String holdOut) {
         public Backtest(Integer holdOutSizes) {
-            this(holdOutSizes, null);
+            this(holdOutSizes, null, null);
+        }
+
+        public Backtest(Integer holdOutSizes, Double fitFraction) {
+            this(holdOutSizes, fitFraction, null);
+        }
+
+        /** How the (N, D, C) laws' points are split: largest_sizes (default), most_overtrained or highest_compute. */
+        dev.lawfit.law.Law.HoldOut split() {
+            return holdOut == null ? dev.lawfit.law.Law.HoldOut.LARGEST_SIZES : dev.lawfit.law.Law.HoldOut.byLabel(holdOut);
         }
 
         public Backtest {
             if (holdOutSizes != null && holdOutSizes < 0) throw new IllegalArgumentException("backtest.hold_out_sizes must be >= 0, got " + holdOutSizes);
+            if (holdOut != null) dev.lawfit.law.Law.HoldOut.byLabel(holdOut);
             if (fitFraction != null && !(fitFraction > 0 && fitFraction < 1)) {
                 throw new IllegalArgumentException("backtest.fit_fraction must be in (0, 1), got " + fitFraction);
             }
         }
 
-        int holdOut() {
+        int sizesHeldOut() {
             return holdOutSizes == null ? FitSettings.DEFAULT.backtestHoldOutSizes() : holdOutSizes;
         }
 
@@ -270,18 +304,42 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** Everything that decides how laws are fitted and checked, from the fit, bootstrap and backtest sections. */
     public FitSettings toSettings() {
-        return fit.toSettings().withBootstrap(bootstrap.toSettings()).withBacktestHoldOutSizes(backtest.holdOut())
-                .withBacktestFitFraction(backtest.fraction());
+        return fit.toSettings().withBootstrap(bootstrap.toSettings()).withBacktestHoldOutSizes(backtest.sizesHeldOut())
+                .withBacktestFitFraction(backtest.fraction()).withBacktestSplit(backtest.split())
+                .withTargets(java.util.stream.IntStream.range(0, predict.size()).mapToObj(i -> predict.get(i).toTarget("predict[" + i + "]")).toList());
     }
 
     /** This spec writing to another output path. */
     public JobSpec withOutputPath(String path) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, new Output(path, output.keepVersions(), output.catalog()), spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, new Output(path, output.keepVersions(), output.catalog()), spark, predict);
     }
 
     /** This spec with another bootstrap section. */
     public JobSpec withBootstrap(Bootstrap value) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, lossToLoss, output, spark);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, lossToLoss, output, spark, predict);
+    }
+
+    /**
+     * A point to predict at (e.g. the run a lab is about to launch): {@code params} and {@code tokens} (flops 6ND unless
+     * given), or {@code flops} and {@code tokens_per_param}; optionally {@code unique_tokens} (for the data-constrained
+     * law) and a {@code name} for the forecasts table.
+     */
+    public record Prediction(String name, Double params, Double tokens, Double flops, Double tokensPerParam, Double uniqueTokens) {
+        dev.lawfit.law.Target toTarget(String where) {
+            double unique = uniqueTokens == null ? Double.NaN : uniqueTokens;
+            try {
+                if (params != null || tokens != null) {
+                    if (params == null || tokens == null || tokensPerParam != null) {
+                        throw new IllegalArgumentException("give params and tokens (flops optional), or flops and tokens_per_param");
+                    }
+                    return dev.lawfit.law.Target.ofSizeTokens(name, params, tokens, flops, unique);
+                }
+                if (flops == null || tokensPerParam == null) throw new IllegalArgumentException("give params and tokens, or flops and tokens_per_param");
+                return dev.lawfit.law.Target.ofComputeRatio(name, flops, tokensPerParam, unique);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage());
+            }
+        }
     }
 
     /**

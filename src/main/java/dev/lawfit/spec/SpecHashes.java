@@ -32,7 +32,7 @@ public final class SpecHashes {
      * The layout of the published tables: part of every hash below, so rows a previous release wrote in another
      * layout are refitted once rather than copied next to rows of the new one.
      */
-    public static final int TABLES_LAYOUT = 2;
+    public static final int TABLES_LAYOUT = 3;
 
     /** The stage of the per-group families in (N, D, C) ({@code laws}; family compute). */
     public static final String COMPUTE = "compute";
@@ -51,6 +51,7 @@ public final class SpecHashes {
         decisive.put("backtest", spec.backtest());
         decisive.put("downstream", spec.downstream());
         decisive.put("temporal", spec.temporal());
+        decisive.put("predict", spec.predict());
         return Fingerprint.ofText(json(decisive));
     }
 
@@ -71,6 +72,8 @@ public final class SpecHashes {
             compute.put("fit", spec.fit());
             compute.put("bootstrap", spec.bootstrap());
             compute.put("hold_out_sizes", spec.backtest().holdOutSizes());
+            compute.put("hold_out", spec.backtest().holdOut());
+            compute.put("predict", spec.predict());
             out.put(COMPUTE, Fingerprint.ofText(json(compute)));
         }
         if (spec.temporal() != null) {

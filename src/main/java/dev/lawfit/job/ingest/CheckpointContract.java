@@ -28,7 +28,9 @@ public final class CheckpointContract {
 
     public static final List<String> REQUIRED_KEYS = List.of(RUN_ID, MODEL, DATASET, TOKENIZER, EVAL_DATASET);
     public static final List<String> REQUIRED_NUMBERS = List.of(PARAMS, TOKENS, LOSS);
-    public static final List<String> OPTIONAL_NUMBERS = List.of(STEP, FLOPS);
+    /** Optional, for the data-constrained law: the unique tokens of the run's data (its epochs are tokens / unique_tokens). */
+    public static final String UNIQUE_TOKENS = "unique_tokens";
+    public static final List<String> OPTIONAL_NUMBERS = List.of(STEP, FLOPS, UNIQUE_TOKENS);
 
     private CheckpointContract() {
     }

@@ -88,6 +88,7 @@ public final class CheckpointValidator {
         for (String name : CheckpointContract.REQUIRED_NUMBERS) reasons.add(numberReason(name, true, true));
         if (has(input, FLOPS)) reasons.add(numberReason(FLOPS, false, true));
         if (has(input, STEP)) reasons.add(numberReason(STEP, false, false));
+        if (has(input, CheckpointContract.UNIQUE_TOKENS)) reasons.add(numberReason(CheckpointContract.UNIQUE_TOKENS, false, true));
         if (errorColumn != null) {
             Column error = number(errorColumn);
             reasons.add(when(column(errorColumn).isNotNull().and(error.isNull()),
@@ -187,6 +188,8 @@ public final class CheckpointValidator {
                 .as(CheckpointContract.FLOPS_CONVENTION));
         columns.add(has(input, STEP) ? number(STEP).as(STEP) : lit(null).cast("double").as(STEP));
         columns.add(number(CheckpointContract.LOSS).as(CheckpointContract.LOSS));
+        columns.add((has(input, CheckpointContract.UNIQUE_TOKENS) ? number(CheckpointContract.UNIQUE_TOKENS) : lit(null).cast("double"))
+                .as(CheckpointContract.UNIQUE_TOKENS));
         return columns;
     }
 

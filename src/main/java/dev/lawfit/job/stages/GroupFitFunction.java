@@ -56,7 +56,8 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         for (int l = 0; l < result.fits().size(); l++) {
             LawFit fit = result.fits().get(l);
             String family = laws.get(l).family();
-            lawRows.add(LawsTable.row(family, fit, settings.huberDelta(), derivedFlops, conventions, rmse(fit, result.points())));
+            lawRows.add(LawsTable.row(family, fit, settings.huberDelta(), derivedFlops, conventions, rmse(fit, result.points()),
+                    settings.splitFor(laws.get(l)).label()));
             if (fit.ok()) predictions.addAll(PredictionsTable.rows(family, fit, result.points()));
             if (fit.backtest() != null && fit.backtest().status() == FitStatus.OK) backtest.addAll(BacktestTable.rows(family, fit, result.points()));
         }

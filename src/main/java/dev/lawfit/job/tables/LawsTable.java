@@ -42,10 +42,14 @@ public final class LawsTable {
             field("fingerprint", DataTypes.StringType),
             field("backtest_status", DataTypes.StringType),
             field("backtest_message", DataTypes.StringType),
+            field("backtest_split", DataTypes.StringType),
             field("backtest_threshold", DataTypes.DoubleType),
             field("backtest_points", DataTypes.IntegerType),
             field("backtest_are", DataTypes.DoubleType),
+            field("backtest_are_low", DataTypes.DoubleType),
+            field("backtest_are_high", DataTypes.DoubleType),
             field("baseline_are", DataTypes.DoubleType),
+            field("forecasts", MAP),
             field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
             field("group_seed", DataTypes.LongType));
 
@@ -56,7 +60,7 @@ public final class LawsTable {
     }
 
     /** One fit as a row. {@code rmse} is in the target's units; the FLOP columns describe the group's points. */
-    public static Row row(String family, LawFit fit, double huberDelta, int derivedFlops, String conventions, double rmse) {
+    public static Row row(String family, LawFit fit, double huberDelta, int derivedFlops, String conventions, double rmse, String split) {
         Backtest.Result b = fit.backtest();
         return RowBuilder.of(SCHEMA)
                 .set("family", family).set("law", fit.law()).set("formula", fit.formula()).set("status", fit.status().label())
@@ -67,8 +71,11 @@ public final class LawsTable {
                 .set("iterations", fit.iterations()).set("stop_reason", fit.stopReason()).set("flops_derived_points", derivedFlops)
                 .set("flops_convention", conventions).set("fit_millis", fit.fitMillis()).set("fingerprint", fit.fingerprint())
                 .set("backtest_status", b == null ? "off" : b.status().label()).set("backtest_message", b == null ? "" : b.message())
+                .set("backtest_split", b == null ? null : split)
                 .set("backtest_threshold", b == null ? null : b.threshold()).set("backtest_points", b == null ? 0 : b.heldOut().length)
-                .set("backtest_are", b == null ? null : b.meanAre()).set("baseline_are", b == null ? null : b.baselineMeanAre())
+                .set("backtest_are", b == null ? null : b.meanAre()).set("backtest_are_low", b == null ? null : b.meanAreLow())
+                .set("backtest_are_high", b == null ? null : b.meanAreHigh()).set("baseline_are", b == null ? null : b.baselineMeanAre())
+                .set("forecasts", fit.forecasts())
                 .set("theta", fit.theta()).set("group_seed", fit.groupSeed())
                 .build();
     }
