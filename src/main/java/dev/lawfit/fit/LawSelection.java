@@ -78,7 +78,8 @@ public final class LawSelection {
                         : "not ranked: backtest " + c.backtestStatus() + (c.backtestMessage() == null || c.backtestMessage().isEmpty() ? "" : " (" + c.backtestMessage() + ")");
             } else if (rank == 1) {
                 message = ranked.size() == 1 ? "the only law backtested" : tiedCount(ranked, best) > 0
-                        ? "lowest held-out error, but its interval overlaps " + tiedCount(ranked, best) + " other law(s)'" : "lowest held-out error";
+                        ? "lowest held-out error; its interval overlaps those of " + tiedCount(ranked, best) + " other law(s), so the ranking among them is not settled"
+                        : "lowest held-out error";
             } else {
                 message = tied ? "held-out error within the best's interval: not distinguishable from " + best.law() : "worse than " + best.law();
             }

@@ -75,7 +75,7 @@ class DownstreamJobTest {
                 downstream: {reference_eval: slimpajama-val}
                 output: {path: '%s'}
                 """.formatted(archive, dir.resolve("never")), "test"));
-        assertTrue(e.getMessage().contains("list one of [chinchilla, kaplan, overtraining] in laws"), e.getMessage());
+        assertTrue(e.getMessage().contains("list one of [chinchilla, kaplan, overtraining, data_constrained] in laws"), e.getMessage());
     }
 
     @Test

@@ -28,7 +28,7 @@ class SpecValidationTest {
             "fit: {grid: {chinchilla: {gamma: [0.1]}}}|grid axis 'gamma' is not a coordinate",
             "laws: [chinchilla, bogus]|laws: unknown law 'bogus'",
             "laws: [curve_power]|curve laws come with temporal",
-            "laws: [pure_params]\\ndownstream: {reference_eval: val}|list one of [chinchilla, kaplan, overtraining] in laws",
+            "laws: [pure_params]\\ndownstream: {reference_eval: val}|list one of [chinchilla, kaplan, overtraining, data_constrained] in laws",
             "downstream: {reference_eval: val, laws: [linear]}|unknown downstream law 'linear'",
             "group_by: [model]\\ndownstream: {reference_eval: val}|group_by must include eval_dataset",
             "temporal: {min_fit_checkpoints: 2}|temporal.min_fit_checkpoints must be at least 3",
@@ -40,7 +40,18 @@ class SpecValidationTest {
             "input: {paths: [/x], format: orc}|input.format must be parquet or csv",
             "sample: {preset: bogus}|sample.preset must be",
             "output: {path: /o, keep_versions: 0}|output.keep_versions must be at least 1",
-            "flops: {convention: guess}|flops.convention"})
+            "flops: {convention: guess}|flops.convention",
+            "backtest: {hold_out: biggest}|backtest.hold_out must be largest_sizes, most_overtrained or highest_compute, got 'biggest'",
+            "backtest: {hold_out: late_progress}|backtest.hold_out must be largest_sizes",
+            "laws: [chinchilla]\\nfit: {min_points: {kaplan: 4}}|fit.min_points.kaplan: kaplan is not in laws",
+            "fit: {min_points: {chinchilla: 1}}|fit.min_points.chinchilla must be at least 2",
+            "predict: [{params: 1.0e9}]|predict[0]: give params and tokens",
+            "predict: [{flops: 1.0e22}]|predict[0]: give params and tokens, or flops and tokens_per_param",
+            "predict: [{params: 1.0e9, tokens: 2.0e10, tokens_per_param: 20}]|predict[0]: give params and tokens (flops optional)",
+            "predict: [{params: -1.0, tokens: 2.0e10}]|predict[0]: a prediction target needs finite positive N, D and C",
+            "predict: [{flops: 1.0e22, tokens_per_param: 20, unique_tokens: 0}]|predict[0]: unique_tokens must be a finite positive number",
+            "predict: [{name: a, flops: 1.0e22, tokens_per_param: 20}, {name: a, params: 1.0e9, tokens: 2.0e10}]|predict[1]: the name 'a' is used twice",
+            "predict: [{param: 1.0e9, tokens: 2.0e10}]|Unrecognized field \"param\""})
     void aWrongValueFailsAtOnceNamingTheKey(String yaml, String expected) {
         String spec = yaml.replace("\\n", "\n");
         String input = spec.startsWith("input:") ? "" : "input: {paths: [/nowhere]}\n";
