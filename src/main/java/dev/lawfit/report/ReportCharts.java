@@ -183,6 +183,6 @@ public final class ReportCharts {
     }
 
     static String human(double n) {
-        return n >= 1e9 ? String.format("%.3gB", n / 1e9) : n >= 1e6 ? String.format("%.3gM", n / 1e6) : String.format("%.3g", n);
+        return n >= 1e15 ? String.format("%.3g", n) : n >= 1e12 ? String.format("%.3gT", n / 1e12) : n >= 1e9 ? String.format("%.3gB", n / 1e9) : n >= 1e6 ? String.format("%.3gM", n / 1e6) : String.format("%.3g", n);
     }
 }

@@ -49,7 +49,11 @@ public final class ReportWriter {
     }
 
     /** One family's published rows: fits, predictions and backtest, with the columns that key a fit. */
-    private record Family(String name, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys) {
+    private record Family(String name, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys,
+                          List<Row> selection, List<Row> forecasts) {
+        Family(String name, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys) {
+            this(name, fits, predictions, backtest, keys, List.of(), List.of());
+        }
     }
 
     /** Writes the report of the current version under {@code outputPath} to {@code target}; returns the number of sections. */
@@ -74,8 +78,11 @@ public final class ReportWriter {
                 if (family.equals("curve")) familyKeys.add("run_id");
                 List<Row> fits = laws.where(in).collectAsList();
                 if (fits.isEmpty()) continue;
+                boolean compute = family.equals("compute");
                 families.add(new Family(family, fits, predictions.where(in).collectAsList(),
-                        backtest == null ? List.of() : backtest.where(in).collectAsList(), familyKeys));
+                        backtest == null ? List.of() : backtest.where(in).collectAsList(), familyKeys,
+                        compute && hasTable(spark, version, "law_selection") ? spark.read().parquet(new Path(version, "law_selection").toString()).collectAsList() : List.of(),
+                        compute && hasTable(spark, version, "forecasts") ? spark.read().parquet(new Path(version, "forecasts").toString()).collectAsList() : List.of()));
             }
         }
         for (String family : List.of("loss_to_loss", "downstream")) {
@@ -282,11 +289,104 @@ public final class ReportWriter {
                     html.append(img(largestSizeBand(group, sizeFit, observed), "extrapolation of the largest size with its band"));
                 }
                 html.append(img(ReportCharts.residuals(group + ": " + drawn.getAs("law") + " residuals", points), "residuals"));
+                forms(html, group, g.getValue(), points, f);
             }
             html.append(parameterTable(g.getValue(), f.keys(), false)).append("</section>");
             sections++;
         }
         return sections;
+    }
+
+    /**
+     * The group's forms side by side, when it has two or more: each law along the group's median tokens per parameter
+     * (solid over the data's compute, dashed beyond), each law's backtest predictions of the held-out runs next to
+     * what was observed, the law_selection ranking and every law's forecasts at the spec's targets with intervals.
+     */
+    private static void forms(StringBuilder html, String group, List<Row> fits, List<ReportCharts.Point> points, Family f) {
+        List<Row> ok = fits.stream().filter(r -> "ok".equals(r.getAs("status"))).toList();
+        if (ok.size() < 2) return;
+        html.append("<h4>Forms compared</h4>");
+        double[] ratios = points.stream().mapToDouble(p -> p.tokens() / p.params()).sorted().toArray();
+        double ratio = ratios[ratios.length / 2];
+        double cMin = points.stream().mapToDouble(ReportCharts.Point::flops).min().orElse(1);
+        double cMax = points.stream().mapToDouble(ReportCharts.Point::flops).max().orElse(1);
+        double[] flops = grid(cMin, cMax * 100, 60, true);
+        double[] n = new double[flops.length], d = new double[flops.length], one = new double[flops.length];
+        for (int i = 0; i < flops.length; i++) {
+            n[i] = Math.sqrt(flops[i] / (6 * ratio));
+            d[i] = ratio * n[i];
+            one[i] = 1;
+        }
+        Points path = Points.of(n, d, flops, one);
+        List<ReportCharts.Series> series = new ArrayList<>();
+        List<Integer> near = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) if (Math.abs(Math.log(points.get(i).tokens() / points.get(i).params() / ratio)) < Math.log(2)) near.add(i);
+        series.add(new ReportCharts.Series("runs within 2x of M = " + ReportCharts.human(ratio), near.stream().mapToDouble(i -> points.get(i).flops()).toArray(),
+                near.stream().mapToDouble(i -> points.get(i).loss()).toArray(), ReportCharts.Kind.POINTS, 7));
+        for (int k = 0; k < ok.size(); k++) {
+            Row fit = ok.get(k);
+            Law law = LawCatalog.byName(fit.getAs("law"));
+            double[] theta = law.theta(fit.getJavaMap(fit.fieldIndex("parameters")));
+            double[] predicted = new double[flops.length];
+            for (int i = 0; i < flops.length; i++) predicted[i] = law.predict(theta, path, i);
+            List<Integer> in = new ArrayList<>(), out = new ArrayList<>();
+            for (int i = 0; i < flops.length; i++) (flops[i] <= cMax * (1 + 1e-12) ? in : out).add(i);
+            if (!in.isEmpty() && !out.isEmpty()) out.add(0, in.get(in.size() - 1));
+            series.add(new ReportCharts.Series(law.name(), pick(flops, in), pick(predicted, in), ReportCharts.Kind.FIT, k));
+            series.add(new ReportCharts.Series(law.name() + " extrapolated", pick(flops, out), pick(predicted, out), ReportCharts.Kind.EXTRAPOLATION, k));
+        }
+        html.append(img(ReportCharts.xy("the forms at M = " + ReportCharts.human(ratio) + " tokens per parameter, to 100x the compute",
+                "training compute C (FLOPs)", "loss (nats/token)", true, series), "forms extrapolated"));
+
+        // the backtest of every form on the same held-out runs: predicted against observed (on the diagonal = exact)
+        List<ReportCharts.Series> held = new ArrayList<>();
+        String split = ok.get(0).getAs("backtest_split");
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < ok.size(); k++) {
+            String law = ok.get(k).getAs("law");
+            List<Row> rows = f.backtest().stream().filter(r -> groupName(r, f.keys()).equals(group) && law.equals(r.getAs("law"))).toList();
+            if (rows.isEmpty()) continue;
+            for (Row r : rows) {
+                lo = Math.min(lo, Math.min(r.<Double>getAs("observed"), r.<Double>getAs("predicted")));
+                hi = Math.max(hi, Math.max(r.<Double>getAs("observed"), r.<Double>getAs("predicted")));
+            }
+            held.add(new ReportCharts.Series(law, rows.stream().mapToDouble(r -> r.<Double>getAs("observed")).toArray(),
+                    rows.stream().mapToDouble(r -> r.<Double>getAs("predicted")).toArray(), ReportCharts.Kind.POINTS, k));
+        }
+        if (!held.isEmpty()) {
+            held.add(new ReportCharts.Series("exact (predicted = observed)", new double[] {lo, hi}, new double[] {lo, hi}, ReportCharts.Kind.FIT, 7));
+            html.append(img(ReportCharts.xy("held-out runs (" + (split == null ? "backtest" : split) + "): each form refitted without them",
+                    "observed loss", "predicted loss", false, held), "backtest of every form"));
+        }
+
+        List<Row> ranked = f.selection().stream().filter(r -> groupName(r, f.keys()).equals(group)).toList();
+        if (!ranked.isEmpty()) {
+            Row any = ranked.get(0);
+            Boolean dependent = any.getAs("form_dependent");
+            html.append("<p>").append(dependent == null ? "Form dependence not assessed (it needs bootstrap intervals on two or more forms)."
+                    : dependent ? "<b class=\"bad\">The extrapolation is form-dependent</b> at " + esc(String.join(", ", any.<String>getList(any.fieldIndex("form_dependent_at"))))
+                    + ": two forms' forecasts there differ by more than their intervals (largest spread between forms " + percent(any.getAs("forecast_spread")) + ")."
+                    : "The forms' forecasts agree within their intervals at every target (largest spread " + percent(any.getAs("forecast_spread")) + ").")
+                    .append("</p><table><tr><th>rank</th><th class=\"k\">law</th><th>held-out error</th><th>interval</th><th>baseline</th><th class=\"k\">verdict</th></tr>");
+            for (Row r : ranked) {
+                html.append("<tr><td>").append(esc(r.getAs("rank"))).append("</td><td class=\"k\">").append(esc(r.getAs("law"))).append("</td><td>")
+                        .append(percent(r.getAs("held_out_error"))).append("</td><td>").append(r.isNullAt(r.fieldIndex("held_out_error_low")) ? ""
+                                : percent(r.getAs("held_out_error_low")) + " to " + percent(r.getAs("held_out_error_high")))
+                        .append("</td><td>").append(percent(r.getAs("baseline_error"))).append("</td><td class=\"k\">").append(esc(r.getAs("message"))).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
+        List<Row> forecasts = f.forecasts().stream().filter(r -> groupName(r, f.keys()).equals(group)).toList();
+        if (!forecasts.isEmpty()) {
+            html.append("<table><tr><th class=\"k\">target</th><th>N</th><th>D</th><th>D/N</th><th class=\"k\">law</th><th>predicted loss</th><th>interval</th></tr>");
+            for (Row r : forecasts) {
+                html.append("<tr><td class=\"k\">").append(esc(r.getAs("target"))).append("</td><td>").append(ReportCharts.human(r.getAs("target_params")))
+                        .append("</td><td>").append(ReportCharts.human(r.getAs("target_tokens"))).append("</td><td>").append(num(r.getAs("target_tokens_per_param")))
+                        .append("</td><td class=\"k\">").append(esc(r.getAs("law"))).append("</td><td>").append(num(r.getAs("prediction"))).append("</td><td>")
+                        .append(r.isNullAt(r.fieldIndex("low")) ? "" : num(r.getAs("low")) + " to " + num(r.getAs("high"))).append("</td></tr>");
+            }
+            html.append("</table>");
+        }
     }
 
     /** The largest model size: its points, the law along its tokens and on to {@link #EXTRAPOLATE}x, with the band. */

@@ -115,6 +115,18 @@ class LawSelectionJobTest {
     }
 
     @Test
+    void theReportComparesTheFormsOfEachGroup() throws Exception {
+        Path report = dir.resolve("report.html");
+        assertEquals(2, dev.lawfit.report.ReportWriter.write(TestSpark.session(), output.toString(), report));
+        String html = Files.readString(report);
+        assertEquals(2, html.split("<h4>Forms compared</h4>", -1).length - 1, "one comparison per group");
+        assertEquals(2, html.split("alt=\"forms extrapolated\"", -1).length - 1);
+        assertEquals(2, html.split("alt=\"backtest of every form\"", -1).length - 1);
+        assertTrue(html.contains("gadre_1.4b") && html.contains("next_run"), "the forecasts at the spec's targets");
+        assertTrue(html.contains("form-dependent") || html.contains("agree within their intervals"), "the form-dependence verdict");
+    }
+
+    @Test
     void badUniqueTokensAreRejectedWithAReason() {
         List<Row> rejects = Tables.current(output.toString(), "rejects").collectAsList();
         assertEquals(1, rejects.size());
