@@ -43,4 +43,32 @@ class EpochChinchillaJobTest {
         assertEquals(0.3473, p.get("alpha"), 0.01 * 0.3473);
         assertEquals(0.3672, p.get("beta"), 0.01 * 0.3672);
     }
+
+    /**
+     * jobs/forms.yaml: the field's forms side by side on the same real points, refitted without the 3 largest
+     * sizes; every form is ranked, beats the naive baseline, and predicts the spec's targets with an interval.
+     */
+    @Test
+    void theFormsSideBySideOnTheRealPoints(@TempDir Path dir) {
+        SharedData.file("chinchilla_epoch_245.csv");
+        JobSpec spec = JobSpecReader.read(Path.of("jobs/forms.yaml"));
+        String output = dir.toString();
+        LawfitJob.run(TestSpark.session(), spec.withOutputPath(output).withBootstrap(new JobSpec.Bootstrap(40, null, null, null, null, null)));
+        java.util.List<Row> selection = Tables.current(output, "law_selection").collectAsList();
+        assertEquals(java.util.List.of("chinchilla", "kaplan", "overtraining", "power_compute", "broken_power_compute").stream().sorted().toList(),
+                selection.stream().map(r -> r.<String>getAs("law")).sorted().toList());
+        for (Row r : selection) {
+            org.junit.jupiter.api.Assertions.assertNotNull(r.getAs("rank"), r.getAs("law") + ": " + r.getAs("message"));
+            org.junit.jupiter.api.Assertions.assertTrue(r.<Boolean>getAs("beats_baseline"), r.getAs("law") + " beats carrying the lowest loss forward");
+            assertEquals(4, r.<Integer>getAs("held_out_points"), "the runs of the 3 largest sizes");
+        }
+        Row chinchilla = selection.stream().filter(r -> "chinchilla".equals(r.getAs("law"))).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(chinchilla.<Double>getAs("held_out_error") < 0.03, "" + chinchilla.getAs("held_out_error"));
+        java.util.List<Row> forecasts = Tables.current(output, "forecasts").collectAsList();
+        assertEquals(15, forecasts.size(), "3 targets x 5 forms");
+        for (Row r : forecasts) {
+            org.junit.jupiter.api.Assertions.assertTrue(r.<Double>getAs("low") <= r.<Double>getAs("prediction")
+                    && r.<Double>getAs("prediction") <= r.<Double>getAs("high"), r.toString());
+        }
+    }
 }
