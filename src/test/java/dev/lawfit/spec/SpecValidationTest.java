@@ -62,4 +62,14 @@ class SpecValidationTest {
         assertTrue(e.getMessage().startsWith("job spec test.yaml"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
+
+    /** Every job spec shipped in jobs/ reads and validates (without data or Spark). */
+    @org.junit.jupiter.api.Test
+    void everyShippedJobSpecReads() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> specs = java.nio.file.Files.list(java.nio.file.Path.of("jobs"))) {
+            java.util.List<java.nio.file.Path> files = specs.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertTrue(files.size() >= 7, files.toString());
+            for (java.nio.file.Path file : files) org.junit.jupiter.api.Assertions.assertNotNull(JobSpecReader.read(file), file.toString());
+        }
+    }
 }
