@@ -31,8 +31,13 @@ public record Target(String name, double params, double tokens, double flops, do
     public static Target ofComputeRatio(String name, double flops, double ratio, double uniqueTokens) {
         if (!(ratio > 0) || Double.isInfinite(ratio)) throw new IllegalArgumentException("tokens_per_param must be a finite positive number, got " + ratio);
         double n = Math.sqrt(flops / (6 * ratio));
-        return new Target(name == null || name.isBlank() ? "C=" + Budgets.label(flops) + ",M=" + Budgets.label(ratio) : name,
+        return new Target(name == null || name.isBlank() ? "C=" + Budgets.label(flops) + ",M=" + plain(ratio) : name,
                 n, ratio * n, flops, uniqueTokens);
+    }
+
+    /** A ratio as people write it: 20, 640, 2.5. */
+    static String plain(double v) {
+        return Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString((long) Math.rint(v)) : String.format(java.util.Locale.ROOT, "%.3g", v);
     }
 
     /** The targets used when a spec names none: each compute budget at {@link #DEFAULT_RATIO} tokens per parameter. */

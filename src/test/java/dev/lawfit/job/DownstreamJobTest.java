@@ -63,6 +63,11 @@ class DownstreamJobTest {
                 double loss = derived.get("loss@1e23");
                 assertEquals(truth[0] - truth[1] * Math.exp(-truth[2] * loss), errorAt.get("1e23"), 0.02,
                         "the error predicted at the chinchilla loss of 1e23 FLOPs");
+                // Gadre et al.'s chain at a prediction target (by default each budget at 20 tokens per parameter)
+                double forecastLoss = law.<String, Double>getJavaMap(law.fieldIndex("forecasts")).get("C=1e23,M=20");
+                Map<String, Double> errorForecasts = r.getJavaMap(r.fieldIndex("error_forecasts"));
+                assertEquals(truth[0] - truth[1] * Math.exp(-truth[2] * forecastLoss), errorForecasts.get("C=1e23,M=20"), 0.02,
+                        "the error predicted at the chinchilla forecast for C = 1e23, M = 20");
             }
         }
     }

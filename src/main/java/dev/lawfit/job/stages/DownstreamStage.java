@@ -90,22 +90,30 @@ public final class DownstreamStage {
         String budgetLaw = computeLaws.stream().filter(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal).findFirst().orElseThrow();
         List<Column> lawColumns = new ArrayList<>(pairKeys.stream().map(InputReader::column).toList());
         lawColumns.add(column("derived").as("reference_derived"));
+        lawColumns.add(column("forecasts").as("reference_forecasts"));
         Dataset<Row> budgets = laws.where(column("law").equalTo(budgetLaw).and(column("status").equalTo(dev.lawfit.fit.FitStatus.OK.label()))
                         .and(column(CheckpointContract.EVAL_DATASET).equalTo(spec.referenceEval())))
                 .select(lawColumns.toArray(Column[]::new));
         Dataset<Row> table = counts.join(fitted.laws(), CollectionConverters.asScala(groupKeys).toSeq(), "left")
                 .withColumn("reference_eval", lit(spec.referenceEval()));
         table = pairKeys.isEmpty() ? table.crossJoin(budgets) : table.join(budgets, CollectionConverters.asScala(pairKeys).toSeq(), "left");
-        StructType out = table.schema().add("error_at", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true);
+        StructType out = table.schema().add("error_at", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true)
+                .add("error_forecasts", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true);
         java.util.Map<String, Law> byName = new java.util.LinkedHashMap<>();
         for (Law law : downstreamLaws) byName.put(law.name(), law);
         List<Column> sort = new ArrayList<>(List.of(groupBy));
         sort.add(column("law"));
-        Dataset<Row> withErrors = table.map(new ErrorAt(byName), Encoders.row(out)).drop("reference_derived").orderBy(sort.toArray(Column[]::new));
+        Dataset<Row> withErrors = table.map(new ErrorAt(byName), Encoders.row(out)).drop("reference_derived", "reference_forecasts").orderBy(sort.toArray(Column[]::new));
         return new Tables(withErrors, fitted);
     }
 
-    /** A law's predicted error at the loss of each compute budget (the law itself predicts: no formula here). */
+    private static double errorAt(Law law, double[] theta, double loss) {
+        dev.lawfit.law.Points one = dev.lawfit.law.Points.of(new double[] {1}, new double[] {1}, new double[] {1}, new double[] {1})
+                .withX(new double[] {loss});
+        return law.predict(theta, one, 0);
+    }
+
+    /** A law's predicted error at the loss of each compute budget and each prediction target (the law itself predicts: no formula here). */
     static final class ErrorAt implements org.apache.spark.api.java.function.MapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final java.util.Map<String, Law> laws;
@@ -116,7 +124,7 @@ public final class DownstreamStage {
 
         @Override
         public Row call(Row row) {
-            Map<String, Double> errorAt = new LinkedHashMap<>();
+            Map<String, Double> errorAt = new LinkedHashMap<>(), errorForecasts = new LinkedHashMap<>();
             String name = row.getAs("law");
             Law law = name == null ? null : laws.get(name);
             int derivedAt = row.fieldIndex("reference_derived");
@@ -126,16 +134,19 @@ public final class DownstreamStage {
                 Map<String, Double> derived = row.getJavaMap(derivedAt);
                 derived.forEach((key, loss) -> {
                     dev.lawfit.law.Budgets.Key at = dev.lawfit.law.Budgets.Key.parse(key);
-                    if (at != null && at.name().equals("loss")) {
-                        dev.lawfit.law.Points one = dev.lawfit.law.Points.of(new double[] {1}, new double[] {1}, new double[] {1}, new double[] {1})
-                                .withX(new double[] {loss});
-                        errorAt.put(at.budget(), law.predict(theta, one, 0));
-                    }
+                    if (at != null && at.name().equals("loss")) errorAt.put(at.budget(), errorAt(law, theta, loss));
                 });
+                // Gadre et al.'s chain at the spec's targets: the loss law's forecast, then the error law
+                int forecastsAt = row.fieldIndex("reference_forecasts");
+                if (!row.isNullAt(forecastsAt)) {
+                    Map<String, Double> forecasts = row.getJavaMap(forecastsAt);
+                    forecasts.forEach((target, loss) -> errorForecasts.put(target, errorAt(law, theta, loss)));
+                }
             }
-            Object[] values = new Object[row.size() + 1];
+            Object[] values = new Object[row.size() + 2];
             for (int i = 0; i < row.size(); i++) values[i] = row.get(i);
             values[row.size()] = CollectionConverters.asScala(errorAt);
+            values[row.size() + 1] = CollectionConverters.asScala(errorForecasts);
             return RowFactory.create(values);
         }
     }
