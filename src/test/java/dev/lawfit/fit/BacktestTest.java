@@ -58,6 +58,6 @@ class BacktestTest {
         Points points = GeneratedPoints.fromLaw(LAW, TRUTH, new double[] {1e8, 1e9}, TOKENS, 0, 1);
         Backtest.Result result = Backtest.run(LAW, points, FitSettings.DEFAULT);
         assertEquals(FitStatus.TOO_FEW_POINTS, result.status());
-        assertTrue(result.message().contains("2 size(s)"), result.message());
+        assertTrue(result.message().contains("largest size(s) and needs at least 2 more; the group has 2"), result.message());
     }
 }

@@ -89,6 +89,23 @@ class ResultQueryTest {
     }
 
     @Test
+    void whichFormToTrustPerGroup() {
+        List<Row> rows = query("""
+                SELECT model, law, rank, round(held_out_error, 4) AS held_out_error, tied_with_best, form_dependent
+                FROM law_selection WHERE rank = 1 ORDER BY model""");
+        assertEquals(List.of("cosformer2", "hgrn2", "llama"), rows.stream().map(r -> r.getString(0)).toList());
+        // tnl has two sizes: no law of it can be backtested on a larger size, and the rows say why
+        List<Row> tnl = query("SELECT law, rank, message FROM law_selection WHERE model = 'tnl' ORDER BY law");
+        assertEquals(2, tnl.size());
+        for (Row r : tnl) {
+            assertTrue(r.isNullAt(1), r.toString());
+            assertTrue(r.getString(2).startsWith("not ranked"), r.getString(2));
+        }
+        List<Row> forecasts = query("SELECT model, law, target, prediction FROM forecasts WHERE target = 'C=1e23,M=20' ORDER BY model, law");
+        assertEquals(7, forecasts.size(), "one per ok fit");
+    }
+
+    @Test
     void writesAndPathReadsAreRefusedBeforeTheyRun() {
         String[][] refused = {
                 {"INSERT INTO laws SELECT * FROM laws", "read-only"},
@@ -135,7 +152,10 @@ class ResultQueryTest {
             count++;
         }
         long bands = Tables.current(output, "laws").where("law = 'chinchilla' and status = 'ok'").count();
-        assertEquals(1 + 4 * 3 + bands, count, "the overview chart, three charts per group and the largest size's band where chinchilla fitted");
+        // where both laws fitted, the forms are compared: along a ratio, and on the held-out runs
+        assertEquals(1 + 4 * 3 + bands + 2 * bands, count,
+                "the overview chart, three charts per group, the largest size's band and the two comparison charts where chinchilla fitted");
+        assertEquals(bands, html.split("<h4>Forms compared</h4>", -1).length - 1);
         // tnl's chinchilla fit failed: its charts show the observed points without a fitted law
         assertTrue(html.contains("tnl / slimpajama"));
         // rendered in a real browser when this machine has one (Debian's chromium); skipped otherwise
