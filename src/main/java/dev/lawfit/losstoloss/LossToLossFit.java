@@ -13,6 +13,7 @@ public final class LossToLossFit {
     public static final String JOINT = "joint";
     static final int GRID = 24;
     static final int REFINEMENTS = 3;
+    static final int SHIFT_REFINEMENTS = 16;
 
     private LossToLossFit() {
     }
@@ -65,6 +66,101 @@ public final class LossToLossFit {
             hiY = Math.min(minY, best.ey() + 2 * stepY);
         }
         return best;
+    }
+
+    /**
+     * One shape and a vertical offset per level: L_y = K (L_x - E_x)^kappa + c_level. For fixed (E_x, kappa) the model is
+     * linear in K and the intercepts, solved in closed form (within-level regression); (E_x, kappa) are searched on a
+     * grid over [0, min L_x) x [0.05, 5] (log-spaced, 24 x 24), then 9 x 9 grids zooming in around the best cell, 16 times.
+     *
+     * @param level index of each point's level, 0 .. levels - 1 (every level must have points)
+     * @return {K, kappa, E_x, rss, c_0, ..., c_{levels-1}}, or null when nothing could be fitted
+     */
+    public static double[] parallelShifts(double[] lx, double[] ly, int[] level, int levels) {
+        return parallelShifts(lx, ly, level, levels, null);
+    }
+
+    /**
+     * As above; with {@code near} (a previous fit's result, e.g. on the full data for a bootstrap resample) the search
+     * starts in a small box around its shape instead of the whole grid.
+     */
+    public static double[] parallelShifts(double[] lx, double[] ly, int[] level, int levels, double[] near) {
+        double minX = Double.POSITIVE_INFINITY;
+        for (double v : lx) minX = Math.min(minX, v);
+        double loX, hiX, loK, hiK;
+        if (near == null) {
+            loX = 0;
+            hiX = minX;
+            loK = Math.log(0.05);
+            hiK = Math.log(5);
+        } else {
+            loX = Math.max(0, near[2] - 0.05 * minX);
+            hiX = Math.min(minX, near[2] + 0.05 * minX);
+            loK = Math.log(near[1]) - 0.2;
+            hiK = Math.log(near[1]) + 0.2;
+        }
+        double[] best = null;
+        double[] logs = new double[lx.length], u = new double[lx.length];
+        // a coarse grid, then small grids zooming in (each round keeps 4 of 9 cells a side): offsets of a few
+        // thousandths of a nat need the shape to about 1e-6
+        for (int round = 0; round <= SHIFT_REFINEMENTS; round++) {
+            int cells = round == 0 && near == null ? GRID : 9;
+            double stepX = (hiX - loX) / cells, stepK = (hiK - loK) / cells;
+            for (int a = 0; a < cells; a++) {
+                double ex = loX + stepX * (a + 0.5);
+                if (ex >= minX) continue;
+                for (int i = 0; i < lx.length; i++) logs[i] = Math.log(lx[i] - ex);
+                for (int b = 0; b < cells; b++) {
+                    double kappa = Math.exp(loK + stepK * (b + 0.5));
+                    for (int i = 0; i < lx.length; i++) u[i] = Math.exp(kappa * logs[i]);
+                    double[] fit = withinLevels(u, ly, level, levels);
+                    if (fit != null && (best == null || fit[1] < best[3])) {
+                        best = new double[4 + levels];
+                        best[0] = fit[0];
+                        best[1] = kappa;
+                        best[2] = ex;
+                        best[3] = fit[1];
+                        System.arraycopy(fit, 2, best, 4, levels);
+                    }
+                }
+            }
+            if (best == null) return null;
+            loX = Math.max(0, best[2] - 2 * stepX);
+            hiX = Math.min(minX, best[2] + 2 * stepX);
+            loK = Math.log(best[1]) - 2 * stepK;
+            hiK = Math.log(best[1]) + 2 * stepK;
+        }
+        return best;
+    }
+
+    /** Least squares of y on u with an intercept per level: {K, rss, c_0, ...}; null when u does not vary within levels. */
+    private static double[] withinLevels(double[] u, double[] y, int[] level, int levels) {
+        double[] su = new double[levels], sy = new double[levels];
+        int[] count = new int[levels];
+        for (int i = 0; i < u.length; i++) {
+            su[level[i]] += u[i];
+            sy[level[i]] += y[i];
+            count[level[i]]++;
+        }
+        double suu = 0, suy = 0;
+        for (int i = 0; i < u.length; i++) {
+            int l = level[i];
+            double du = u[i] - su[l] / count[l];
+            suu += du * du;
+            suy += du * (y[i] - sy[l] / count[l]);
+        }
+        if (!(suu > 1e-300) || !Double.isFinite(suu)) return null;
+        double k = suy / suu;
+        double[] out = new double[2 + levels];
+        out[0] = k;
+        for (int l = 0; l < levels; l++) out[2 + l] = (sy[l] - k * su[l]) / count[l];
+        double rss = 0;
+        for (int i = 0; i < u.length; i++) {
+            double r = y[i] - k * u[i] - out[2 + level[i]];
+            rss += r * r;
+        }
+        out[1] = rss;
+        return Double.isFinite(rss) ? out : null;
     }
 
     static ShiftedPowerLine scored(double[] lx, double[] ly, double k, double kappa, double ex, double ey, String source) {

@@ -82,4 +82,101 @@ class LossToLossFitTest {
         double[] one = {3, 3.1, 3.2, 3.3, 3.4};
         assertEquals("single_level", LineFactorTest.test("tokenizer", one, one, new String[] {"a", "a", "a", "a", "a"}).verdict());
     }
+
+    static final double[] SIZES = {50e6, 100e6, 200e6, 400e6};
+    static final String[] DATA = {"fineweb", "slimpajama"};
+
+    /**
+     * Families whose line is shifted by size and by pretraining data: L_y = 1.3 (L_x - 1.8)^0.85 + 2.0 + the size's shift
+     * (0 to {@code sizeShift} over 4 sizes) + the data's (0 or {@code dataShift}), noise 0.003 nats on L_y; 200
+     * checkpoints per run, L_x from a Chinchilla law.
+     */
+    static Pairs shifted(double sizeShift, double dataShift, long seed) {
+        return shifted(sizeShift, dataShift, seed, 0.003);
+    }
+
+    static Pairs shifted(double sizeShift, double dataShift, long seed, double noise) {
+        Random random = new Random(seed);
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>(), n = new ArrayList<>();
+        List<String> data = new ArrayList<>();
+        for (int d = 0; d < DATA.length; d++) {
+            for (int s = 0; s < SIZES.length; s++) {
+                for (int c = 1; c <= 200; c++) {
+                    double tokens = SIZES[s] * 0.2 * c;
+                    double lx = 1.8 + 400 / Math.pow(SIZES[s], 0.34) + 400 / Math.pow(tokens, 0.28);
+                    double ly = 1.3 * Math.pow(lx - 1.8, 0.85) + 2.0 + sizeShift * s / (SIZES.length - 1) + dataShift * d + noise * random.nextGaussian();
+                    x.add(lx);
+                    y.add(ly);
+                    n.add(SIZES[s]);
+                    data.add(DATA[d]);
+                }
+            }
+        }
+        return new Pairs(x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray(),
+                n.stream().mapToDouble(Double::doubleValue).toArray(), new double[x.size()], data.toArray(String[]::new), new String[x.size()]);
+    }
+
+    /** The rows of one pretraining set (the test of size within it). */
+    static int[] within(Pairs p, String dataset) {
+        return java.util.stream.IntStream.range(0, p.lx().length).filter(i -> p.dataset()[i].equals(dataset)).toArray();
+    }
+
+    static double[] at(double[] values, int[] idx) {
+        return java.util.Arrays.stream(idx).mapToDouble(i -> values[i]).toArray();
+    }
+
+    static String[] sizes(Pairs p, int[] idx) {
+        return java.util.Arrays.stream(idx).mapToObj(i -> String.valueOf((long) p.params()[i])).toArray(String[]::new);
+    }
+
+    /**
+     * Size shifts the line by 0.005 nats and the data by 0.5: within each pretraining set size is significant but below
+     * the 0.02-nat tolerance, the data (within each size) moves the line; the effects are within 20% of the truth. And
+     * the reverse.
+     */
+    @Test
+    void effectsInNatsSeparateALimitedImpactFromAMovedLine() {
+        for (boolean reverse : new boolean[] {false, true}) {
+            double sizeShift = reverse ? 0.5 : 0.005, dataShift = reverse ? 0.005 : 0.5;
+            Pairs p = shifted(sizeShift, dataShift, reverse ? 5 : 3);
+            for (String dataset : DATA) {
+                int[] idx = within(p, dataset);
+                LineFactorTest.Result size = LineFactorTest.test("params", at(p.lx(), idx), at(p.ly(), idx), sizes(p, idx));
+                System.out.printf("size within %s (shift %.3f): %s, effect %.4f [%.4f, %.4f], p %.2g, offsets %s%n", dataset, sizeShift,
+                        size.verdict(), size.effect(), size.effectLow(), size.effectHigh(), size.pValue(), size.offsets());
+                assertEquals(reverse ? "moves_line" : "below_tolerance", size.verdict(), size.message());
+                assertEquals(sizeShift, size.effect(), 0.2 * sizeShift, "the size effect in nats");
+                double smallest = size.offsets().get(String.valueOf((long) SIZES[0])), largest = size.offsets().get(String.valueOf((long) SIZES[3]));
+                assertEquals(sizeShift, largest - smallest, 0.2 * sizeShift, "the largest size's offset from the smallest's");
+                assertTrue(size.effectLow() <= size.effect() && size.effect() <= size.effectHigh(), "the interval holds the estimate");
+                if (!reverse) assertTrue(size.message().contains("below the tolerance of 0.02 nats"), size.message());
+            }
+            for (double n : SIZES) {
+                int[] idx = java.util.stream.IntStream.range(0, p.lx().length).filter(i -> p.params()[i] == n).toArray();
+                LineFactorTest.Result data = LineFactorTest.test("dataset", at(p.lx(), idx), at(p.ly(), idx),
+                        java.util.Arrays.stream(idx).mapToObj(i -> p.dataset()[i]).toArray(String[]::new));
+                assertEquals(reverse ? "below_tolerance" : "moves_line", data.verdict(), data.message());
+                assertEquals(dataShift, data.effect(), 0.2 * dataShift, "the data effect in nats");
+                assertEquals(dataShift, data.offsets().get("slimpajama") - data.offsets().get("fineweb"), 0.2 * dataShift);
+            }
+        }
+    }
+
+    /** A level with too few points is dropped with its name and count; the factor is tested on the rest. */
+    @Test
+    void thinLevelsAreDroppedByName() {
+        Pairs p = shifted(0, 0.5, 9);
+        int[] idx = java.util.stream.IntStream.range(0, p.lx().length).filter(i -> p.params()[i] == SIZES[0] && (p.dataset()[i].equals("fineweb")
+                || i % 200 < 3)).toArray();
+        String[] levels = java.util.Arrays.stream(idx).mapToObj(i -> p.dataset()[i].equals("fineweb") ? "fineweb" : "thin").toArray(String[]::new);
+        LineFactorTest.Result r = LineFactorTest.test("dataset", at(p.lx(), idx), at(p.ly(), idx), levels);
+        assertEquals(java.util.Map.of("thin", 3), r.dropped());
+        assertTrue(r.message().contains("thin (3)"), r.message());
+        assertEquals("too_few_points", r.verdict(), "one level left");
+        String[] three = java.util.Arrays.stream(java.util.stream.IntStream.range(0, p.lx().length).toArray())
+                .mapToObj(i -> i < 5 ? "thin" : p.dataset()[i]).toArray(String[]::new);
+        LineFactorTest.Result rest = LineFactorTest.test("dataset", p.lx(), p.ly(), three);
+        assertEquals(2, rest.levels(), "tested on the two levels left");
+        assertEquals("moves_line", rest.verdict());
+    }
 }
