@@ -143,6 +143,9 @@ public final class ReportWriter {
                 case "curve" -> curveSections(html, f);
                 default -> pairSections(html, f);
             };
+            if (f.name().equals("loss_to_loss") && hasTable(spark, version, "line_factors")) {
+                factorSections(html, spark.read().parquet(new Path(version, "line_factors").toString()).collectAsList(), f);
+            }
         }
         html.append("</body></html>");
         try {
@@ -487,6 +490,115 @@ public final class ReportWriter {
     }
 
     /** Loss-to-loss lines and downstream laws: one chart per fit key (a line, a task), every law of it drawn. */
+    /** How many factor tests get charts (the table lists them all). */
+    static final int FACTOR_CHARTS = 24;
+
+    /**
+     * What moves the line: a table of every factor test (verdict, effect in nats with its interval, what was held fixed),
+     * and for the first {@link #FACTOR_CHARTS}: each level's offset with its interval against the tolerance, and the
+     * pairs coloured by level with the pooled line and each level's own line.
+     */
+    private static void factorSections(StringBuilder html, List<Row> factors, Family f) {
+        html.append("<h3>What moves the line</h3><table><tr><th class=\"k\">x / y</th><th class=\"k\">pairing</th><th class=\"k\">factor</th>")
+                .append("<th class=\"k\">within</th><th class=\"k\">verdict</th><th>effect (nats)</th><th>interval</th><th>tolerance</th>")
+                .append("<th>levels</th><th class=\"k\">message</th></tr>");
+        for (Row r : factors) {
+            html.append("<tr><td class=\"k\">").append(esc(r.getAs("x_eval") + " / " + r.getAs("y_eval"))).append("</td><td class=\"k\">")
+                    .append(esc(r.getAs("pairing"))).append("</td><td class=\"k\">").append(esc(r.getAs("factor"))).append("</td><td class=\"k\">")
+                    .append(esc(r.getAs("stratum"))).append("</td><td class=\"k").append("moves_line".equals(r.getAs("verdict")) ? " bad" : "")
+                    .append("\">").append(esc(r.getAs("verdict"))).append("</td><td>").append(num(r.getAs("effect_nats"))).append("</td><td>")
+                    .append(r.isNullAt(r.fieldIndex("effect_low")) ? "" : num(r.getAs("effect_low")) + " to " + num(r.getAs("effect_high")))
+                    .append("</td><td>").append(num(r.getAs("tolerance_nats"))).append("</td><td>").append(esc(r.getAs("levels")))
+                    .append("</td><td class=\"k\">").append(esc(r.getAs("message"))).append("</td></tr>");
+        }
+        html.append("</table>");
+        int drawn = 0;
+        for (Row r : factors) {
+            if (drawn >= FACTOR_CHARTS) break;
+            Map<String, Double> offsets = r.isNullAt(r.fieldIndex("level_offsets")) ? Map.of() : r.getJavaMap(r.fieldIndex("level_offsets"));
+            if (offsets.size() < 2) continue;
+            drawn++;
+            String title = r.getAs("factor") + " (" + r.getAs("stratum") + "), " + r.getAs("x_eval") + " -> " + r.getAs("y_eval");
+            html.append("<section class=\"factor\"><h4>").append(esc(title)).append(": ").append(esc(r.getAs("verdict"))).append("</h4>");
+            Map<String, Double> low = r.isNullAt(r.fieldIndex("level_offset_low")) ? Map.of() : r.getJavaMap(r.fieldIndex("level_offset_low"));
+            Map<String, Double> high = r.isNullAt(r.fieldIndex("level_offset_high")) ? Map.of() : r.getJavaMap(r.fieldIndex("level_offset_high"));
+            List<ReportCharts.Series> series = new ArrayList<>();
+            List<String> levels = new ArrayList<>(offsets.keySet());
+            double tolerance = r.isNullAt(r.fieldIndex("tolerance_nats")) ? 0 : r.<Double>getAs("tolerance_nats");
+            for (int k = 0; k < levels.size(); k++) {
+                String level = levels.get(k);
+                series.add(new ReportCharts.Series(level, new double[] {k + 1}, new double[] {offsets.get(level)}, ReportCharts.Kind.POINTS, k));
+                if (low.containsKey(level)) {
+                    series.add(new ReportCharts.Series(level + " interval", new double[] {k + 1, k + 1}, new double[] {low.get(level), high.get(level)},
+                            ReportCharts.Kind.BAND, k));
+                }
+            }
+            // the tolerance around the mean offset: an effect inside the band is below it
+            double[] span = {0.5, levels.size() + 0.5};
+            series.add(new ReportCharts.Series("tolerance (+/- half of " + num(tolerance) + " nats)", span, new double[] {tolerance / 2, tolerance / 2},
+                    ReportCharts.Kind.FIT, 7));
+            series.add(new ReportCharts.Series("tolerance low", span, new double[] {-tolerance / 2, -tolerance / 2}, ReportCharts.Kind.BAND, 7));
+            html.append(img(ReportCharts.xy("offset of each level from the pooled line (nats), levels 1.." + levels.size(), "level (in the legend's order)",
+                    "offset of L_y (nats)", false, series), "line factor offsets"));
+            String byLevel = linesByLevel(r, f);
+            if (byLevel != null) html.append(img(byLevel, "lines by level"));
+            html.append("</section>");
+        }
+    }
+
+    /** The pairs of one factor test coloured by level, with the pooled line and each level's own line; null when the pairs are not at hand. */
+    private static String linesByLevel(Row test, Family f) {
+        String factor = test.getAs("factor");
+        String stratum = test.getAs("stratum");
+        Map<String, String> fixed = new LinkedHashMap<>();
+        if (!"all".equals(stratum)) {
+            for (String part : stratum.split(", ")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) fixed.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        Map<String, List<double[]>> points = new TreeMap<>();
+        for (Row p : f.predictions()) {
+            if (!test.getAs("x_eval").equals(p.getAs("x_eval")) || !test.getAs("y_eval").equals(p.getAs("y_eval"))) continue;
+            if (Arrays.asList(p.schema().fieldNames()).contains("pairing") && !String.valueOf((Object) p.getAs("pairing")).equals(test.getAs("pairing"))) continue;
+            boolean in = true;
+            for (Map.Entry<String, String> e : fixed.entrySet()) {
+                if (!Arrays.asList(p.schema().fieldNames()).contains(e.getKey())) return null;
+                if (!String.valueOf((Object) p.getAs(e.getKey())).equals(e.getValue())) in = false;
+            }
+            if (!in) continue;
+            if (!Arrays.asList(p.schema().fieldNames()).contains(factor)) return null;
+            points.computeIfAbsent(String.valueOf((Object) p.getAs(factor)), k -> new ArrayList<>()).add(new double[] {p.<Double>getAs("x"), p.<Double>getAs("observed")});
+        }
+        if (points.isEmpty()) return null;
+        Map<String, Double> k = test.getJavaMap(test.fieldIndex("level_k")), kappa = test.getJavaMap(test.fieldIndex("level_kappa"));
+        Map<String, Double> ex = test.getJavaMap(test.fieldIndex("level_e_x")), ey = test.getJavaMap(test.fieldIndex("level_e_y"));
+        List<ReportCharts.Series> series = new ArrayList<>();
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        int colour = 0;
+        for (Map.Entry<String, List<double[]>> e : points.entrySet()) {
+            double[] xs = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
+            series.add(new ReportCharts.Series(e.getKey(), xs, e.getValue().stream().mapToDouble(v -> v[1]).toArray(), ReportCharts.Kind.POINTS, colour));
+            double from = Arrays.stream(xs).min().orElse(0), to = Arrays.stream(xs).max().orElse(1);
+            lo = Math.min(lo, from);
+            hi = Math.max(hi, to);
+            if (k.containsKey(e.getKey())) {
+                double[] grid = grid(from, to, 30, false);
+                double[] ys = Arrays.stream(grid).map(x -> k.get(e.getKey()) * Math.pow(x - ex.get(e.getKey()), kappa.get(e.getKey())) + ey.get(e.getKey())).toArray();
+                series.add(new ReportCharts.Series(e.getKey() + " line", grid, ys, ReportCharts.Kind.EXTRAPOLATION, colour));
+            }
+            colour++;
+        }
+        Map<String, Double> pooled = test.isNullAt(test.fieldIndex("pooled_line")) ? Map.of() : test.getJavaMap(test.fieldIndex("pooled_line"));
+        if (pooled.containsKey("K")) {
+            double[] grid = grid(lo, hi, 60, false);
+            double[] ys = Arrays.stream(grid).map(x -> pooled.get("K") * Math.pow(x - pooled.get("E_x"), pooled.get("kappa")) + pooled.get("E_y")).toArray();
+            series.add(new ReportCharts.Series("pooled line", grid, ys, ReportCharts.Kind.FIT, 7));
+        }
+        return ReportCharts.xy("pairs by " + factor + ": each level's line (dashed), the pooled line (solid)", "L_x (" + test.getAs("x_eval") + ")",
+                "L_y (" + test.getAs("y_eval") + ")", false, series);
+    }
+
     private static int pairSections(StringBuilder html, Family f) {
         Map<String, List<Row>> fitsByKey = new TreeMap<>();
         for (Row r : f.fits()) fitsByKey.computeIfAbsent(groupName(r, f.keys()), k -> new ArrayList<>()).add(r);

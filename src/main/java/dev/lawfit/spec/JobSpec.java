@@ -222,7 +222,13 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
      * Lines are fitted per {@code group_by} (default: the job's group_by without eval_dataset); {@code factors}
      * are tested for moving the line; {@code irreducible} says where E_x, E_y come from.
      */
-    public record LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible) {
+    public record LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible,
+                             List<String> holdFixed, Double toleranceNats, Integer minLevelPoints) {
+
+        public LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible) {
+            this(pairs, allPairs, groupBy, factors, irreducible, null, null, null);
+        }
+
         public LossToLoss {
             pairs = pairs == null ? List.of() : List.copyOf(pairs);
             allPairs = allPairs != null && allPairs;
@@ -236,6 +242,11 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
                 groupBy = List.copyOf(groupBy);
                 if (groupBy.contains("eval_dataset")) throw new IllegalArgumentException("loss_to_loss.group_by cannot include eval_dataset: lines pair eval datasets");
             }
+            holdFixed = holdFixed == null ? List.of() : List.copyOf(holdFixed);
+            if (holdFixed.contains("eval_dataset")) throw new IllegalArgumentException("loss_to_loss.hold_fixed cannot include eval_dataset: lines pair eval datasets");
+            toleranceNats = toleranceNats == null ? dev.lawfit.losstoloss.LineFactorTest.DEFAULT_TOLERANCE_NATS : toleranceNats;
+            minLevelPoints = minLevelPoints == null ? dev.lawfit.losstoloss.LineFactorTest.DEFAULT_MIN_LEVEL_POINTS : minLevelPoints;
+            new dev.lawfit.losstoloss.LineFactorTest.Settings(toleranceNats, minLevelPoints, 0, 0.95, 1); // checks both
         }
 
         public List<String> groupByOr(List<String> jobGroupBy) {
@@ -246,14 +257,47 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         public List<String> keyColumns(List<String> jobGroupBy) {
             java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(groupByOr(jobGroupBy));
             for (String f : factors) if (!f.equals("params")) keys.add(f);
+            for (String f : holdFixed) if (!f.equals("params")) keys.add(f);
+            for (Pair p : pairs) if (p.across() != null) keys.add(p.across());
             return List.copyOf(keys);
+        }
+
+        /** How factor effects are judged, with the bootstrap's resamples (at most 100), level and seed. */
+        public dev.lawfit.losstoloss.LineFactorTest.Settings factorSettings(dev.lawfit.fit.BootstrapSettings bootstrap) {
+            return new dev.lawfit.losstoloss.LineFactorTest.Settings(toleranceNats, minLevelPoints, bootstrap.resamples(), bootstrap.level(), bootstrap.seed());
         }
     }
 
-    /** One loss-to-loss pair: x and y are eval_dataset values. */
-    public record Pair(String x, String y) {
+    /**
+     * One loss-to-loss pair: x and y are eval_dataset values. By default the same checkpoint is paired (train-to-test,
+     * test-to-test); with {@code across} (a column, e.g. dataset) and its two levels, models trained differently are
+     * paired at the same model, size and tokens (Brandfonbrener et al.'s train-to-train: x from the {@code x_level}
+     * runs, y from the {@code y_level} runs).
+     */
+    public record Pair(String x, String y, String across, String xLevel, String yLevel) {
+        public Pair(String x, String y) {
+            this(x, y, null, null, null);
+        }
+
         public Pair {
-            if (x == null || y == null || x.equals(y)) throw new IllegalArgumentException("a loss_to_loss pair needs two different eval datasets x and y");
+            if (across == null && (x == null || y == null || x.equals(y))) {
+                throw new IllegalArgumentException("a loss_to_loss pair needs two different eval datasets x and y");
+            }
+            if (x == null || y == null) throw new IllegalArgumentException("a loss_to_loss pair needs eval datasets x and y");
+            if (across != null && (xLevel == null || yLevel == null || xLevel.equals(yLevel))) {
+                throw new IllegalArgumentException("a loss_to_loss pair across '" + across + "' needs two different levels x_level and y_level");
+            }
+            if (across == null && (xLevel != null || yLevel != null)) {
+                throw new IllegalArgumentException("a loss_to_loss pair's x_level and y_level need across: <column> (e.g. dataset)");
+            }
+            if (across != null && List.of("run_id", "tokens", "params", "eval_dataset").contains(across)) {
+                throw new IllegalArgumentException("a loss_to_loss pair cannot pair across '" + across + "'; name a column that sets how models were trained, e.g. dataset");
+            }
+        }
+
+        /** {@code checkpoint}, or {@code across_<column>}. */
+        public String pairing() {
+            return across == null ? "checkpoint" : "across_" + across;
         }
     }
 

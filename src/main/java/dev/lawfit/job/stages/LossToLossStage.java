@@ -50,6 +50,8 @@ public final class LossToLossStage {
     /** The eval datasets a line relates (columns of loss_to_loss and line_factors). */
     public static final String X_EVAL = "x_eval";
     public static final String Y_EVAL = "y_eval";
+    /** How a line's pairs were formed: {@code checkpoint} (the same checkpoint on x and y) or {@code across_<column>}. */
+    public static final String PAIRING = "pairing";
 
     /** The lines (the family's law rows with its extra columns), the factor tests, and the shared stage's tables. */
     public record Tables(Dataset<Row> lines, Dataset<Row> factors, LawStage.Tables stage) {
@@ -85,18 +87,8 @@ public final class LossToLossStage {
         }
         Dataset<Row> joined = null;
         for (JobSpec.Pair pair : pairs) {
-            List<Column> xs = new ArrayList<>(on.stream().map(InputReader::column).toList());
-            xs.add(column(CheckpointContract.PARAMS).as("params_x"));
-            xs.add(column(CheckpointContract.STEP).as("step_x"));
-            xs.add(column(CheckpointContract.LOSS).as("lx"));
-            List<Column> ys = new ArrayList<>(on.stream().map(InputReader::column).toList());
-            ys.add(column(CheckpointContract.PARAMS).as("params_y"));
-            ys.add(column(CheckpointContract.LOSS).as("ly"));
-            Dataset<Row> x = accepted.where(column(CheckpointContract.EVAL_DATASET).equalTo(pair.x())).select(xs.toArray(Column[]::new));
-            Dataset<Row> y = accepted.where(column(CheckpointContract.EVAL_DATASET).equalTo(pair.y())).select(ys.toArray(Column[]::new));
-            Dataset<Row> both = x.join(y, CollectionConverters.asScala(on).toSeq(), "full_outer")
-                    .withColumn(X_EVAL, lit(pair.x())).withColumn(Y_EVAL, lit(pair.y()))
-                    .withColumn(CheckpointContract.PARAMS, org.apache.spark.sql.functions.coalesce(column("params_x"), column("params_y")));
+            Dataset<Row> both = pair.across() == null ? sameCheckpoint(accepted, pair, on) : acrossRuns(accepted, pair, on);
+            both = both.withColumn(X_EVAL, lit(pair.x())).withColumn(Y_EVAL, lit(pair.y())).withColumn(PAIRING, lit(pair.pairing()));
             joined = joined == null ? both : joined.unionByName(both);
         }
         if (joined == null) {
@@ -106,6 +98,7 @@ public final class LossToLossStage {
         List<String> lineKeyNames = new ArrayList<>(groupBy);
         lineKeyNames.add(X_EVAL);
         lineKeyNames.add(Y_EVAL);
+        lineKeyNames.add(PAIRING);
         Column[] lineKeys = lineKeyNames.stream().map(InputReader::column).toArray(Column[]::new);
         Column paired = column("lx").isNotNull().and(column("ly").isNotNull());
         Dataset<Row> counts = joined.groupBy(lineKeys).agg(
@@ -137,38 +130,96 @@ public final class LossToLossStage {
         List<Column> factorColumns = new ArrayList<>();
         factorColumns.add(column("lx"));
         factorColumns.add(column("ly"));
-        for (String f : factors) factorColumns.add(column(f).cast("string").as(f));
-        Dataset<Row> byPair = joined.where(paired).groupBy(column(X_EVAL), column(Y_EVAL))
+        LinkedHashSet<String> described = new LinkedHashSet<>(factors);
+        described.addAll(spec.holdFixed());
+        for (String f : described) factorColumns.add(column(f).cast("string").as(f));
+        Dataset<Row> byPair = joined.where(paired).groupBy(column(X_EVAL), column(Y_EVAL), column(PAIRING))
                 .agg(collect_list(struct(factorColumns.toArray(Column[]::new))).as("pairs"));
         Dataset<Row> factorTable = byPair.repartition(partitions)
-                .flatMap(new FactorFunction(factors), Encoders.row(LineFactorsTable.SCHEMA))
-                .orderBy(column(X_EVAL), column(Y_EVAL), column("factor"));
+                .flatMap(new FactorFunction(factors, spec.holdFixed(), spec.factorSettings(settings.bootstrap())), Encoders.row(LineFactorsTable.SCHEMA))
+                .orderBy(column(X_EVAL), column(Y_EVAL), column(PAIRING), column("factor"), column("stratum"));
         return new Tables(lines, factorTable, fitted);
     }
 
-    /** Every factor's test for one (x, y). */
+    /** The pairs of one checkpoint evaluated on x and on y (train-to-test, test-to-test). */
+    private static Dataset<Row> sameCheckpoint(Dataset<Row> accepted, JobSpec.Pair pair, List<String> on) {
+        List<Column> xs = new ArrayList<>(on.stream().map(InputReader::column).toList());
+        xs.add(column(CheckpointContract.PARAMS).as("params_x"));
+        xs.add(column(CheckpointContract.STEP).as("step_x"));
+        xs.add(column(CheckpointContract.LOSS).as("lx"));
+        List<Column> ys = new ArrayList<>(on.stream().map(InputReader::column).toList());
+        ys.add(column(CheckpointContract.PARAMS).as("params_y"));
+        ys.add(column(CheckpointContract.LOSS).as("ly"));
+        Dataset<Row> x = accepted.where(column(CheckpointContract.EVAL_DATASET).equalTo(pair.x())).select(xs.toArray(Column[]::new));
+        Dataset<Row> y = accepted.where(column(CheckpointContract.EVAL_DATASET).equalTo(pair.y())).select(ys.toArray(Column[]::new));
+        return x.join(y, CollectionConverters.asScala(on).toSeq(), "full_outer")
+                .withColumn(CheckpointContract.PARAMS, org.apache.spark.sql.functions.coalesce(column("params_x"), column("params_y")));
+    }
+
+    /**
+     * Brandfonbrener et al.'s pairing across runs: a model trained with {@code across} = x_level, evaluated on x, and one
+     * trained with {@code across} = y_level, evaluated on y, at the same model, size, tokens and other keys. The pair's
+     * {@code across} column reads {@code x_level->y_level} and its run_id {@code run_x+run_y}.
+     */
+    private static Dataset<Row> acrossRuns(Dataset<Row> accepted, JobSpec.Pair pair, List<String> on) {
+        List<String> match = new ArrayList<>(on);
+        match.remove(CheckpointContract.RUN_ID);
+        match.remove(pair.across());
+        if (!match.contains(CheckpointContract.PARAMS)) match.add(CheckpointContract.PARAMS);
+        List<Column> xs = new ArrayList<>(match.stream().map(InputReader::column).toList());
+        xs.add(column(CheckpointContract.RUN_ID).as("run_x"));
+        xs.add(column(CheckpointContract.STEP).as("step_x"));
+        xs.add(column(CheckpointContract.LOSS).as("lx"));
+        List<Column> ys = new ArrayList<>(match.stream().map(InputReader::column).toList());
+        ys.add(column(CheckpointContract.RUN_ID).as("run_y"));
+        ys.add(column(CheckpointContract.LOSS).as("ly"));
+        Column xRows = column(CheckpointContract.EVAL_DATASET).equalTo(pair.x()).and(column(pair.across()).cast("string").equalTo(pair.xLevel()));
+        Column yRows = column(CheckpointContract.EVAL_DATASET).equalTo(pair.y()).and(column(pair.across()).cast("string").equalTo(pair.yLevel()));
+        Dataset<Row> x = accepted.where(xRows).select(xs.toArray(Column[]::new));
+        Dataset<Row> y = accepted.where(yRows).select(ys.toArray(Column[]::new));
+        return x.join(y, CollectionConverters.asScala(match).toSeq(), "full_outer")
+                .withColumn(pair.across(), lit(pair.xLevel() + "->" + pair.yLevel()))
+                .withColumn(CheckpointContract.RUN_ID, org.apache.spark.sql.functions.concat_ws("+", column("run_x"), column("run_y")))
+                .withColumn("params_x", column(CheckpointContract.PARAMS)).withColumn("params_y", column(CheckpointContract.PARAMS))
+                .drop("run_x", "run_y");
+    }
+
+    /** Every factor's test for one (x, y, pairing), within each stratum of the held-fixed columns. */
     static final class FactorFunction implements FlatMapFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
         private final List<String> factors;
+        private final List<String> holdFixed;
+        private final LineFactorTest.Settings settings;
 
-        FactorFunction(List<String> factors) {
+        FactorFunction(List<String> factors, List<String> holdFixed, LineFactorTest.Settings settings) {
             this.factors = List.copyOf(factors);
+            this.holdFixed = List.copyOf(holdFixed);
+            this.settings = settings;
         }
 
         @Override
         public Iterator<Row> call(Row pair) {
             List<Row> rows = new ArrayList<>(pair.<Row>getList(pair.fieldIndex("pairs")));
             rows.sort(Comparator.<Row>comparingDouble(r -> r.getAs("lx")).thenComparingDouble(r -> r.getAs("ly")));
-            double[] lx = rows.stream().mapToDouble(r -> r.<Double>getAs("lx")).toArray();
-            double[] ly = rows.stream().mapToDouble(r -> r.<Double>getAs("ly")).toArray();
             List<Row> out = new ArrayList<>();
             for (String factor : factors) {
-                String[] levels = rows.stream().map(r -> r.getAs(factor) == null ? "(null)" : r.<String>getAs(factor)).toArray(String[]::new);
-                out.add(LineFactorsTable.row(pair.getAs(X_EVAL), pair.getAs(Y_EVAL), factor, LineFactorTest.test(factor, lx, ly, levels)));
+                List<String> fixed = holdFixed.stream().filter(f -> !f.equals(factor)).toList();
+                java.util.TreeMap<String, List<Row>> strata = new java.util.TreeMap<>();
+                for (Row r : rows) {
+                    List<String> parts = new ArrayList<>();
+                    for (String f : fixed) parts.add(f + "=" + (r.getAs(f) == null ? "(null)" : r.<String>getAs(f)));
+                    strata.computeIfAbsent(parts.isEmpty() ? "all" : String.join(", ", parts), k -> new ArrayList<>()).add(r);
+                }
+                for (Map.Entry<String, List<Row>> stratum : strata.entrySet()) {
+                    List<Row> in = stratum.getValue();
+                    double[] lx = in.stream().mapToDouble(r -> r.<Double>getAs("lx")).toArray();
+                    double[] ly = in.stream().mapToDouble(r -> r.<Double>getAs("ly")).toArray();
+                    String[] levels = in.stream().map(r -> r.getAs(factor) == null ? "(null)" : r.<String>getAs(factor)).toArray(String[]::new);
+                    out.add(LineFactorsTable.row(pair.getAs(X_EVAL), pair.getAs(Y_EVAL), pair.getAs(PAIRING), factor, String.join(",", fixed),
+                            stratum.getKey(), LineFactorTest.test(factor, lx, ly, levels, settings)));
+                }
             }
             return out.iterator();
         }
     }
-
-
 }
