@@ -28,8 +28,16 @@ import java.util.function.Function;
 public final class LawCatalog {
 
     /** Settings a family's laws are built with (the curve forms' warm-up, the loss line's E route). */
-    public record Options(double warmupFraction, String irreducible) implements java.io.Serializable {
+    public record Options(double warmupFraction, String irreducible, boolean robust, List<Double> predictX) implements java.io.Serializable {
         public static final Options DEFAULT = new Options(0.0, LossToLossFit.GIVEN);
+
+        public Options(double warmupFraction, String irreducible) {
+            this(warmupFraction, irreducible, false, List.of());
+        }
+
+        public Options {
+            predictX = predictX == null ? List.of() : List.copyOf(predictX);
+        }
     }
 
     private static final Map<String, Function<Options, Law>> LAWS = new LinkedHashMap<>();
@@ -50,7 +58,7 @@ public final class LawCatalog {
             if (form != TrajectoryForm.CONSTANT) LAWS.put("curve_" + form.label(), o -> new CurveLaw(form, o.warmupFraction()));
         }
         // loss-to-loss: fitted per (group, x eval, y eval)
-        LAWS.put(LossLineLaw.NAME, o -> new LossLineLaw(o.irreducible()));
+        LAWS.put(LossLineLaw.NAME, o -> new LossLineLaw(o.irreducible(), o.robust(), o.predictX()));
         // loss to downstream error: fitted per (group, task)
         for (DownstreamForm form : DownstreamForm.values()) LAWS.put("downstream_" + form.label(), o -> new DownstreamLaw(form));
     }

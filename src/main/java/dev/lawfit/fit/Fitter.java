@@ -53,12 +53,12 @@ public final class Fitter {
     }
 
     /**
-     * The law's prediction at each of the settings' targets (the points a lab is about to train), by target name;
-     * empty for the families that do not predict from (N, D, C).
+     * The law's prediction at each of the settings' targets (the points a lab is about to train), by target name; for
+     * the other families, at the law's own targets ({@link Law#forecasts}).
      */
     public static java.util.Map<String, Double> forecasts(Law law, double[] theta, FitSettings settings) {
         java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
-        if (!law.family().equals("compute")) return out;
+        if (!law.family().equals("compute")) return new java.util.LinkedHashMap<>(law.forecasts(theta));
         java.util.List<dev.lawfit.law.Target> targets = settings.forecastTargets();
         Points at = dev.lawfit.law.Target.points(targets);
         for (int i = 0; i < targets.size(); i++) out.put(targets.get(i).name(), law.predict(theta, at, i));

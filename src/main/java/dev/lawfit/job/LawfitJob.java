@@ -208,7 +208,7 @@ public final class LawfitJob {
                 publisher.write("line_factors", l2l.factors());
                 publisher.write("loss_to_loss_predictions", l2l.predictions());
                 publisher.write("loss_to_loss_backtest", l2l.backtest());
-                l2l.stage().release();
+                l2l.release();
             }
             if (temporal != null) {
                 publisher.write("temporal_points", plan.combine("temporal_points", temporal.points(), SpecHashes.RUNS));

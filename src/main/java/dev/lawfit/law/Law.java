@@ -116,6 +116,14 @@ public interface Law extends java.io.Serializable {
         return null;
     }
 
+    /**
+     * The law's own prediction targets (e.g. a loss-to-loss line at the L_x values a spec lists), by name; the (N, D, C)
+     * laws predict at the settings' targets instead. Empty by default.
+     */
+    default Map<String, Double> forecasts(double[] theta) {
+        return Map.of();
+    }
+
     /** Predicted log loss at point {@code i}. */
     double logPredict(double[] theta, Points points, int i);
 

@@ -29,12 +29,34 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
     static final int RESAMPLE_POLISH_STARTS = 4;
 
     private final String irreducible;
+    private final boolean robust;
+    private final List<Double> predictX;
 
     public LossLineLaw(String irreducible) {
+        this(irreducible, false, List.of());
+    }
+
+    /**
+     * @param robust   K and kappa by Huber-weighted least squares in logs (a loss spike does not pull the line)
+     * @param predictX L_x values the line predicts L_y at (its forecasts, named {@code L_x=<value>}, with bootstrap intervals)
+     */
+    public LossLineLaw(String irreducible, boolean robust, List<Double> predictX) {
         if (!irreducible.equals(LossToLossFit.GIVEN) && !irreducible.equals(LossToLossFit.JOINT)) {
             throw new IllegalArgumentException("loss_to_loss.irreducible must be compute_fit or joint, got '" + irreducible + "'");
         }
         this.irreducible = irreducible;
+        this.robust = robust;
+        this.predictX = List.copyOf(predictX);
+    }
+
+    /** L_y at each of the spec's {@code predict_x} values (NaN at or below E_x). */
+    @Override
+    public Map<String, Double> forecasts(double[] theta) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (double x : predictX) {
+            out.put("L_x=" + x, x > theta[2] ? theta[0] * Math.pow(x - theta[2], theta[1]) + theta[3] : Double.NaN);
+        }
+        return out;
     }
 
     @Override
@@ -112,11 +134,11 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
 
     @Override
     public Solver solver() {
-        return new LineSolver(irreducible);
+        return new LineSolver(irreducible, robust);
     }
 
     /** The E route (compute fits, or joint), then K and kappa in closed form. */
-    private record LineSolver(String irreducible) implements Solver {
+    private record LineSolver(String irreducible, boolean robust) implements Solver {
         @Override
         public Solution solve(Law law, Points points, double[] weights, FitSettings settings, double[] start) {
             Points data = weights == null ? points : points.repeated(weights);
@@ -128,13 +150,13 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
                 IrreducibleLoss.Estimate ex = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), lx, computeFit);
                 IrreducibleLoss.Estimate ey = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), ly, computeFit);
                 if (ex.ok() && ey.ok()) {
-                    line = LossToLossFit.withIrreducible(lx, ly, ex.e(), ey.e(), LossToLossFit.GIVEN);
+                    line = LossToLossFit.withIrreducible(lx, ly, ex.e(), ey.e(), LossToLossFit.GIVEN, robust);
                 } else {
-                    line = LossToLossFit.joint(lx, ly);
+                    line = LossToLossFit.joint(lx, ly, robust);
                     note = "E fitted jointly: " + (ex.ok() ? "" : "x " + ex.message() + (ey.ok() ? "" : "; ")) + (ey.ok() ? "" : "y " + ey.message());
                 }
             } else {
-                line = LossToLossFit.joint(lx, ly);
+                line = LossToLossFit.joint(lx, ly, robust);
             }
             if (!line.ok()) throw new IllegalStateException("no line could be fitted" + (note.isEmpty() ? "" : " (" + note + ")"));
             return new Solution(new double[] {line.k(), line.kappa(), line.ex(), line.ey()}, line.rss(), 0, 1, 0, 0, line.eSource(), note);

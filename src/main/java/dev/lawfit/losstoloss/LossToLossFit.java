@@ -20,28 +20,92 @@ public final class LossToLossFit {
 
     /** K and kappa for given E_x, E_y; failed when fewer than 3 pairs lie above both. */
     public static ShiftedPowerLine withIrreducible(double[] lx, double[] ly, double ex, double ey, String source) {
-        int n = 0;
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
-        for (int i = 0; i < lx.length; i++) {
-            if (!(lx[i] > ex && ly[i] > ey)) continue;
-            double u = Math.log(lx[i] - ex), v = Math.log(ly[i] - ey);
-            n++;
-            sx += u;
-            sy += v;
-            sxx += u * u;
-            sxy += u * v;
+        return withIrreducible(lx, ly, ex, ey, source, false);
+    }
+
+    /** Huber's tuning constant: 95% efficiency under normal errors. */
+    static final double HUBER_K = 1.345;
+    static final int ROBUST_ITERATIONS = 30;
+
+    /**
+     * K and kappa for given E_x, E_y: least squares of log(L_y - E_y) on log(L_x - E_x); with {@code robust}, Huber-weighted
+     * (iteratively reweighted, the threshold 1.345 robust standard deviations of the residuals, from their median absolute
+     * deviation), so a loss spike does not pull the line.
+     */
+    public static ShiftedPowerLine withIrreducible(double[] lx, double[] ly, double ex, double ey, String source, boolean robust) {
+        int m = lx.length;
+        double[] u = new double[m], v = new double[m], w = new double[m];
+        for (int i = 0; i < m; i++) {
+            if (!(lx[i] > ex && ly[i] > ey)) return ShiftedPowerLine.failed(source, m);
+            u[i] = Math.log(lx[i] - ex);
+            v[i] = Math.log(ly[i] - ey);
+            w[i] = 1;
         }
-        if (n < 3 || n < lx.length) return ShiftedPowerLine.failed(source, lx.length);
-        double det = n * sxx - sx * sx;
-        if (!(det > 1e-300)) return ShiftedPowerLine.failed(source, lx.length);
-        double kappa = (n * sxy - sx * sy) / det;
-        double k = Math.exp((sy - kappa * sx) / n);
-        return scored(lx, ly, k, kappa, ex, ey, source);
+        if (m < 3) return ShiftedPowerLine.failed(source, m);
+        double[] line = weightedLine(u, v, w);
+        if (line == null) return ShiftedPowerLine.failed(source, m);
+        if (robust) {
+            double[] r = new double[m];
+            for (int iteration = 0; iteration < ROBUST_ITERATIONS; iteration++) {
+                for (int i = 0; i < m; i++) r[i] = v[i] - line[0] - line[1] * u[i];
+                double delta = HUBER_K * Math.max(1e-9, robustScale(r));
+                for (int i = 0; i < m; i++) w[i] = Math.abs(r[i]) <= delta ? 1 : delta / Math.abs(r[i]);
+                double[] next = weightedLine(u, v, w);
+                if (next == null) break;
+                boolean converged = Math.abs(next[0] - line[0]) < 1e-12 && Math.abs(next[1] - line[1]) < 1e-12;
+                line = next;
+                if (converged) break;
+            }
+        }
+        return scored(lx, ly, Math.exp(line[0]), line[1], ex, ey, source);
+    }
+
+    /** Weighted least squares v = a + b u: {a, b}, or null when u does not vary. */
+    private static double[] weightedLine(double[] u, double[] v, double[] w) {
+        double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (int i = 0; i < u.length; i++) {
+            sw += w[i];
+            sx += w[i] * u[i];
+            sy += w[i] * v[i];
+            sxx += w[i] * u[i] * u[i];
+            sxy += w[i] * u[i] * v[i];
+        }
+        double det = sw * sxx - sx * sx;
+        if (!(det > 1e-300)) return null;
+        double b = (sw * sxy - sx * sy) / det;
+        return new double[] {(sy - b * sx) / sw, b};
+    }
+
+    /** 1.4826 x the median absolute deviation from the median: the standard deviation of normal errors, robustly. */
+    static double robustScale(double[] r) {
+        double[] sorted = r.clone();
+        java.util.Arrays.sort(sorted);
+        double median = sorted[sorted.length / 2];
+        double[] dev = new double[r.length];
+        for (int i = 0; i < r.length; i++) dev[i] = Math.abs(r[i] - median);
+        java.util.Arrays.sort(dev);
+        return 1.4826 * dev[dev.length / 2];
     }
 
     /** E_x, E_y fitted jointly with K and kappa. */
     public static ShiftedPowerLine joint(double[] lx, double[] ly) {
+        return joint(lx, ly, false);
+    }
+
+    /**
+     * E_x, E_y fitted jointly with K and kappa; with {@code robust}, each cell's line is Huber-weighted and cells are
+     * compared by the Huber loss of their residuals in loss space (threshold from the plain fit's robust scale).
+     */
+    public static ShiftedPowerLine joint(double[] lx, double[] ly, boolean robust) {
         if (lx.length < 4) return ShiftedPowerLine.failed(JOINT, lx.length);
+        double delta = Double.NaN;
+        if (robust) {
+            ShiftedPowerLine plain = joint(lx, ly, false);
+            if (!plain.ok()) return plain;
+            double[] r = new double[lx.length];
+            for (int i = 0; i < r.length; i++) r[i] = ly[i] - plain.predict(lx[i]);
+            delta = HUBER_K * Math.max(1e-9, robustScale(r));
+        }
         double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
         for (int i = 0; i < lx.length; i++) {
             minX = Math.min(minX, lx[i]);
@@ -49,14 +113,20 @@ public final class LossToLossFit {
         }
         double loX = 0, hiX = minX, loY = 0, hiY = minY;
         ShiftedPowerLine best = null;
+        double bestObjective = Double.POSITIVE_INFINITY;
         for (int round = 0; round <= REFINEMENTS; round++) {
             double stepX = (hiX - loX) / GRID, stepY = (hiY - loY) / GRID;
             for (int a = 0; a < GRID; a++) {
                 for (int b = 0; b < GRID; b++) {
                     double ex = loX + stepX * (a + 0.5), ey = loY + stepY * (b + 0.5);
                     if (ex >= minX || ey >= minY) continue;
-                    ShiftedPowerLine line = withIrreducible(lx, ly, ex, ey, JOINT);
-                    if (line.ok() && (best == null || line.rss() < best.rss())) best = line;
+                    ShiftedPowerLine line = withIrreducible(lx, ly, ex, ey, JOINT, robust);
+                    if (!line.ok()) continue;
+                    double objective = robust ? huber(line, lx, ly, delta) : line.rss();
+                    if (best == null || objective < bestObjective) {
+                        best = line;
+                        bestObjective = objective;
+                    }
                 }
             }
             if (best == null) return ShiftedPowerLine.failed(JOINT, lx.length);
@@ -161,6 +231,15 @@ public final class LossToLossFit {
         }
         out[1] = rss;
         return Double.isFinite(rss) ? out : null;
+    }
+
+    private static double huber(ShiftedPowerLine line, double[] lx, double[] ly, double delta) {
+        double total = 0;
+        for (int i = 0; i < lx.length; i++) {
+            double r = Math.abs(ly[i] - line.predict(lx[i]));
+            total += r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
+        }
+        return total;
     }
 
     static ShiftedPowerLine scored(double[] lx, double[] ly, double k, double kappa, double ex, double ey, String source) {

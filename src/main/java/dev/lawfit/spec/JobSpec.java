@@ -223,10 +223,10 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
      * are tested for moving the line; {@code irreducible} says where E_x, E_y come from.
      */
     public record LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible,
-                             List<String> holdFixed, Double toleranceNats, Integer minLevelPoints) {
+                             List<String> holdFixed, Double toleranceNats, Integer minLevelPoints, Boolean robust, List<Double> predictX) {
 
         public LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible) {
-            this(pairs, allPairs, groupBy, factors, irreducible, null, null, null);
+            this(pairs, allPairs, groupBy, factors, irreducible, null, null, null, null, null);
         }
 
         public LossToLoss {
@@ -247,6 +247,11 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
             toleranceNats = toleranceNats == null ? dev.lawfit.losstoloss.LineFactorTest.DEFAULT_TOLERANCE_NATS : toleranceNats;
             minLevelPoints = minLevelPoints == null ? dev.lawfit.losstoloss.LineFactorTest.DEFAULT_MIN_LEVEL_POINTS : minLevelPoints;
             new dev.lawfit.losstoloss.LineFactorTest.Settings(toleranceNats, minLevelPoints, 0, 0.95, 1); // checks both
+            robust = robust != null && robust;
+            predictX = predictX == null ? List.of() : List.copyOf(predictX);
+            for (Double x : predictX) {
+                if (x == null || !(x > 0) || x.isInfinite()) throw new IllegalArgumentException("loss_to_loss.predict_x must be finite losses > 0, got " + x);
+            }
         }
 
         public List<String> groupByOr(List<String> jobGroupBy) {

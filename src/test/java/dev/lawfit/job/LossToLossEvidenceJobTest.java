@@ -70,6 +70,7 @@ class LossToLossEvidenceJobTest {
                   factors: [params, dataset]
                   hold_fixed: [dataset, params]
                   tolerance_nats: 0.02
+                  predict_x: [3.0]
                 bootstrap: {resamples: 40}
                 output: {path: '%s'}
                 """.formatted(input, out), "test"));
@@ -111,6 +112,12 @@ class LossToLossEvidenceJobTest {
             assertEquals(fromFineweb(lx), predicted, 0.005 * fromFineweb(lx), "at L_x = " + lx + ": " + p);
         }
         assertEquals(E_X, p.get("E_x"), 0.05, "E_x from fineweb's own compute fit");
+        // predict_x: slimpajama's loss where fineweb's is 3.0, with its bootstrap interval
+        Map<String, Double> forecasts = line.getJavaMap(line.fieldIndex("forecasts"));
+        double at3 = forecasts.get("L_x=3.0");
+        assertEquals(fromFineweb(3.0), at3, 0.005 * fromFineweb(3.0));
+        Map<String, Double> low = line.getJavaMap(line.fieldIndex("ci_low")), high = line.getJavaMap(line.fieldIndex("ci_high"));
+        assertTrue(low.get("forecast@L_x=3.0") <= at3 && at3 <= high.get("forecast@L_x=3.0"), low + " " + high);
     }
 
     @Test

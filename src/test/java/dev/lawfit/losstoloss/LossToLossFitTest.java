@@ -179,4 +179,32 @@ class LossToLossFitTest {
         assertEquals(2, rest.levels(), "tested on the two levels left");
         assertEquals("moves_line", rest.verdict());
     }
+
+    /** One loss spike: the plain line is pulled by it, the robust (Huber) line is not. */
+    @Test
+    void aRobustLineIgnoresALossSpike() {
+        Random random = new Random(4);
+        int n = 60;
+        double[] lx = new double[n], ly = new double[n];
+        for (int i = 0; i < n; i++) {
+            lx[i] = 2.4 + 2.0 * i / n;
+            ly[i] = 1.3 * Math.pow(lx[i] - 1.8, 0.85) + 2.0 + 0.003 * random.nextGaussian();
+        }
+        ly[n / 2] += 0.6; // a spike at one checkpoint
+        ShiftedPowerLine plain = LossToLossFit.withIrreducible(lx, ly, 1.8, 2.0, "test", false);
+        ShiftedPowerLine robust = LossToLossFit.withIrreducible(lx, ly, 1.8, 2.0, "test", true);
+        double plainError = 0, robustError = 0;
+        for (double x = 2.4; x <= 4.4; x += 0.1) {
+            double truth = 1.3 * Math.pow(x - 1.8, 0.85) + 2.0;
+            plainError = Math.max(plainError, Math.abs(plain.predict(x) - truth));
+            robustError = Math.max(robustError, Math.abs(robust.predict(x) - truth));
+        }
+        assertTrue(robustError < 0.005, "robust line within 0.005 nats of the truth: " + robustError);
+        assertTrue(plainError > 3 * robustError, "the plain line is pulled by the spike: " + plainError + " vs " + robustError);
+        assertEquals(0.85, robust.kappa(), 0.01);
+        ShiftedPowerLine joint = LossToLossFit.joint(lx, ly, true);
+        for (double x = 2.4; x <= 4.4; x += 0.1) {
+            assertEquals(1.3 * Math.pow(x - 1.8, 0.85) + 2.0, joint.predict(x), 0.01, "robust joint line at " + x);
+        }
+    }
 }

@@ -54,13 +54,20 @@ public final class LossToLossStage {
     public static final String PAIRING = "pairing";
 
     /** The lines (the family's law rows with its extra columns), the factor tests, and the shared stage's tables. */
-    public record Tables(Dataset<Row> lines, Dataset<Row> factors, LawStage.Tables stage) {
+    public record Tables(Dataset<Row> lines, Dataset<Row> factors, LawStage.Tables stage, FitProgress lineProgress, FitProgress factorProgress) {
         public Dataset<Row> predictions() {
             return stage.predictions();
         }
 
         public Dataset<Row> backtest() {
             return stage.backtest();
+        }
+
+        /** Frees the cached fits and stops the progress lines. */
+        public void release() {
+            lineProgress.close();
+            factorProgress.close();
+            stage.release();
         }
     }
 
@@ -112,9 +119,12 @@ public final class LossToLossStage {
                 .withColumn(CheckpointContract.FLOPS, column(CheckpointContract.PARAMS).multiply(column(CheckpointContract.TOKENS)).multiply(6))
                 .withColumn(CheckpointContract.FLOPS_DERIVED, lit(true))
                 .withColumn(CheckpointContract.FLOPS_CONVENTION, lit("6nd"));
-        Law line = LawCatalog.byName(LossLineLaw.NAME, new LawCatalog.Options(0, spec.irreducible()));
+        Law line = LawCatalog.byName(LossLineLaw.NAME, new LawCatalog.Options(0, spec.irreducible(), spec.robust(), spec.predictX()));
+        // progress lines while the lines are fitted (and bootstrapped) and while the factors are tested
+        org.apache.spark.SparkContext context = accepted.sparkSession().sparkContext();
+        FitProgress lineProgress = FitProgress.start(context, "loss-to-loss lines", rows.select(lineKeys).distinct().count());
         LawStage.Tables fitted = LawStage.run(rows, lineKeyNames, List.of(line), settings.withBacktestHoldOutSizes(Math.max(1, settings.backtestHoldOutSizes())),
-                partitions, null);
+                partitions, lineProgress.counter());
         Dataset<Row> lines = counts.join(fitted.laws(), CollectionConverters.asScala(lineKeyNames).toSeq(), "left")
                 .withColumn("status", org.apache.spark.sql.functions.coalesce(column("status"), lit(dev.lawfit.fit.FitStatus.TOO_FEW_POINTS.label())))
                 .withColumn("message", org.apache.spark.sql.functions.coalesce(column("message"), lit("no paired checkpoints; 4 are needed")))
@@ -135,10 +145,12 @@ public final class LossToLossStage {
         for (String f : described) factorColumns.add(column(f).cast("string").as(f));
         Dataset<Row> byPair = joined.where(paired).groupBy(column(X_EVAL), column(Y_EVAL), column(PAIRING))
                 .agg(collect_list(struct(factorColumns.toArray(Column[]::new))).as("pairs"));
+        FitProgress factorProgress = FitProgress.start(context, "loss-to-loss factor tests", factors.size() * (long) pairs.size());
         Dataset<Row> factorTable = byPair.repartition(partitions)
-                .flatMap(new FactorFunction(factors, spec.holdFixed(), spec.factorSettings(settings.bootstrap())), Encoders.row(LineFactorsTable.SCHEMA))
+                .flatMap(new FactorFunction(factors, spec.holdFixed(), spec.factorSettings(settings.bootstrap()), factorProgress.counter()),
+                        Encoders.row(LineFactorsTable.SCHEMA))
                 .orderBy(column(X_EVAL), column(Y_EVAL), column(PAIRING), column("factor"), column("stratum"));
-        return new Tables(lines, factorTable, fitted);
+        return new Tables(lines, factorTable, fitted, lineProgress, factorProgress);
     }
 
     /** The pairs of one checkpoint evaluated on x and on y (train-to-test, test-to-test). */
@@ -190,11 +202,13 @@ public final class LossToLossStage {
         private final List<String> factors;
         private final List<String> holdFixed;
         private final LineFactorTest.Settings settings;
+        private final org.apache.spark.util.LongAccumulator done;
 
-        FactorFunction(List<String> factors, List<String> holdFixed, LineFactorTest.Settings settings) {
+        FactorFunction(List<String> factors, List<String> holdFixed, LineFactorTest.Settings settings, org.apache.spark.util.LongAccumulator done) {
             this.factors = List.copyOf(factors);
             this.holdFixed = List.copyOf(holdFixed);
             this.settings = settings;
+            this.done = done;
         }
 
         @Override
@@ -218,6 +232,7 @@ public final class LossToLossStage {
                     out.add(LineFactorsTable.row(pair.getAs(X_EVAL), pair.getAs(Y_EVAL), pair.getAs(PAIRING), factor, String.join(",", fixed),
                             stratum.getKey(), LineFactorTest.test(factor, lx, ly, levels, settings)));
                 }
+                if (done != null) done.add(1);
             }
             return out.iterator();
         }
