@@ -51,7 +51,14 @@ class SpecValidationTest {
             "predict: [{params: -1.0, tokens: 2.0e10}]|predict[0]: a prediction target needs finite positive N, D and C",
             "predict: [{flops: 1.0e22, tokens_per_param: 20, unique_tokens: 0}]|predict[0]: unique_tokens must be a finite positive number",
             "predict: [{name: a, flops: 1.0e22, tokens_per_param: 20}, {name: a, params: 1.0e9, tokens: 2.0e10}]|predict[1]: the name 'a' is used twice",
-            "predict: [{param: 1.0e9, tokens: 2.0e10}]|Unrecognized field \"param\""})
+            "predict: [{param: 1.0e9, tokens: 2.0e10}]|Unrecognized field \"param\"",
+            "loss_to_loss: {pairs: [{x: a, y: b}], hold_fixed: [eval_dataset]}|loss_to_loss.hold_fixed cannot include eval_dataset",
+            "loss_to_loss: {pairs: [{x: a, y: b}], tolerance_nats: -0.1}|loss_to_loss.tolerance_nats must be >= 0",
+            "loss_to_loss: {pairs: [{x: a, y: b}], min_level_points: 3}|loss_to_loss.min_level_points must be at least 5",
+            "loss_to_loss: {pairs: [{x: a, y: b}], predict_x: [-1]}|loss_to_loss.predict_x must be finite losses > 0",
+            "loss_to_loss: {pairs: [{x: a, y: a, across: dataset, x_level: f}]}|needs two different levels x_level and y_level",
+            "loss_to_loss: {pairs: [{x: a, y: b, x_level: f, y_level: g}]}|x_level and y_level need across: <column>",
+            "loss_to_loss: {pairs: [{x: a, y: a, across: run_id, x_level: f, y_level: g}]}|cannot pair across 'run_id'"})
     void aWrongValueFailsAtOnceNamingTheKey(String yaml, String expected) {
         String spec = yaml.replace("\\n", "\n");
         String input = spec.startsWith("input:") ? "" : "input: {paths: [/nowhere]}\n";
