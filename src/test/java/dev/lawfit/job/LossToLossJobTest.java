@@ -65,7 +65,10 @@ class LossToLossJobTest {
         assertEquals(4, dev.lawfit.report.ReportWriter.write(TestSpark.session(), out, report));
         String html = org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> java.nio.file.Files.readString(report));
         assertTrue(html.contains("Loss-to-loss lines"), "the family's heading");
-        assertEquals(4, html.split("<img ", -1).length - 1, "a chart per line");
+        assertEquals(4, html.split("alt=\"loss_to_loss chart\"", -1).length - 1, "a chart per line");
+        // and per factor test with two levels or more: the offsets, and the pairs by level (dataset, model, params)
+        assertEquals(3, html.split("alt=\"line factor offsets\"", -1).length - 1);
+        assertEquals(3, html.split("alt=\"lines by level\"", -1).length - 1);
         for (Row r : lines.collectAsList()) {
             LossToLossArchive.Line truth = LossToLossArchive.LINES[r.getAs("dataset").equals("fineweb") ? 0 : 1];
             double kappa = r.getAs("kappa"), ex = r.getAs("E_x");
