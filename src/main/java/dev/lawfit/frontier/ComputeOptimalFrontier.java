@@ -42,6 +42,13 @@ public final class ComputeOptimalFrontier {
             }
         }
         if (envelope.size() < 3) return Frontier.failed("envelope", "the lower envelope has " + envelope.size() + " points; 3 are needed");
+        int groupSizes = dev.lawfit.law.Points.distinct(points.params());
+        int envelopeSizes = (int) envelope.stream().mapToDouble(i -> points.params()[i]).distinct().count();
+        if (envelopeSizes < 3) {
+            // one size's own checkpoints make an "envelope" with a = 0, b = 1: not a frontier
+            return Frontier.failed("envelope", "the lower envelope of loss against compute has " + envelopeSizes + " model size(s) (the group has "
+                    + groupSizes + "); a compute-optimal frontier compares sizes and needs at least 3");
+        }
         SimpleRegression n = new SimpleRegression(), d = new SimpleRegression(), l = new SimpleRegression();
         for (int i : envelope) {
             double logC = points.logFlops()[i];
@@ -59,6 +66,10 @@ public final class ComputeOptimalFrontier {
 
     /** Approach 2 at {@code budgetCount} log-spaced budgets inside the range at least 3 runs reach. */
     public static Frontier isoFlop(Points points, int budgetCount) {
+        int sizes = dev.lawfit.law.Points.distinct(points.params());
+        if (sizes < 3) {
+            return Frontier.failed("isoflop", "the group has " + sizes + " model size(s); an IsoFLOP profile compares at least 3 sizes at one budget");
+        }
         List<IsoFlopMinimum> minima = isoFlopMinima(points, budgetCount);
         if (minima.size() < 2) return Frontier.failed("isoflop", "only " + minima.size() + " budget(s) had a bracketed minimum; 2 are needed");
         SimpleRegression n = new SimpleRegression(), d = new SimpleRegression(), l = new SimpleRegression();

@@ -64,6 +64,7 @@ public final class BrokenPowerLaw implements Law {
 
     @Override
     public String unidentifiable(Points points) {
+        if (Points.distinct(points.params()) < 2) return Compute.ONE_SIZE;
         int budgets = Points.distinct(points.flops());
         return budgets < 6 ? name() + " needs at least 6 compute values (a bend takes two slopes and where it is); the group has " + budgets : null;
     }

@@ -60,6 +60,7 @@ public final class PowerComputeLaw implements Law {
 
     @Override
     public String unidentifiable(Points points) {
+        if (Points.distinct(points.params()) < 2) return Compute.ONE_SIZE;
         int budgets = Points.distinct(points.flops());
         return budgets < 3 ? "power_compute needs at least 3 compute values; the group has " + budgets : null;
     }

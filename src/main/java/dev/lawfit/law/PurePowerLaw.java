@@ -87,6 +87,7 @@ public final class PurePowerLaw implements Law {
             case TOKENS -> points.tokens();
             case COMPUTE -> points.flops();
         };
+        if (variable == Variable.COMPUTE && Points.distinct(points.params()) < 2) return Compute.ONE_SIZE;
         int distinct = Points.distinct(x);
         return distinct < 2 ? name() + " needs at least 2 distinct values of its variable; the group has " + distinct : null;
     }

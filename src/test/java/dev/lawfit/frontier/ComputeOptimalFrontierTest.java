@@ -89,9 +89,10 @@ class ComputeOptimalFrontierTest {
         double[] flops = GeneratedPoints.logSpaced(1e18, 1e23, 25);
         double[] loss = new double[flops.length];
         for (int i = 0; i < flops.length; i++) loss[i] = 3.7087 * Math.pow(flops[i] / 8.64e19, -0.0798);
-        double[] ones = new double[flops.length];
-        java.util.Arrays.fill(ones, 1);
-        Points points = Points.of(ones, flops, flops, loss);
+        // the frontier's runs: a size per budget (20 tokens per parameter)
+        double[] sizes = java.util.Arrays.stream(flops).map(c -> Math.sqrt(c / 120)).toArray();
+        double[] tokens = java.util.Arrays.stream(sizes).map(n -> 20 * n).toArray();
+        Points points = Points.of(sizes, tokens, flops, loss);
         LawFit fit = new GroupFitter(List.of(LawCatalog.byName("pure_compute")), FitSettings.DEFAULT)
                 .fitOne(LawCatalog.byName("pure_compute"), points);
         assertEquals(3.7087, fit.parameters().get("k"), 1e-4);
@@ -174,5 +175,28 @@ class ComputeOptimalFrontierTest {
         assertTrue(isoFlop.ok(), isoFlop.message());
         assertEquals(5, isoFlop.points(), "one profile per budget");
         assertEquals(TRUE_A, isoFlop.a(), 0.02, "the allocation exponent");
+    }
+
+    /**
+     * A group of one model size (a sweep grouped by its size column): its checkpoints make a "lower envelope" with
+     * a = 0, b = 1, and a power law in compute through them is a training curve. Neither is reported ok.
+     */
+    @Test
+    void oneModelSizeIsNoFrontierAndNoComputeLaw() {
+        double[] theta = {Math.log(E), Math.log(A), Math.log(B), ALPHA, BETA};
+        Points one = GeneratedPoints.fromLaw(new ChinchillaLaw(), theta, new double[] {4e8}, GeneratedPoints.logSpaced(1e9, 1e11, 20), 0.001, 2);
+        dev.lawfit.frontier.Frontier envelope = ComputeOptimalFrontier.envelope(one);
+        assertFalse(envelope.ok());
+        assertTrue(envelope.message().contains("1 model size(s) (the group has 1)"), envelope.message());
+        dev.lawfit.frontier.Frontier isoFlop = ComputeOptimalFrontier.isoFlop(one, FrontierAnalysis.ISOFLOP_BUDGETS);
+        assertFalse(isoFlop.ok());
+        assertTrue(isoFlop.message().contains("the group has 1 model size(s)"), isoFlop.message());
+        for (String name : List.of("power_compute", "pure_compute", "broken_power_compute")) {
+            LawFit fit = dev.lawfit.fit.Fitter.fit(LawCatalog.byName(name), one, FitSettings.DEFAULT);
+            assertEquals("too_few_points", fit.status().label(), name);
+            assertTrue(fit.message().contains("within one size, loss against compute is a training curve"), fit.message());
+        }
+        assertEquals("ok", dev.lawfit.fit.Fitter.fit(LawCatalog.byName("pure_tokens"), one, FitSettings.DEFAULT).status().label(),
+                "loss against tokens at one size is a law of its own");
     }
 }
