@@ -165,7 +165,7 @@ public final class LawfitJob {
         List<Law> computeLaws = spec.laws().stream().map(LawCatalog::byName).toList();
         LawStage.Tables compute = groupLaws
                 ? LawStage.run(computeRows.withColumn(GroupFitting.X, column(CheckpointContract.UNIQUE_TOKENS)), spec.groupBy(), computeLaws,
-                        settings, partitions, progress.counter()) : null;
+                        settings, partitions, progress) : null;
         LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions);
         TemporalStage.Tables temporal = null;
         RunSummary published;

@@ -38,10 +38,18 @@ public final class BootstrapStage {
 
     /** One row per (group, law): the key columns, {@code law} and the interval columns of {@link BootstrapTables#INTERVALS}. */
     public static Dataset<Row> intervals(Dataset<Row> fitted, List<String> keys, List<Law> laws, FitSettings settings, int partitions) {
+        return intervals(fitted, keys, laws, settings, partitions, null);
+    }
+
+    /** As above; {@code progress} (may be null) is told how many chunks are planned and how many are done. */
+    public static Dataset<Row> intervals(Dataset<Row> fitted, List<String> keys, List<Law> laws, FitSettings settings, int partitions,
+                                         FitProgress progress) {
         Map<String, Law> byName = new LinkedHashMap<>();
         for (Law law : laws) byName.put(law.name(), law);
-        Dataset<Row> tasks = fitted.flatMap(new TaskSplitter(keys, settings), Encoders.row(BootstrapTables.task(keys))).repartition(partitions);
-        Dataset<Row> chunks = tasks.map(new ChunkFitter(keys, byName, settings), Encoders.row(BootstrapTables.chunk(keys)));
+        Dataset<Row> tasks = fitted.flatMap(new TaskSplitter(keys, settings, progress == null ? null : progress.chunksPlanned()),
+                Encoders.row(BootstrapTables.task(keys))).repartition(partitions);
+        Dataset<Row> chunks = tasks.map(new ChunkFitter(keys, byName, settings, progress == null ? null : progress.chunksDone()),
+                Encoders.row(BootstrapTables.chunk(keys)));
         Dataset<Row> summarized = chunks.groupBy(column(Columns.KEY), column("law"))
                 .agg(collect_list(struct(column("first"), column("theta"), column("estimates"))).as("chunks"))
                 .map(new IntervalSummarizer(keys, byName, settings), Encoders.row(BootstrapTables.intervals(keys)));
@@ -56,10 +64,12 @@ public final class BootstrapStage {
         private static final long serialVersionUID = 1L;
         private final StructType schema;
         private final FitSettings settings;
+        private final org.apache.spark.util.LongAccumulator planned;
 
-        TaskSplitter(List<String> keys, FitSettings settings) {
+        TaskSplitter(List<String> keys, FitSettings settings, org.apache.spark.util.LongAccumulator planned) {
             this.schema = BootstrapTables.task(keys);
             this.settings = settings;
+            this.planned = planned;
         }
 
         @Override
@@ -75,6 +85,7 @@ public final class BootstrapStage {
                             .set("end", Math.min(resamples, first + chunk)).set("points", group.getAs("points")).build());
                 }
             }
+            if (planned != null) planned.add(tasks.size());
             return tasks.iterator();
         }
     }
@@ -85,11 +96,13 @@ public final class BootstrapStage {
         private final StructType schema;
         private final Map<String, Law> laws;
         private final FitSettings settings;
+        private final org.apache.spark.util.LongAccumulator done;
 
-        ChunkFitter(List<String> keys, Map<String, Law> laws, FitSettings settings) {
+        ChunkFitter(List<String> keys, Map<String, Law> laws, FitSettings settings, org.apache.spark.util.LongAccumulator done) {
             this.schema = BootstrapTables.chunk(keys);
             this.laws = laws;
             this.settings = settings;
+            this.done = done;
         }
 
         @Override
@@ -101,6 +114,7 @@ public final class BootstrapStage {
                     task.<Long>getAs("group_seed"), first, task.<Integer>getAs("end"));
             List<Object> rows = new ArrayList<>();
             for (double[] e : estimates) rows.add(CollectionConverters.asScala(java.util.Arrays.stream(e).boxed().toList()).toList());
+            if (done != null) done.add(1);
             return RowBuilder.of(schema).set(Columns.KEY, task.getAs(Columns.KEY)).set("law", law.name()).set("theta", task.getAs("theta"))
                     .set("first", first).set("estimates", rows).build();
         }

@@ -6,28 +6,56 @@ import org.apache.spark.util.LongAccumulator;
 import java.time.Duration;
 
 /**
- * Console progress of a long fit: units (groups, runs) fitted out of the total, elapsed time and an
- * estimate of the time left, every {@code lawfit.progress.seconds} seconds (default 10; 0 turns it off) on
- * standard error. Counts come from an accumulator the fitting tasks add to, so they advance as tasks finish.
+ * Console progress of a long stage: what it is doing, units done of the total, elapsed time and an estimate of the
+ * time left, every {@code lawfit.progress.seconds} seconds (default 10; 0 turns it off) on standard error. Counts come
+ * from accumulators the tasks add to, so they advance as tasks finish. Two phases: the fits (groups, runs, lines),
+ * then the bootstrap's resample chunks (planned by the tasks that split the work, counted as they finish). The line
+ * never says 100% while the stage runs (all fits done but the stage not closed reads "finishing"), and the estimate
+ * of the time left never goes up between two lines of the same phase.
  */
 public final class FitProgress implements AutoCloseable {
 
+    private final String stage;
     private final LongAccumulator done;
+    private final LongAccumulator chunksPlanned;
+    private final LongAccumulator chunksDone;
     private final Thread reporter;
     private final long started = System.nanoTime();
+    private volatile boolean closed;
+    private long lastLineNanos;
+    private Duration lastLeft;
+    private int lastPhase = -1;
+    private long phaseStarted = System.nanoTime();
+    private long phaseStartCount;
 
-    private FitProgress(LongAccumulator done, Thread reporter) {
+    private FitProgress(String stage, LongAccumulator done, LongAccumulator chunksPlanned, LongAccumulator chunksDone, Thread reporter) {
+        this.stage = stage;
         this.done = done;
+        this.chunksPlanned = chunksPlanned;
+        this.chunksDone = chunksDone;
         this.reporter = reporter;
     }
 
+    /** Add one per unit fitted. */
     public LongAccumulator counter() {
         return done;
+    }
+
+    /** The bootstrap adds the number of resample chunks it plans here... */
+    public LongAccumulator chunksPlanned() {
+        return chunksPlanned;
+    }
+
+    /** ...and one per chunk fitted here. */
+    public LongAccumulator chunksDone() {
+        return chunksDone;
     }
 
     /** Starts reporting on {@code total} units of {@code what} (e.g. "groups"). */
     public static FitProgress start(SparkContext context, String what, long total) {
         LongAccumulator done = context.longAccumulator("lawfit " + what + " fitted");
+        LongAccumulator planned = context.longAccumulator("lawfit " + what + " bootstrap chunks planned");
+        LongAccumulator chunks = context.longAccumulator("lawfit " + what + " bootstrap chunks fitted");
         long seconds = Long.parseLong(context.getConf().get("lawfit.progress.seconds", "10"));
         FitProgress[] self = new FitProgress[1];
         Thread thread = new Thread(() -> {
@@ -41,20 +69,59 @@ public final class FitProgress implements AutoCloseable {
             }
         }, "lawfit-progress");
         thread.setDaemon(true);
-        self[0] = new FitProgress(done, thread);
+        self[0] = new FitProgress(what, done, planned, chunks, thread);
         if (seconds > 0 && total > 0) thread.start();
         return self[0];
     }
 
-    /** e.g. "fitted 1,250 of 10,000 groups (12%), 0:31 elapsed, about 3:37 left". */
-    public String line(String what, long total) {
-        // a task retried after a lost executor adds its groups again: never report more than all of them
+    /**
+     * e.g. "fitted 1,250 of 10,000 groups (12%), 0:31 elapsed, about 3:37 left", then "groups: bootstrap, 40 of 400
+     * resample chunks (10%), 2:10 elapsed, about 5:12 left", then "groups: all 10,000 fitted, finishing (tables), ...".
+     */
+    public synchronized String line(String what, long total) {
+        // a task retried after a lost executor adds its units again: never report more than all of them
         long count = Math.min(done.value(), total);
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        String left = count == 0 ? "time left unknown yet"
-                : "about " + clock(elapsed.multipliedBy(Math.max(0, total - count)).dividedBy(count)) + " left";
-        return String.format("fitted %,d of %,d %s (%d%%), %s elapsed, %s", count, total, what, 100 * count / Math.max(1, total),
-                clock(elapsed), left);
+        long planned = chunksPlanned.value(), chunks = Math.min(chunksDone.value(), planned);
+        long now = System.nanoTime();
+        Duration elapsed = Duration.ofNanos(now - started);
+        String text;
+        if (count < total) {
+            text = String.format("fitted %,d of %,d %s (%d%%), %s elapsed, %s", count, total, what, percent(count, total), clock(elapsed),
+                    left(0, count, total, now));
+        } else if (planned > 0 && chunks < planned) {
+            text = String.format("%s: bootstrap, %,d of %,d resample chunks (%d%%), %s elapsed, %s", what, chunks, planned, percent(chunks, planned),
+                    clock(elapsed), left(1, chunks, planned, now));
+        } else {
+            text = String.format("%s: all %,d fitted, finishing (intervals and tables), %s elapsed", what, total, clock(elapsed));
+        }
+        lastLineNanos = now;
+        return text;
+    }
+
+    /** Below 100 while the stage runs: 99% until it is closed. */
+    private int percent(long count, long total) {
+        int p = (int) (100 * count / Math.max(1, total));
+        return closed ? p : Math.min(99, p);
+    }
+
+    /** The time left in this phase: at the phase's pace so far, and never more than the last line said minus the time since. */
+    private String left(int phase, long count, long total, long now) {
+        if (phase != lastPhase) {
+            lastPhase = phase;
+            phaseStarted = now;
+            phaseStartCount = count;
+            lastLeft = null;
+        }
+        long progressed = count - phaseStartCount;
+        if (progressed <= 0) return lastLeft == null ? "time left unknown yet" : "about " + clock(lastLeft) + " left";
+        Duration estimate = Duration.ofNanos(now - phaseStarted).multipliedBy(Math.max(0, total - count)).dividedBy(progressed);
+        if (lastLeft != null) {
+            Duration since = Duration.ofNanos(now - lastLineNanos);
+            Duration ceiling = lastLeft.minus(since).isNegative() ? Duration.ZERO : lastLeft.minus(since);
+            if (estimate.compareTo(ceiling) > 0) estimate = ceiling;
+        }
+        lastLeft = estimate;
+        return estimate.isZero() ? "almost done" : "about " + clock(estimate) + " left";
     }
 
     private static String clock(Duration d) {
@@ -64,6 +131,7 @@ public final class FitProgress implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         reporter.interrupt();
     }
 }

@@ -28,10 +28,12 @@ public final class LawStage {
     private LawStage() {
     }
 
+    /** {@code progress} (may be null) counts the fits, then the bootstrap's chunks. */
     public static Tables run(Dataset<Row> rows, List<String> keys, List<Law> laws, FitSettings settings, int partitions,
-                             org.apache.spark.util.LongAccumulator fitted) {
-        Dataset<Row> fits = GroupFitting.fit(rows, keys, laws, settings, partitions, fitted).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> intervals = settings.bootstrap().enabled() ? BootstrapStage.intervals(fits, keys, laws, settings, partitions) : null;
+                             FitProgress progress) {
+        Dataset<Row> fits = GroupFitting.fit(rows, keys, laws, settings, partitions, progress == null ? null : progress.counter())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> intervals = settings.bootstrap().enabled() ? BootstrapStage.intervals(fits, keys, laws, settings, partitions, progress) : null;
         Dataset<Row> lawRows = GroupFitting.lawsTable(fits, keys, intervals).persist(StorageLevel.MEMORY_AND_DISK());
         return new Tables(fits, lawRows, GroupFitting.predictionsTable(fits, keys), GroupFitting.backtestTable(fits, keys));
     }

@@ -124,7 +124,7 @@ public final class LossToLossStage {
         org.apache.spark.SparkContext context = accepted.sparkSession().sparkContext();
         FitProgress lineProgress = FitProgress.start(context, "loss-to-loss lines", rows.select(lineKeys).distinct().count());
         LawStage.Tables fitted = LawStage.run(rows, lineKeyNames, List.of(line), settings.withBacktestHoldOutSizes(Math.max(1, settings.backtestHoldOutSizes())),
-                partitions, lineProgress.counter());
+                partitions, lineProgress);
         Dataset<Row> lines = counts.join(fitted.laws(), CollectionConverters.asScala(lineKeyNames).toSeq(), "left")
                 .withColumn("status", org.apache.spark.sql.functions.coalesce(column("status"), lit(dev.lawfit.fit.FitStatus.TOO_FEW_POINTS.label())))
                 .withColumn("message", org.apache.spark.sql.functions.coalesce(column("message"), lit("no paired checkpoints; 4 are needed")))
