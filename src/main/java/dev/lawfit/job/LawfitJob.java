@@ -181,6 +181,7 @@ public final class LawfitJob {
             }
             // tables built across groups read the complete laws and frontier tables just written
             Dataset<Row> allLaws = freshLaws == null ? null : spark.read().parquet(publisher.tablePath("laws").toString());
+            if (allLaws != null) publisher.write("parameters", dev.lawfit.job.tables.ParametersTable.build(allLaws));
             if (compute != null || curves != null) {
                 publisher.write("backtest", plan.combine("backtest", union(compute == null ? null : compute.backtest(),
                         curves == null ? null : curves.backtest()), SpecHashes.COMPUTE, SpecHashes.RUNS));

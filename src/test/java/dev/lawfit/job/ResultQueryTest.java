@@ -88,6 +88,26 @@ class ResultQueryTest {
         assertEquals(3L, rows.get(0).getLong(2), "chinchilla ok for 3 of 4 architectures");
     }
 
+    /** The maps of laws in long form, and a manifest that names the current version's tables for notebooks. */
+    @Test
+    void notebookFriendlyParametersAndManifest() throws Exception {
+        List<Row> chinchilla = query("SELECT model, name, estimate FROM parameters WHERE law = 'chinchilla' AND kind = 'parameter' ORDER BY model, name");
+        assertEquals(3 * 5, chinchilla.size(), "5 parameters of each of the 3 ok chinchilla fits");
+        Row llamaAlpha = query("SELECT estimate FROM parameters WHERE model = 'llama' AND law = 'chinchilla' AND name = 'alpha'").get(0);
+        Row fromMap = query("SELECT parameters['alpha'] FROM laws WHERE model = 'llama' AND law = 'chinchilla'").get(0);
+        assertEquals(fromMap.getDouble(0), llamaAlpha.getDouble(0), 0.0);
+        assertTrue(query("SELECT count(*) FROM parameters WHERE kind = 'derived' AND name = 'n_opt@1e23'").get(0).getLong(0) == 3);
+        java.nio.file.Path manifest = Path.of(output, "current.json");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile());
+        String current = java.nio.file.Files.readString(Path.of(output, "CURRENT")).trim();
+        assertEquals(current, json.get("version").asText());
+        for (String table : List.of("laws", "parameters", "law_selection", "forecasts", "rejects")) {
+            String relative = json.get("tables").get(table).asText();
+            assertEquals("versions/" + current + "/" + table, relative);
+            assertTrue(java.nio.file.Files.isDirectory(Path.of(output, relative)), relative);
+        }
+    }
+
     @Test
     void whichFormToTrustPerGroup() {
         List<Row> rows = query("""

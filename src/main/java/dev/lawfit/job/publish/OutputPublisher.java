@@ -74,6 +74,7 @@ public final class OutputPublisher {
                 out.write(runRecordJson.getBytes(StandardCharsets.UTF_8));
             }
             replaceAtomically(conf, new Path(root, CURRENT), version + "\n", version);
+            writeManifest(conf, root, version);
             prune(fs, keepVersions);
         } catch (IOException e) {
             throw new LawfitException("cannot publish results under " + root + ": " + e.getMessage(), e);
@@ -91,6 +92,31 @@ public final class OutputPublisher {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
         FileContext.getFileContext(target.toUri(), conf).rename(staged, target, Options.Rename.OVERWRITE);
+    }
+
+    /** The manifest beside CURRENT, for readers that cannot follow a pointer file themselves (pandas, DuckDB). */
+    public static final String MANIFEST = "current.json";
+
+    /**
+     * Writes {@code <output>/current.json}: the current version and each of its tables' directory, relative to the
+     * output path, so a notebook reads {@code <output>/<tables.laws>} without knowing the version (globbing
+     * {@code versions/*} would read every kept version). Written atomically after CURRENT, which stays the source of
+     * truth: a run killed between the two leaves the manifest one version behind, never pointing at a partial one.
+     */
+    static void writeManifest(Configuration conf, Path root, String version) throws IOException {
+        FileSystem fs = root.getFileSystem(conf);
+        Path dir = new Path(new Path(root, "versions"), version);
+        java.util.Map<String, String> tables = new java.util.TreeMap<>();
+        for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+            String name = s.getPath().getName();
+            if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) tables.put(name, "versions/" + version + "/" + name);
+        }
+        java.util.Map<String, Object> manifest = new java.util.LinkedHashMap<>();
+        manifest.put("version", version);
+        manifest.put("version_path", "versions/" + version);
+        manifest.put("tables", tables);
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest);
+        replaceAtomically(conf, new Path(root, MANIFEST), json + "\n", "manifest." + version);
     }
 
     /** A version is complete once its run record is written, which happens after its last table. */
@@ -172,6 +198,7 @@ public final class OutputPublisher {
         }
         try {
             replaceAtomically(conf, new Path(root, CURRENT), version + "\n", "rollback." + version);
+            writeManifest(conf, root, version);
         } catch (IOException e) {
             throw new LawfitException("cannot move " + new Path(root, CURRENT) + " to " + version + ": " + e.getMessage(), e);
         }
