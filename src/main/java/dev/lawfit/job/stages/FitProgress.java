@@ -107,9 +107,11 @@ public final class FitProgress implements AutoCloseable {
     /** The time left in this phase: at the phase's pace so far, and never more than the last line said minus the time since. */
     private String left(int phase, long count, long total, long now) {
         if (phase != lastPhase) {
+            // the fits started with the stage, not at the first line (tasks report only when they finish, so counting
+            // from the first line would take a task's whole work as done in one interval); the bootstrap starts when seen
             lastPhase = phase;
-            phaseStarted = now;
-            phaseStartCount = count;
+            phaseStarted = phase == 0 ? started : now;
+            phaseStartCount = phase == 0 ? 0 : count;
             lastLeft = null;
         }
         long progressed = count - phaseStartCount;
