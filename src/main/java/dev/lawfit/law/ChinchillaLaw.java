@@ -46,17 +46,19 @@ public final class ChinchillaLaw extends SizeTokenLaw {
 
     @Override
     public double logPredict(double[] theta, Points points, int i) {
-        double t1 = theta[1] - theta[3] * points.logParams()[i];
-        double t2 = theta[2] - theta[4] * points.logTokens()[i];
-        double t3 = theta[0];
-        double m = Math.max(t1, Math.max(t2, t3));
-        return m + Math.log(Math.exp(t1 - m) + Math.exp(t2 - m) + Math.exp(t3 - m));
+        return logLoss(theta, points.logParams()[i], points.logTokens()[i], null);
     }
 
     @Override
     public double logPredict(double[] theta, Points points, int i, double[] gradient) {
-        double logN = points.logParams()[i];
-        double logD = points.logTokens()[i];
+        return logLoss(theta, points.logParams()[i], points.logTokens()[i], gradient);
+    }
+
+    /**
+     * log L = LSE(a - alpha log N, b - beta log D, e) for coordinates (e, a, b, alpha, beta); with {@code gradient},
+     * its first five entries get d log L / d theta. The data-constrained law calls it with effective N and D.
+     */
+    static double logLoss(double[] theta, double logN, double logD, double[] gradient) {
         double t1 = theta[1] - theta[3] * logN;
         double t2 = theta[2] - theta[4] * logD;
         double t3 = theta[0];
@@ -65,14 +67,13 @@ public final class ChinchillaLaw extends SizeTokenLaw {
         double w2 = Math.exp(t2 - m);
         double w3 = Math.exp(t3 - m);
         double sum = w1 + w2 + w3;
-        w1 /= sum;
-        w2 /= sum;
-        w3 /= sum;
-        gradient[0] = w3;
-        gradient[1] = w1;
-        gradient[2] = w2;
-        gradient[3] = -w1 * logN;
-        gradient[4] = -w2 * logD;
+        if (gradient != null) {
+            gradient[0] = w3 / sum;
+            gradient[1] = w1 / sum;
+            gradient[2] = w2 / sum;
+            gradient[3] = -gradient[1] * logN;
+            gradient[4] = -gradient[2] * logD;
+        }
         return m + Math.log(sum);
     }
 

@@ -136,25 +136,13 @@ public final class DataConstrainedLaw implements ComputeOptimal {
             double baseN = Math.min(n, unique / OPTIMAL_RATIO);
             effective(baseN, Math.max(0, n / baseN - 1), theta[6], nEff);
         }
-        double t1 = theta[1] - theta[3] * nEff[0];
-        double t2 = theta[2] - theta[4] * dEff[0];
-        double t3 = theta[0];
-        double m = Math.max(t1, Math.max(t2, t3));
-        double w1 = Math.exp(t1 - m), w2 = Math.exp(t2 - m), w3 = Math.exp(t3 - m);
-        double sum = w1 + w2 + w3;
+        // Chinchilla's form in the effective counts; the chain rule adds R*_D's and R*_N's entries
+        double total = ChinchillaLaw.logLoss(theta, nEff[0], dEff[0], gradient);
         if (gradient != null) {
-            w1 /= sum;
-            w2 /= sum;
-            w3 /= sum;
-            gradient[0] = w3;
-            gradient[1] = w1;
-            gradient[2] = w2;
-            gradient[3] = -w1 * nEff[0];
-            gradient[4] = -w2 * dEff[0];
-            gradient[5] = -w2 * theta[4] * dEff[1];
-            gradient[6] = -w1 * theta[3] * nEff[1];
+            gradient[5] = -gradient[2] * theta[4] * dEff[1];
+            gradient[6] = -gradient[1] * theta[3] * nEff[1];
         }
-        return m + Math.log(sum);
+        return total;
     }
 
     @Override
