@@ -65,6 +65,7 @@ public final class LawSelection {
 
         Map<String, Integer> ranks = new LinkedHashMap<>();
         for (int k = 0; k < ranked.size(); k++) ranks.put(ranked.get(k).law(), k + 1);
+        long tiedToBest = tiedCount(ranked, best);
         List<Ranked> out = new ArrayList<>();
         List<Candidate> ordered = new ArrayList<>(ranked);
         for (Candidate c : candidates) if (!ranks.containsKey(c.law())) ordered.add(c);
@@ -77,8 +78,8 @@ public final class LawSelection {
                 message = !FitStatus.OK.label().equals(c.status()) ? "not ranked: the law's fit is " + c.status()
                         : "not ranked: backtest " + c.backtestStatus() + (c.backtestMessage() == null || c.backtestMessage().isEmpty() ? "" : " (" + c.backtestMessage() + ")");
             } else if (rank == 1) {
-                message = ranked.size() == 1 ? "the only law backtested" : tiedCount(ranked, best) > 0
-                        ? "lowest held-out error; its interval overlaps those of " + tiedCount(ranked, best) + " other law(s), so the ranking among them is not settled"
+                message = ranked.size() == 1 ? "the only law backtested" : tiedToBest > 0
+                        ? "lowest held-out error; its interval overlaps those of " + tiedToBest + " other law(s), so the ranking among them is not settled"
                         : "lowest held-out error";
             } else {
                 message = tied ? "held-out error within the best's interval: not distinguishable from " + best.law() : "worse than " + best.law();

@@ -38,7 +38,6 @@ public final class LineFactorTest {
     /** Resamples of the effect's interval, at most (each refits every level's line). */
     public static final int MAX_RESAMPLES = 100;
     static final int PARAMETERS_PER_LINE = 4;
-    static final int GRID = 41;
 
     /** How effects are judged: the tolerance in nats, the fewest points a level needs, the bootstrap of the effect. */
     public record Settings(double toleranceNats, int minLevelPoints, int resamples, double level, long seed) implements java.io.Serializable {
@@ -127,15 +126,15 @@ public final class LineFactorTest {
 
         // the effect in nats: every level's offset at one common shape (parallel lines, one per level)
         List<String> names = new ArrayList<>(byLevel.keySet());
-        double[][] full = new double[1][];
-        Map<String, Double> offsets = offsets(lx, ly, byLevel, names, null, full);
-        if (offsets == null) {
+        double[] parallel = parallelLines(lx, ly, byLevel, names, null);
+        if (parallel == null) {
             notes.add("the levels' offsets could not be fitted");
             return empty(factor, byLevel.size(), n, pooled, levelPoints, settings, dropped, "too_few_points", String.join("; ", notes));
         }
+        Map<String, Double> offsets = offsets(parallel, byLevel, names);
         double effect = spread(offsets);
         // is any offset real: parallel lines (3 + levels parameters) against the one pooled line (4), an F test
-        double rssShift = full[0][3];
+        double rssShift = parallel[3];
         int dfShift = levelsCount - 1, dfShiftResidual = n - 3 - levelsCount;
         double offsetP = Double.NaN;
         if (dfShiftResidual > 0 && rssShift > 0 && Double.isFinite(rssShift)) {
@@ -156,8 +155,9 @@ public final class LineFactorTest {
                     for (int k = 0; k < idx.length; k++) drawn[k] = idx[random.nextInt(idx.length)];
                     resampled.put(level, drawn);
                 });
-                Map<String, Double> o = offsets(lx, ly, resampled, names, full[0], null);
-                if (o == null) continue;
+                double[] fit = parallelLines(lx, ly, resampled, names, parallel);
+                if (fit == null) continue;
+                Map<String, Double> o = offsets(fit, resampled, names);
                 double[] row = new double[names.size() + 1];
                 for (int k = 0; k < names.size(); k++) row[k] = o.get(names.get(k));
                 row[names.size()] = spread(o);
@@ -204,16 +204,10 @@ public final class LineFactorTest {
     }
 
     /**
-     * Each level's offset in nats: parallel lines (one shape, an intercept per level) fitted to all the points, each
-     * level's intercept minus the points-weighted mean intercept; null when they cannot be fitted.
+     * Parallel lines (one shape, an intercept per level) fitted to the levels' points, the search started near
+     * {@code near} when given: {K, kappa, E_x, rss, c_0, ...} in {@code names} order, or null.
      */
-    private static Map<String, Double> offsets(double[] lx, double[] ly, Map<String, int[]> byLevel, List<String> names) {
-        return offsets(lx, ly, byLevel, names, null, null);
-    }
-
-    /** As above, the search started near {@code near} (a fit's result); the fit itself goes to {@code fitOut[0]} when given. */
-    private static Map<String, Double> offsets(double[] lx, double[] ly, Map<String, int[]> byLevel, List<String> names, double[] near,
-                                               double[][] fitOut) {
+    private static double[] parallelLines(double[] lx, double[] ly, Map<String, int[]> byLevel, List<String> names, double[] near) {
         int total = byLevel.values().stream().mapToInt(a -> a.length).sum();
         double[] x = new double[total], y = new double[total];
         int[] level = new int[total];
@@ -225,13 +219,16 @@ public final class LineFactorTest {
                 level[k++] = l;
             }
         }
-        double[] fit = LossToLossFit.parallelShifts(x, y, level, names.size(), near);
-        if (fit == null) return null;
-        if (fitOut != null) fitOut[0] = fit;
+        return LossToLossFit.parallelShifts(x, y, level, names.size(), near);
+    }
+
+    /** Each level's offset in nats: its intercept minus the points-weighted mean intercept. */
+    private static Map<String, Double> offsets(double[] parallel, Map<String, int[]> byLevel, List<String> names) {
+        int total = byLevel.values().stream().mapToInt(a -> a.length).sum();
         double mean = 0;
-        for (int l = 0; l < names.size(); l++) mean += fit[4 + l] * byLevel.get(names.get(l)).length / (double) total;
+        for (int l = 0; l < names.size(); l++) mean += parallel[4 + l] * byLevel.get(names.get(l)).length / (double) total;
         Map<String, Double> out = new LinkedHashMap<>();
-        for (int l = 0; l < names.size(); l++) out.put(names.get(l), fit[4 + l] - mean);
+        for (int l = 0; l < names.size(); l++) out.put(names.get(l), parallel[4 + l] - mean);
         return out;
     }
 
@@ -242,12 +239,6 @@ public final class LineFactorTest {
             max = Math.max(max, v);
         }
         return max - min;
-    }
-
-    private static double[] grid(double from, double to) {
-        double[] out = new double[GRID];
-        for (int i = 0; i < GRID; i++) out[i] = from + (to - from) * i / (GRID - 1);
-        return out;
     }
 
     private static double[] pick(double[] values, int[] at) {

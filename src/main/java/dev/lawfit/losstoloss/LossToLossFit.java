@@ -144,15 +144,9 @@ public final class LossToLossFit {
      * grid over [0, min L_x) x [0.05, 5] (log-spaced, 24 x 24), then 9 x 9 grids zooming in around the best cell, 16 times.
      *
      * @param level index of each point's level, 0 .. levels - 1 (every level must have points)
+     * @param near  a previous fit's result (e.g. on the full data, for a bootstrap resample): the search starts in a small
+     *              box around its shape instead of the whole grid; null for the whole grid
      * @return {K, kappa, E_x, rss, c_0, ..., c_{levels-1}}, or null when nothing could be fitted
-     */
-    public static double[] parallelShifts(double[] lx, double[] ly, int[] level, int levels) {
-        return parallelShifts(lx, ly, level, levels, null);
-    }
-
-    /**
-     * As above; with {@code near} (a previous fit's result, e.g. on the full data for a bootstrap resample) the search
-     * starts in a small box around its shape instead of the whole grid.
      */
     public static double[] parallelShifts(double[] lx, double[] ly, int[] level, int levels, double[] near) {
         double minX = Double.POSITIVE_INFINITY;

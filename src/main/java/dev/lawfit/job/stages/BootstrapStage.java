@@ -36,12 +36,10 @@ public final class BootstrapStage {
     private BootstrapStage() {
     }
 
-    /** One row per (group, law): the key columns, {@code law} and the interval columns of {@link BootstrapTables#INTERVALS}. */
-    public static Dataset<Row> intervals(Dataset<Row> fitted, List<String> keys, List<Law> laws, FitSettings settings, int partitions) {
-        return intervals(fitted, keys, laws, settings, partitions, null);
-    }
-
-    /** As above; {@code progress} (may be null) is told how many chunks are planned and how many are done. */
+    /**
+     * One row per (group, law): the key columns, {@code law} and the interval columns of {@link BootstrapTables#INTERVALS};
+     * {@code progress} (may be null) is told how many chunks are planned and how many are done.
+     */
     public static Dataset<Row> intervals(Dataset<Row> fitted, List<String> keys, List<Law> laws, FitSettings settings, int partitions,
                                          FitProgress progress) {
         Map<String, Law> byName = new LinkedHashMap<>();
