@@ -15,6 +15,11 @@ public final class Fitter {
     }
 
     public static LawFit fit(Law law, Points points, FitSettings settings) {
+        return fit(law, points, settings, true);
+    }
+
+    /** Without the backtest when {@code withBacktest} is false (a refit whose scoring is the caller's). */
+    public static LawFit fit(Law law, Points points, FitSettings settings, boolean withBacktest) {
         long started = System.nanoTime();
         String fingerprint = Fingerprint.of(points, settings.describe(law));
         int n = points.size();
@@ -40,7 +45,7 @@ public final class Fitter {
             double[] theta = best.theta();
             double[] predicted = new double[n];
             for (int i = 0; i < n; i++) predicted[i] = law.predict(theta, points, i);
-            Backtest.Result backtest = Backtest.enabled(law, settings) ? Backtest.run(law, points, settings) : null;
+            Backtest.Result backtest = withBacktest && Backtest.enabled(law, settings) ? Backtest.run(law, points, settings) : null;
             String message = join(join(best.note(), law.note(points)), warning);
             return new LawFit(law.name(), law.formula(), FitStatus.OK, message, law.parameters(theta), law.derived(theta, settings.computeBudgets()),
                     theta, n, best.objective(), rmseLog(points.loss(), predicted), r2(points.loss(), predicted),

@@ -20,6 +20,7 @@ import dev.lawfit.job.stages.LawStage;
 import dev.lawfit.job.stages.SelectionStage;
 import dev.lawfit.job.stages.LossToLossStage;
 import dev.lawfit.job.stages.TemporalStage;
+import dev.lawfit.job.stages.ScheduleStage;
 
 import dev.lawfit.LawfitException;
 import dev.lawfit.catalog.LawCatalog;
@@ -119,6 +120,11 @@ public final class LawfitJob {
         }
     }
 
+    /** A table's fresh rows with the reused ones of the previous version; the fresh rows alone when nothing is planned. */
+    private static Dataset<Row> combine(IncrementalPlan plan, String table, Dataset<Row> fresh, String... stages) {
+        return plan == null ? fresh : plan.combine(table, fresh, stages);
+    }
+
     private static RunSummary fitAndPublish(SparkSession spark, JobSpec spec, RunOptions options, OutputPublisher publisher,
                                             org.apache.hadoop.fs.Path previous, String settingsHash, Map<String, Object> record) {
         long started = System.currentTimeMillis();
@@ -129,7 +135,8 @@ public final class LawfitJob {
         java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(spec.groupBy());
         if (spec.lossToLoss() != null) keys.addAll(spec.lossToLoss().keyColumns(spec.groupBy()));
         CheckpointValidator.Validated validated = CheckpointValidator.validate(read.rows(), java.util.List.copyOf(keys), spec.input().paths(),
-                spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn(), spec.temporal());
+                spec.flops().toAccounting(), spec.downstream() == null ? null : spec.downstream().errorColumn(), spec.temporal(),
+                spec.schedule() == null ? null : spec.schedule().toSettings());
         LOG.info("validated {} rows: {} accepted, {} rejected, {} filtered out", validated.rowsRead(),
                 validated.rowsAccepted(), validated.rowsRejected(), validated.rowsFiltered());
         if (validated.rowsRead() == 0 && !options.allowEmpty()) {
@@ -168,23 +175,33 @@ public final class LawfitJob {
                         settings, partitions, progress) : null;
         LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions);
         TemporalStage.Tables temporal = null;
+        ScheduleStage.Tables schedule = null;
         RunSummary published;
         try {
             temporal = spec.temporal() == null ? null
                     : TemporalStage.fit(runRows, spec.groupBy(), spec.temporal().toSettings(), partitions);
-            Dataset<Row> freshLaws = union(union(compute == null ? null : compute.laws(), curves == null ? null : curves.laws()),
-                    temporal == null ? null : temporal.laws());
+            // the schedule family is refitted on every run (its groups are not planned incrementally)
+            schedule = spec.schedule() == null ? null
+                    : ScheduleStage.fit(validated.accepted(), spec.groupBy(), spec.schedule().toSettings(), settings, partitions, null);
+            Dataset<Row> freshLaws = union(union(union(compute == null ? null : compute.laws(), curves == null ? null : curves.laws()),
+                    temporal == null ? null : temporal.laws()), schedule == null ? null : schedule.laws().laws());
             if (freshLaws != null) {
-                publisher.write("laws", plan.combine("laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS));
-                publisher.write("predictions", plan.combine("predictions", union(union(compute == null ? null : compute.predictions(),
-                        curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions()), SpecHashes.COMPUTE, SpecHashes.RUNS));
+                publisher.write("laws", combine(plan, "laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS));
+                publisher.write("predictions", combine(plan, "predictions", union(union(union(compute == null ? null : compute.predictions(),
+                        curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions()),
+                        schedule == null ? null : schedule.laws().predictions()), SpecHashes.COMPUTE, SpecHashes.RUNS));
             }
             // tables built across groups read the complete laws and frontier tables just written
             Dataset<Row> allLaws = freshLaws == null ? null : spark.read().parquet(publisher.tablePath("laws").toString());
             if (allLaws != null) publisher.write("parameters", dev.lawfit.job.tables.ParametersTable.build(allLaws));
-            if (compute != null || curves != null) {
-                publisher.write("backtest", plan.combine("backtest", union(compute == null ? null : compute.backtest(),
-                        curves == null ? null : curves.backtest()), SpecHashes.COMPUTE, SpecHashes.RUNS));
+            if (compute != null || curves != null || schedule != null) {
+                publisher.write("backtest", combine(plan, "backtest", union(union(compute == null ? null : compute.backtest(),
+                        curves == null ? null : curves.backtest()), schedule == null ? null : schedule.laws().backtest()), SpecHashes.COMPUTE, SpecHashes.RUNS));
+            }
+            if (schedule != null) {
+                publisher.write("schedule_quality", schedule.quality());
+                publisher.write("schedule_predictions", schedule.predictions());
+                publisher.write("schedule_ranking", schedule.ranking());
             }
             if (groupLaws) {
                 publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy()), SpecHashes.COMPUTE));
@@ -247,6 +264,7 @@ public final class LawfitJob {
         } finally {
             progress.close();
             if (temporal != null) temporal.release();
+            if (schedule != null) schedule.release();
             if (compute != null) compute.release();
             if (curves != null) curves.release();
             if (plan != null) plan.release();

@@ -17,7 +17,14 @@ import java.util.Map;
  */
 public record JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws,
                       Fit fit, Bootstrap bootstrap, Backtest backtest, Downstream downstream, Temporal temporal, LossToLoss lossToLoss, Output output, Spark spark,
-                      List<Prediction> predict) {
+                      List<Prediction> predict, Schedule schedule) {
+
+    /** The spec without a schedule section. */
+    public JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws, Fit fit, Bootstrap bootstrap,
+                   Backtest backtest, Downstream downstream, Temporal temporal, LossToLoss lossToLoss, Output output, Spark spark,
+                   List<Prediction> predict) {
+        this(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, output, spark, predict, null);
+    }
 
     /** The spec without {@code predict:} points (each compute budget at 20 tokens per parameter is predicted). */
     public JobSpec(String name, Input input, Sample sample, Flops flops, List<String> groupBy, List<String> laws, Fit fit, Bootstrap bootstrap,
@@ -34,8 +41,8 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         if (output == null) throw new IllegalArgumentException("output is required (output.path: ...)");
         groupBy = groupBy == null ? DEFAULT_GROUP_BY : List.copyOf(groupBy);
         laws = laws == null ? DEFAULT_LAWS : List.copyOf(laws);
-        if (laws.isEmpty() && temporal == null && lossToLoss == null) {
-            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal or loss_to_loss section); known: " + LawCatalog.names("compute"));
+        if (laws.isEmpty() && temporal == null && lossToLoss == null && schedule == null) {
+            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal, schedule or loss_to_loss section); known: " + LawCatalog.names("compute"));
         }
         for (String law : laws) {
             if (!LawCatalog.names("compute").contains(law)) {
@@ -360,12 +367,12 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** This spec writing to another output path. */
     public JobSpec withOutputPath(String path) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, new Output(path, output.keepVersions(), output.catalog()), spark, predict);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, bootstrap, backtest, downstream, temporal, lossToLoss, new Output(path, output.keepVersions(), output.catalog()), spark, predict, schedule);
     }
 
     /** This spec with another bootstrap section. */
     public JobSpec withBootstrap(Bootstrap value) {
-        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, lossToLoss, output, spark, predict);
+        return new JobSpec(name, input, sample, flops, groupBy, laws, fit, value, backtest, downstream, temporal, lossToLoss, output, spark, predict, schedule);
     }
 
     /**
@@ -395,6 +402,41 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
      * Where results go, how many earlier versions to keep beside the current one, and optionally a database of
      * the session catalog (e.g. a Hive metastore configured in conf/) where every table is registered.
      */
+    /**
+     * Schedule-aware laws of the loss over optimiser steps (the Multi-Power Law, the LR-annealing law, a step power
+     * baseline), fitted per group jointly over its runs from each checkpoint's {@code step} and {@code lr} (or
+     * {@code runs}: a run's whole schedule described); {@code fit_runs} are fitted whole and the other runs
+     * predicted, {@code candidates} are schedules to rank before training them.
+     */
+    public record Schedule(List<String> fitRuns, List<Double> fitFractions, List<String> laws, Integer warmupSteps, String interpolation,
+                           Double annealingDecay, Map<String, Shape> runs, Map<String, Shape> candidates) {
+
+        public dev.lawfit.schedule.ScheduleSettings toSettings() {
+            Map<String, dev.lawfit.schedule.ScheduleShape> r = new LinkedHashMap<>(), c = new LinkedHashMap<>();
+            if (runs != null) runs.forEach((k, v) -> r.put(k, v.toShape("schedule.runs." + k)));
+            if (candidates != null) candidates.forEach((k, v) -> c.put(k, v.toShape("schedule.candidates." + k)));
+            return new dev.lawfit.schedule.ScheduleSettings(fitRuns, fitFractions, laws, warmupSteps == null ? -1 : warmupSteps,
+                    interpolation == null ? null : dev.lawfit.schedule.LrSchedule.Interpolation.byLabel(interpolation),
+                    annealingDecay == null ? dev.lawfit.schedule.AnnealingLaw.DEFAULT_DECAY : annealingDecay, r, c);
+        }
+    }
+
+    /** A schedule described by its shape (see {@code dev.lawfit.schedule.ScheduleShape}). */
+    public record Shape(String shape, Double peakLr, Integer warmupSteps, Integer totalSteps, Double finalLr, Integer decayStart,
+                        String decayShape, List<List<Double>> drops) {
+        dev.lawfit.schedule.ScheduleShape toShape(String key) {
+            if (shape == null) throw new IllegalArgumentException(key + ".shape is required; one of " + dev.lawfit.schedule.ScheduleShape.SHAPES);
+            if (peakLr == null) throw new IllegalArgumentException(key + ".peak_lr is required");
+            if (totalSteps == null) throw new IllegalArgumentException(key + ".total_steps is required");
+            List<double[]> d = new java.util.ArrayList<>();
+            if (drops != null) for (List<Double> x : drops) d.add(x == null ? new double[0] : x.stream().mapToDouble(v -> v == null ? Double.NaN : v).toArray());
+            dev.lawfit.schedule.ScheduleShape s = new dev.lawfit.schedule.ScheduleShape(shape, peakLr, warmupSteps == null ? 0 : warmupSteps,
+                    totalSteps, finalLr == null ? 0 : finalLr, decayStart == null ? -1 : decayStart, decayShape, d);
+            s.check(key);
+            return s;
+        }
+    }
+
     public record Output(String path, Integer keepVersions, String catalog) {
         public Output(String path, Integer keepVersions) {
             this(path, keepVersions, null);

@@ -39,6 +39,7 @@ public final class JobSpecReader {
             if (spec == null) throw new LawfitException("job spec " + source + " is empty");
             spec.toSettings(); // every fit, bootstrap and temporal setting checked now, before any data is read
             if (spec.temporal() != null) spec.temporal().toSettings();
+            if (spec.schedule() != null) spec.schedule().toSettings();
             return spec;
         } catch (IllegalArgumentException e) {
             throw new LawfitException("job spec " + source + ": " + e.getMessage(), e);

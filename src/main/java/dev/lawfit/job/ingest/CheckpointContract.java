@@ -25,6 +25,8 @@ public final class CheckpointContract {
     /** Optional, for the temporal law: loss at each token position (index k = position k + 1), and the run's planned tokens. */
     public static final String POSITION_LOSSES = "position_losses";
     public static final String TOTAL_TOKENS = "total_tokens";
+    /** Optional, for the schedule-aware laws: the learning rate at the checkpoint's step. */
+    public static final String LR = "lr";
 
     public static final List<String> REQUIRED_KEYS = List.of(RUN_ID, MODEL, DATASET, TOKENIZER, EVAL_DATASET);
     public static final List<String> REQUIRED_NUMBERS = List.of(PARAMS, TOKENS, LOSS);

@@ -66,6 +66,16 @@ public final class CheckpointValidator {
      */
     public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths, FlopAccounting flops,
                                      String errorColumn, dev.lawfit.spec.JobSpec.Temporal temporal) {
+        return validate(input, groupKeys, paths, flops, errorColumn, temporal, null);
+    }
+
+    /**
+     * With {@code schedule} set, every row needs a step, and a learning rate: its lr (>= 0), or its run described in
+     * {@code schedule.runs}; a run with two learning rates at one step is rejected whole at that step.
+     */
+    public static Validated validate(Dataset<Row> input, List<String> groupKeys, List<String> paths, FlopAccounting flops,
+                                     String errorColumn, dev.lawfit.spec.JobSpec.Temporal temporal,
+                                     dev.lawfit.schedule.ScheduleSettings schedule) {
         Set<String> keys = new LinkedHashSet<>(CheckpointContract.REQUIRED_KEYS);
         keys.addAll(groupKeys);
         checkColumns(input, keys, paths);
@@ -106,6 +116,33 @@ public final class CheckpointValidator {
                                 lit("position_losses has a missing, NaN or non-positive value")));
             }
         }
+        boolean lrs = has(input, CheckpointContract.LR);
+        if (schedule != null) {
+            if (!has(input, STEP)) {
+                throw new LawfitException("input " + paths + " has no column step: the schedule laws place each checkpoint on its run's "
+                        + "learning-rate schedule by its optimiser step (map one with input.columns.step or derive it)");
+            }
+            if (!lrs && schedule.runs().isEmpty()) {
+                throw new LawfitException("input " + paths + " has no column lr and schedule.runs describes no run: the schedule laws need "
+                        + "each run's learning rate (an lr column at every checkpoint, or the run's schedule in schedule.runs); available columns: "
+                        + Arrays.toString(input.columns()));
+            }
+            reasons.add(when(column(STEP).isNull(), lit("step is missing: the schedule laws place each checkpoint on its run's schedule by its step")));
+            Column described = column(CheckpointContract.RUN_ID).cast("string").isin(schedule.runs().keySet().toArray());
+            if (lrs) {
+                reasons.add(numberReason(CheckpointContract.LR, false, false));
+                org.apache.spark.sql.expressions.WindowSpec atStep = org.apache.spark.sql.expressions.Window
+                        .partitionBy(column(CheckpointContract.RUN_ID), number(STEP));
+                Column lr = number(CheckpointContract.LR);
+                reasons.add(when(number(STEP).isNotNull().and(org.apache.spark.sql.functions.min(lr).over(atStep)
+                                .notEqual(org.apache.spark.sql.functions.max(lr).over(atStep))),
+                        concat(lit("run has two learning rates at step "), number(STEP).cast("string"), lit(": an inconsistent schedule"))));
+                reasons.add(when(column(CheckpointContract.LR).isNull().and(not(described)),
+                        lit("lr is missing and schedule.runs does not describe this run: the schedule laws need its learning rate")));
+            } else {
+                reasons.add(when(not(described), lit("no lr column and schedule.runs does not describe this run: the schedule laws need its learning rate")));
+            }
+        }
         reasons.add(when(flopsOverflow(input), lit("flops is not finite: the FLOP count (6ND or the architecture's) overflows")));
         // the FLOP count is computed once per row (a UDF) and cached with the checks, for the reason and the contract
         Dataset<Row> checked = input.withColumn(COUNTED_FLOPS, flopsColumn(input, flops))
@@ -134,6 +171,9 @@ public final class CheckpointValidator {
                     .as(CheckpointContract.TOTAL_TOKENS));
             contract.add((positions ? column(CheckpointContract.POSITION_LOSSES).cast("array<double>") : lit(null).cast("array<double>"))
                     .as(CheckpointContract.POSITION_LOSSES));
+        }
+        if (schedule != null) {
+            contract.add((lrs ? number(CheckpointContract.LR) : lit(null).cast("double")).as(CheckpointContract.LR));
         }
         Dataset<Row> accepted = checked.where(kept.and(good)).select(contract.toArray(Column[]::new));
         return new Validated(accepted, rejects, counts.getLong(0), longOrZero(counts, 1), longOrZero(counts, 2),
