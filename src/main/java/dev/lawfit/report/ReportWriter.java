@@ -71,7 +71,7 @@ public final class ReportWriter {
             // the group keys (run_id, a per-run key of the curve rows, is added for that family only)
             List<String> keys = new ArrayList<>(columns.subList(0, firstLawColumn));
             keys.remove("run_id");
-            for (String family : List.of("compute", "curve")) {
+            for (String family : List.of("compute", "curve", "schedule")) {
                 Column in = familyColumn ? col("family").equalTo(family)
                         : family.equals("compute") ? col("law").isin(LawCatalog.names("compute").toArray()) : functions.lit(false);
                 List<String> familyKeys = new ArrayList<>(keys);
@@ -93,7 +93,8 @@ public final class ReportWriter {
             families.add(new Family(family, spark.read().parquet(new Path(version, family).toString()).where(col("law").isNotNull()).collectAsList(),
                     predictions.collectAsList(), spark.read().parquet(new Path(version, family + "_backtest").toString()).collectAsList(), keys));
         }
-        if (families.isEmpty()) return writeTablesOnly(spark, outputPath, version, target);
+        boolean schedules = hasTable(spark, version, "schedule_quality") && hasTable(spark, version, "schedule_predictions");
+        if (families.isEmpty() && !schedules) return writeTablesOnly(spark, outputPath, version, target);
 
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>lawfit report</title><style>")
@@ -102,7 +103,8 @@ public final class ReportWriter {
                 .append("td.k,th.k{text-align:left}img{max-width:100%;margin:0.5em 0}.bad{color:#b00}</style></head><body>")
                 .append("<h1>lawfit report</h1><p>Output <code>").append(esc(outputPath)).append("</code>, version <code>")
                 .append(esc(version.getName())).append("</code>; families: ")
-                .append(esc(String.join(", ", families.stream().map(Family::name).toList()))).append(".</p>")
+                .append(esc(String.join(", ", families.stream().map(Family::name).toList()) + (schedules ? (families.isEmpty() ? "" : ", ") + "schedule" : "")))
+                .append(".</p>")
                 .append("<p>Every chart is drawn by the fitted law itself: observed points, the fit (solid) over the data, its ")
                 .append("extrapolation (dashed), a pointwise bootstrap band (dotted, ").append(LawBand.RESAMPLES)
                 .append(" refits) and the backtest's forecasts of held-out points (crosses).</p>");
@@ -137,6 +139,7 @@ public final class ReportWriter {
 
         int sections = 0;
         for (Family f : families) {
+            if (f.name().equals("schedule")) continue; // drawn from its own tables below
             html.append("<h2 class=\"family\">").append(esc(title(f.name()))).append("</h2>");
             sections += switch (f.name()) {
                 case "compute" -> computeSections(html, f);
@@ -146,6 +149,10 @@ public final class ReportWriter {
             if (f.name().equals("loss_to_loss") && hasTable(spark, version, "line_factors")) {
                 factorSections(html, spark.read().parquet(new Path(version, "line_factors").toString()).collectAsList(), f);
             }
+        }
+        if (schedules) {
+            List<Row> fits = families.stream().filter(f -> f.name().equals("schedule")).flatMap(f -> f.fits().stream()).toList();
+            sections += scheduleSections(html, spark, version, fits);
         }
         html.append("</body></html>");
         try {
@@ -238,6 +245,12 @@ public final class ReportWriter {
     private static double level(Row fit) {
         int i = fit.fieldIndex("ci_level");
         return fit.isNullAt(i) ? 0.95 : fit.getDouble(i);
+    }
+
+    private static Map<String, List<Row>> byGroup(List<Row> rows, List<String> keys) {
+        Map<String, List<Row>> out = new TreeMap<>();
+        for (Row r : rows) out.computeIfAbsent(groupName(r, keys), k -> new ArrayList<>()).add(r);
+        return out;
     }
 
     private static Map<String, List<Row>> byKey(List<Row> rows, List<String> keys) {
@@ -698,6 +711,144 @@ public final class ReportWriter {
             throw new LawfitException("cannot write the report " + target + ": " + e.getMessage(), e);
         }
         return 0;
+    }
+
+    /** The schedule-aware laws' law to draw: the Multi-Power Law when fitted, else the first law of the quality table. */
+    private static String scheduleLaw(List<Row> quality) {
+        for (Row q : quality) if ("multi_power".equals(q.getAs("law"))) return "multi_power";
+        for (Row q : quality) if (!"run_power".equals(q.getAs("law"))) return q.getAs("law");
+        return null;
+    }
+
+    /**
+     * The schedule family, per group: every run's observed curve with the law's curve (solid on the runs it was fitted on,
+     * dashed on the runs it predicted) and the learning-rate schedules beneath; the rest of runs predicted from their
+     * first fraction (solid up to it, dashed after, next to the run's own power law); the scores; the ranking.
+     */
+    private static int scheduleSections(StringBuilder html, SparkSession spark, Path version, List<Row> fits) {
+        List<String> columns = Arrays.asList(spark.read().parquet(new Path(version, "schedule_quality").toString()).columns());
+        List<String> keys = columns.subList(0, columns.indexOf("law"));
+        Map<String, List<Row>> quality = byGroup(spark.read().parquet(new Path(version, "schedule_quality").toString()).collectAsList(), keys);
+        Map<String, List<Row>> predictions = byGroup(spark.read().parquet(new Path(version, "schedule_predictions").toString())
+                .orderBy("run_id", "step").collectAsList(), keys);
+        Map<String, List<Row>> ranking = byGroup(spark.read().parquet(new Path(version, "schedule_ranking").toString())
+                .orderBy("law", "predicted_rank").collectAsList(), keys);
+        html.append("<h2 class=\"family\">Learning-rate schedules</h2>");
+        Map<String, List<Row>> fitsByGroup = byGroup(fits, keys);
+        int sections = 0;
+        for (Map.Entry<String, List<Row>> g : new TreeMap<>(quality).entrySet()) {
+            String group = g.getValue().isEmpty() ? g.getKey() : groupName(g.getValue().get(0), keys);
+            String law = scheduleLaw(g.getValue());
+            List<Row> rows = predictions.getOrDefault(g.getKey(), List.of());
+            html.append("<section class=\"group\" id=\"schedule-").append(sections).append("\"><h3>").append(esc(group)).append("</h3>");
+            if (law != null) {
+                Map<String, List<Row>> unseen = new TreeMap<>(), early = new TreeMap<>(), power = new TreeMap<>();
+                for (Row r : rows) {
+                    String run = r.getAs("run_id");
+                    if (law.equals(r.getAs("law")) && "unseen".equals(r.getAs("scenario"))) unseen.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
+                    if (law.equals(r.getAs("law")) && "early".equals(r.getAs("scenario"))) early.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
+                    if ("run_power".equals(r.getAs("law")) && "early".equals(r.getAs("scenario"))) power.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
+                }
+                List<ReportCharts.Series> curves = new ArrayList<>(), lrs = new ArrayList<>();
+                int colour = 0;
+                for (Map.Entry<String, List<Row>> run : unseen.entrySet()) {
+                    List<Row> r = run.getValue();
+                    double[] step = r.stream().mapToDouble(x -> x.<Double>getAs("step")).toArray();
+                    boolean predicted = r.stream().anyMatch(x -> Boolean.TRUE.equals(x.getAs("held_out")));
+                    curves.add(new ReportCharts.Series(run.getKey(), step, r.stream().mapToDouble(x -> x.<Double>getAs("observed")).toArray(),
+                            ReportCharts.Kind.POINTS, colour));
+                    curves.add(new ReportCharts.Series(run.getKey() + (predicted ? " predicted" : " fitted"), step,
+                            r.stream().mapToDouble(x -> x.<Double>getAs("predicted")).toArray(),
+                            predicted ? ReportCharts.Kind.EXTRAPOLATION : ReportCharts.Kind.FIT, colour));
+                    lrs.add(new ReportCharts.Series(run.getKey(), step, r.stream().mapToDouble(x -> x.<Double>getAs("lr")).toArray(), ReportCharts.Kind.FIT, colour));
+                    colour++;
+                }
+                html.append("<p>").append(esc(law)).append(" fitted on the fit runs (solid) predicts the other runs' whole curves (dashed); ")
+                        .append("their learning-rate schedules beneath.</p>");
+                html.append(img(ReportCharts.xy("Unseen schedules: " + law, "optimiser step", "loss (nats/token)", true, curves), "schedule curves"));
+                html.append(img(ReportCharts.xy("Learning-rate schedules", "optimiser step", "learning rate", true, lrs), "schedules"));
+                List<ReportCharts.Series> rest = new ArrayList<>();
+                colour = 0;
+                for (Map.Entry<String, List<Row>> run : early.entrySet()) {
+                    if (colour >= RUNS_PER_CHART) break;
+                    List<Row> r = run.getValue();
+                    double[] step = r.stream().mapToDouble(x -> x.<Double>getAs("step")).toArray();
+                    rest.add(new ReportCharts.Series(run.getKey(), step, r.stream().mapToDouble(x -> x.<Double>getAs("observed")).toArray(),
+                            ReportCharts.Kind.POINTS, colour));
+                    List<Row> fitted = r.stream().filter(x -> !Boolean.TRUE.equals(x.getAs("held_out"))).toList();
+                    rest.add(new ReportCharts.Series(run.getKey() + " " + law, fitted.stream().mapToDouble(x -> x.<Double>getAs("step")).toArray(),
+                            fitted.stream().mapToDouble(x -> x.<Double>getAs("predicted")).toArray(), ReportCharts.Kind.FIT, colour));
+                    List<Row> after = r.stream().filter(x -> Boolean.TRUE.equals(x.getAs("held_out"))).toList();
+                    rest.add(new ReportCharts.Series(run.getKey() + " rest", after.stream().mapToDouble(x -> x.<Double>getAs("step")).toArray(),
+                            after.stream().mapToDouble(x -> x.<Double>getAs("predicted")).toArray(), ReportCharts.Kind.EXTRAPOLATION, colour));
+                    List<Row> held = power.getOrDefault(run.getKey(), List.of()).stream().filter(x -> Boolean.TRUE.equals(x.getAs("held_out"))).toList();
+                    List<Row> p = java.util.stream.IntStream.range(0, held.size()).filter(i -> i % 6 == 0).mapToObj(held::get).toList();
+                    rest.add(new ReportCharts.Series(run.getKey() + " run power law", p.stream().mapToDouble(x -> x.<Double>getAs("step")).toArray(),
+                            p.stream().mapToDouble(x -> x.<Double>getAs("predicted")).toArray(), ReportCharts.Kind.FORECAST, colour));
+                    colour++;
+                }
+                if (!rest.isEmpty()) {
+                    html.append("<p>Each run's rest predicted from its first part: ").append(esc(law))
+                            .append(" fitted there with the fit runs (solid, then dashed), and a power law fitted on the run's first part alone (crosses).</p>");
+                    html.append(img(ReportCharts.xy("Rest of runs from their first part", "optimiser step", "loss (nats/token)", true, rest), "rest of runs"));
+                }
+            }
+            html.append("<h4>Scores (relative error on what each fit did not see)</h4><table><tr><th class=\"k\">law</th><th class=\"k\">scenario</th>")
+                    .append("<th>fit fraction</th><th class=\"k\">runs</th><th>mean error</th><th>worst point</th><th>n</th></tr>");
+            Map<String, double[]> summary = new TreeMap<>();
+            for (Row q : g.getValue()) {
+                if (!"ok".equals(q.getAs("status"))) continue;
+                String k = q.getAs("law") + "\u0000" + q.getAs("scenario") + "\u0000" + q.getAs("fit_fraction") + "\u0000" + q.getAs("role");
+                double[] s = summary.computeIfAbsent(k, x -> new double[3]);
+                s[0] += q.<Double>getAs("mean_are");
+                s[1] = Math.max(s[1], q.<Double>getAs("worst_are"));
+                s[2]++;
+            }
+            summary.forEach((k, s) -> {
+                String[] p = k.split("\u0000");
+                html.append("<tr><td class=\"k\">").append(esc(p[0])).append("</td><td class=\"k\">").append(esc(p[1])).append("</td><td>")
+                        .append(esc(p[2])).append("</td><td class=\"k\">").append(esc(p[3])).append("</td><td>").append(percent(s[0] / s[2]))
+                        .append("</td><td>").append(percent(s[1])).append("</td><td>").append((int) s[2]).append("</td></tr>");
+            });
+            html.append("</table>");
+            List<Row> groupFits = fitsByGroup.getOrDefault(g.getKey(), List.of());
+            if (!groupFits.isEmpty()) html.append("<h4>Parameters (fitted on the fit runs, bootstrap intervals)</h4>").append(parameterTable(groupFits, List.of(), false));
+            List<Row> ranks = ranking.getOrDefault(g.getKey(), List.of());
+            if (!ranks.isEmpty()) {
+                Map<String, Map<Double, Double>> byLaw = new TreeMap<>();
+                html.append("<h4>Runs and candidate schedules by predicted final loss</h4><table><tr><th class=\"k\">law</th><th>rank</th>")
+                        .append("<th class=\"k\">schedule</th><th class=\"k\">kind</th><th>predicted final</th><th>observed final</th><th>observed rank</th>")
+                        .append("<th>Spearman's rho</th></tr>");
+                for (Row r : ranks) {
+                    html.append("<tr><td class=\"k\">").append(esc(r.getAs("law"))).append("</td><td>").append(num(r.getAs("predicted_rank")))
+                            .append("</td><td class=\"k\">").append(esc(r.getAs("name"))).append("</td><td class=\"k\">").append(esc(r.getAs("kind")))
+                            .append("</td><td>").append(num(r.getAs("predicted_final"))).append("</td><td>").append(num(r.getAs("observed_final")))
+                            .append("</td><td>").append(num(r.getAs("observed_rank"))).append("</td><td>").append(num(r.getAs("rank_correlation")))
+                            .append("</td></tr>");
+                    if ("run".equals(r.getAs("kind")) && r.getAs("observed_final") != null) {
+                        byLaw.computeIfAbsent(r.getAs("law"), k -> new TreeMap<>()).put(r.<Double>getAs("observed_final"), r.<Double>getAs("predicted_final"));
+                    }
+                }
+                html.append("</table>");
+                List<ReportCharts.Series> parity = new ArrayList<>();
+                int colour = 0;
+                double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+                for (Map.Entry<String, Map<Double, Double>> e : byLaw.entrySet()) {
+                    double[] x = e.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray();
+                    double[] y = e.getValue().values().stream().mapToDouble(Double::doubleValue).toArray();
+                    for (double v : x) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+                    parity.add(new ReportCharts.Series(e.getKey(), x, y, ReportCharts.Kind.POINTS, colour++));
+                }
+                if (!parity.isEmpty()) {
+                    parity.add(new ReportCharts.Series("predicted = observed", new double[] {lo, hi}, new double[] {lo, hi}, ReportCharts.Kind.FIT, 7));
+                    html.append(img(ReportCharts.xy("Final loss: predicted vs observed", "observed final loss", "predicted final loss",
+                            false, parity), "ranking parity"));
+                }
+            }
+            html.append("</section>");
+            sections++;
+        }
+        return sections;
     }
 
     /** Every ok fit's parameters and derived quantities without a budget, with their intervals; {@code label} columns name the fit. */
