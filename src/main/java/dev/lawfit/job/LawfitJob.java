@@ -183,7 +183,8 @@ public final class LawfitJob {
             // the schedule family is refitted on every run (its groups are not planned incrementally)
             schedule = spec.schedule() == null ? null
                     : ScheduleStage.fit(validated.accepted(), spec.groupBy(), spec.schedule().toSettings(), settings, partitions, null);
-            Dataset<Row> freshLaws = union(union(union(compute == null ? null : compute.laws(), curves == null ? null : curves.laws()),
+            Dataset<Row> curveLaws = curves == null ? null : spec.schedule() == null ? CurveStage.withoutSchedule(curves.laws()) : curves.laws();
+            Dataset<Row> freshLaws = union(union(union(compute == null ? null : compute.laws(), curveLaws),
                     temporal == null ? null : temporal.laws()), schedule == null ? null : schedule.laws().laws());
             if (freshLaws != null) {
                 publisher.write("laws", combine(plan, "laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS));

@@ -112,8 +112,8 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         public Sample {
             downstreamTasks = downstreamTasks == null ? List.of() : List.copyOf(downstreamTasks);
             preset = preset == null ? "linear_complexity" : preset;
-            if (!List.of("linear_complexity", "temporal", "loss_to_loss").contains(preset)) {
-                throw new IllegalArgumentException("sample.preset must be linear_complexity, temporal or loss_to_loss, got '" + preset + "'");
+            if (!List.of("linear_complexity", "temporal", "loss_to_loss", "schedules").contains(preset)) {
+                throw new IllegalArgumentException("sample.preset must be linear_complexity, temporal, loss_to_loss or schedules, got '" + preset + "'");
             }
             seed = seed == null ? 42L : seed;
             badRows = badRows == null ? 0 : badRows;

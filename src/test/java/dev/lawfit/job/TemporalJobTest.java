@@ -78,6 +78,8 @@ class TemporalJobTest {
         // the curve laws are laws like every other: per run, with intervals, a backtest from 30% and predictions
         Dataset<Row> curves = laws.where("family = 'curve'");
         assertEquals(2 * RUNS, curves.where("status = 'ok'").count(), "curve_power and curve_exponential per run");
+        // without a schedule section (no lr read), the curve laws behave as before and say so
+        assertEquals(curves.count(), curves.where("message like '%" + dev.lawfit.job.stages.CurveStage.NO_SCHEDULE + "%'").count());
         assertEquals("too_few_points", curves.where("run_id = 'short-run'").first().getAs("status"));
         for (Row r : curves.where("status = 'ok' and law = 'curve_power'").collectAsList()) {
             java.util.Map<String, Double> low = r.getJavaMap(r.fieldIndex("ci_low")), high = r.getJavaMap(r.fieldIndex("ci_high"));

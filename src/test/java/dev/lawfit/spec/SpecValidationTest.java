@@ -58,7 +58,16 @@ class SpecValidationTest {
             "loss_to_loss: {pairs: [{x: a, y: b}], predict_x: [-1]}|loss_to_loss.predict_x must be finite losses > 0",
             "loss_to_loss: {pairs: [{x: a, y: a, across: dataset, x_level: f}]}|needs two different levels x_level and y_level",
             "loss_to_loss: {pairs: [{x: a, y: b, x_level: f, y_level: g}]}|x_level and y_level need across: <column>",
-            "loss_to_loss: {pairs: [{x: a, y: a, across: run_id, x_level: f, y_level: g}]}|cannot pair across 'run_id'"})
+            "loss_to_loss: {pairs: [{x: a, y: a, across: run_id, x_level: f, y_level: g}]}|cannot pair across 'run_id'",
+            "schedule: {laws: [multipower]}|schedule.laws has unknown law 'multipower'",
+            "schedule: {fit_fractions: [1.5]}|schedule.fit_fractions must be in (0, 1), got 1.5",
+            "schedule: {interpolation: spline}|schedule.interpolation must be linear or step, got 'spline'",
+            "schedule: {annealing_decay: 1.0}|schedule.annealing_decay must be in [0, 1)",
+            "schedule: {candidates: {a: {shape: triangle, peak_lr: 1.0e-3, total_steps: 100}}}|schedule.candidates.a.shape must be one of",
+            "schedule: {candidates: {a: {shape: cosine, total_steps: 100}}}|schedule.candidates.a.peak_lr is required",
+            "schedule: {candidates: {a: {shape: wsd, peak_lr: 1.0e-3, total_steps: 100, decay_start: 200}}}|schedule.candidates.a.decay_start must be between",
+            "schedule: {runs: {r: {shape: step, peak_lr: 1.0e-3, total_steps: 100}}}|schedule.runs.r.drops needs at least one [step, lr]",
+            "schedule: {runs: {r: {shape: cosine, peak_lr: 1.0e-3, total_steps: 100, final_lr: 0.1}}}|schedule.runs.r.final_lr must be in [0, peak_lr]"})
     void aWrongValueFailsAtOnceNamingTheKey(String yaml, String expected) {
         String spec = yaml.replace("\\n", "\n");
         String input = spec.startsWith("input:") ? "" : "input: {paths: [/nowhere]}\n";

@@ -62,6 +62,19 @@ public final class ArchiveWriter {
         spark.createDataFrame(out, new StructType(fields.toArray(StructField[]::new))).coalesce(1).write().mode("overwrite").parquet(path);
     }
 
+    /** Generated runs under learning-rate schedules, with an lr column. */
+    public static void writeSchedules(SparkSession spark, List<dev.lawfit.generate.ScheduleArchive.Row> rows, String path) {
+        StructType schema = new StructType(new StructField[] {
+                DataTypes.createStructField("run_id", DataTypes.StringType, false), DataTypes.createStructField("model", DataTypes.StringType, false),
+                DataTypes.createStructField("dataset", DataTypes.StringType, false), DataTypes.createStructField("tokenizer", DataTypes.StringType, false),
+                DataTypes.createStructField("eval_dataset", DataTypes.StringType, false), DataTypes.createStructField("params", DataTypes.DoubleType, false),
+                DataTypes.createStructField("tokens", DataTypes.DoubleType, false), DataTypes.createStructField("step", DataTypes.LongType, false),
+                DataTypes.createStructField("loss", DataTypes.DoubleType, false), DataTypes.createStructField("lr", DataTypes.DoubleType, true)});
+        List<org.apache.spark.sql.Row> out = rows.stream().map(r -> RowFactory.create(r.runId(), r.model(), "web", "bpe-32k", "train", r.params(),
+                r.step() * 524288.0, r.step(), r.loss(), r.lr())).toList();
+        spark.createDataFrame(out, schema).coalesce(1).write().mode("overwrite").parquet(path);
+    }
+
     public static void write(SparkSession spark, List<CheckpointEvaluation> rows, String path, int files) {
         toDataFrame(spark, rows).coalesce(files).write().mode("overwrite").parquet(path);
     }
@@ -79,6 +92,10 @@ public final class ArchiveWriter {
         }
         if (spec.sample().preset().equals("temporal")) {
             writeTemporal(spark, TemporalArchive.sweep(spec.sample().seed(), TemporalArchive.LEARNING_RATES.length, 40, 128), path);
+            return true;
+        }
+        if (spec.sample().preset().equals("schedules")) {
+            writeSchedules(spark, dev.lawfit.generate.ScheduleArchive.runs(spec.sample().seed(), spec.sample().badRows() > 0), path);
             return true;
         }
         if (spec.sample().preset().equals("loss_to_loss")) {

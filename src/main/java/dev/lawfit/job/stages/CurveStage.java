@@ -9,6 +9,7 @@ import dev.lawfit.law.Law;
 import dev.lawfit.spec.JobSpec;
 import dev.lawfit.temporal.TemporalSettings;
 import dev.lawfit.temporal.TrajectoryForm;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -41,6 +42,17 @@ public final class CurveStage {
         LawCatalog.Options options = new LawCatalog.Options(temporal.warmupFraction(), LawCatalog.Options.DEFAULT.irreducible());
         for (TrajectoryForm form : forms) out.add(LawCatalog.byName("curve_" + form.label(), options));
         return out;
+    }
+
+    /** What the curve laws' rows say when no learning rate was read: they are fitted as before, blind to the schedule. */
+    public static final String NO_SCHEDULE = "no learning-rate schedule read (no schedule section): the curve is fitted in progress x alone, "
+            + "blind to the schedule, as before";
+
+    /** The curve laws' rows of a job without a schedule section, saying so in their message. */
+    public static Dataset<Row> withoutSchedule(Dataset<Row> laws) {
+        Column message = column("message");
+        return laws.withColumn("message", org.apache.spark.sql.functions.when(message.isNull().or(message.equalTo("")), org.apache.spark.sql.functions.lit(NO_SCHEDULE))
+                .otherwise(org.apache.spark.sql.functions.concat_ws("; ", message, org.apache.spark.sql.functions.lit(NO_SCHEDULE))));
     }
 
     public static LawStage.Tables fit(Dataset<Row> accepted, JobSpec spec, FitSettings settings, int partitions) {

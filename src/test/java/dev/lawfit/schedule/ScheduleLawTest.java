@@ -1,0 +1,173 @@
+package dev.lawfit.schedule;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.generate.ScheduleArchive;
+import dev.lawfit.law.Points;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The schedule-aware laws in the core, without Spark: schedules, the block sums, gradients, recovery, the study. */
+class ScheduleLawTest {
+
+    static Map<String, LrSchedule> book() {
+        Map<String, LrSchedule> book = new LinkedHashMap<>();
+        ScheduleArchive.SCHEDULES.forEach((name, shape) -> book.put(name, shape.toSchedule()));
+        return book;
+    }
+
+    static Points at(String run, double... steps) {
+        int n = steps.length;
+        double[] ones = new double[n];
+        java.util.Arrays.fill(ones, 1);
+        String[] ids = new String[n];
+        java.util.Arrays.fill(ids, run);
+        return Points.of(ones, ones, ones, ones, ones, ids, steps);
+    }
+
+    static double[] truth(String size) {
+        double[] t = ScheduleArchive.TRUTH.get(size);
+        return new double[] {t[0], Math.log(t[1]), t[2], Math.log(t[3]), Math.log(t[4]), t[5], t[6]};
+    }
+
+    @Test
+    void schedulesInterpolateAndDescribeShapes() {
+        LrSchedule linear = LrSchedule.interpolate(new double[] {100, 200, 300}, new double[] {1e-3, 1e-3, 5e-4}, -1);
+        assertEquals(100, linear.warmupSteps(), "the warm-up ends where the rate first peaks");
+        assertEquals(5e-4, linear.lr(50), 1e-15, "a linear warm-up from 0 before the first logged point");
+        assertEquals(7.5e-4, linear.lr(250), 1e-15);
+        LrSchedule step = LrSchedule.interpolate(new double[] {100, 200, 300}, new double[] {1e-3, 1e-3, 5e-4}, 100, LrSchedule.Interpolation.STEP);
+        assertEquals(1e-3, step.lr(299), 1e-15, "a step change happens at the later point");
+        assertEquals(5e-4, step.lr(300), 1e-15);
+        assertEquals(1e-3 * 100, step.s1(200), 1e-12, "S1 sums the rate after warm-up");
+
+        LrSchedule cosine = ScheduleArchive.SCHEDULES.get("cosine_20000").toSchedule();
+        assertEquals(3e-4, cosine.lr(1000), 1e-15);
+        assertEquals(3e-5, cosine.lr(20000), 1e-12, "a cosine ends at its final rate");
+        LrSchedule wsd = ScheduleArchive.SCHEDULES.get("wsd_20000").toSchedule();
+        assertEquals(3e-4, wsd.lr(16000), 1e-15);
+        assertEquals((3e-4 + 3e-5) / 2, wsd.lr(18000), 1e-12, "a linear decay from decay_start");
+        LrSchedule twoStage = ScheduleArchive.SCHEDULES.get("twostage_20000").toSchedule();
+        assertEquals(3e-4, twoStage.lr(7999), 1e-15);
+        assertEquals(9e-5, twoStage.lr(8000), 1e-15);
+        assertTrue(ScheduleArchive.SCHEDULES.get("constant_20000").toSchedule().neverDecays());
+    }
+
+    @Test
+    void aScheduleTravelsAsItsRecipe() throws Exception {
+        LrSchedule cosine = ScheduleArchive.SCHEDULES.get("cosine_20000").toSchedule();
+        LrSchedule logged = LrSchedule.interpolate(new double[] {100, 5000}, new double[] {1e-3, 1e-4}, 100);
+        for (LrSchedule s : List.of(cosine, logged)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(s);
+            }
+            assertTrue(bytes.size() < 4000, "serialized as its recipe, not its per-step arrays: " + bytes.size() + " bytes");
+            LrSchedule back = (LrSchedule) new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())).readObject();
+            assertEquals(s.lastStep(), back.lastStep());
+            assertEquals(s.s1(s.lastStep()), back.s1(back.lastStep()), 0);
+            assertEquals(s.warmupArea(), back.warmupArea(), 0);
+        }
+    }
+
+    @Test
+    void blockSumsMatchTheStepByStepSum() {
+        Map<String, LrSchedule> book = book();
+        MultiPowerLaw blocks = new MultiPowerLaw(book), exact = new MultiPowerLaw(book, java.util.Set.of(), 1);
+        double worst = 0;
+        for (String run : book.keySet()) {
+            Points p = at(run, 1500, 5000, 8000, 8001, 8250, 12000, 16500, 19999, 20000);
+            for (int i = 0; i < p.size(); i++) {
+                double a = exact.predict(truth("s"), p, i), b = blocks.predict(truth("s"), p, i);
+                worst = Math.max(worst, Math.abs(a - b) / a);
+            }
+        }
+        assertTrue(worst < 2e-5, "block sums within 2e-5 of the exact sum: " + worst);
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        Map<String, LrSchedule> book = book();
+        List<ScheduleLaw> laws = List.of(new MultiPowerLaw(book), new AnnealingLaw(book, 0.999), new StepPowerLaw(book));
+        for (ScheduleLaw law : laws) {
+            double[] theta = law instanceof MultiPowerLaw ? truth("s") : law instanceof AnnealingLaw
+                    ? new double[] {3.1, Math.log(0.5), 0.5, Math.log(0.4)} : new double[] {3.1, Math.log(100), 0.6};
+            for (String run : List.of("cosine_20000", "twostage_20000", "wsd_20000")) {
+                Points p = at(run, 3000, 9000, 18000);
+                for (int i = 0; i < p.size(); i++) {
+                    double[] g = new double[theta.length];
+                    law.predict(theta, p, i, g);
+                    for (int k = 0; k < theta.length; k++) {
+                        double h = 1e-6 * Math.max(1, Math.abs(theta[k]));
+                        double[] up = theta.clone(), down = theta.clone();
+                        up[k] += h;
+                        down[k] -= h;
+                        double numeric = (law.predict(up, p, i) - law.predict(down, p, i)) / (2 * h);
+                        assertEquals(numeric, g[k], 1e-5 * Math.max(1, Math.abs(numeric)), law.name() + " d/d" + law.coordinateNames().get(k) + " at " + run);
+                    }
+                }
+            }
+        }
+    }
+
+    static List<ScheduleStudy.RunData> generated(String size) {
+        Map<String, List<double[]>> byRun = new LinkedHashMap<>();
+        for (ScheduleArchive.Row r : ScheduleArchive.runs(5, false)) {
+            if (r.model().equals(size)) byRun.computeIfAbsent(r.runId().substring(size.length() + 1), k -> new ArrayList<>()).add(new double[] {r.step(), r.loss()});
+        }
+        List<ScheduleStudy.RunData> runs = new ArrayList<>();
+        byRun.forEach((run, rows) -> runs.add(new ScheduleStudy.RunData(run, rows.stream().mapToDouble(x -> x[0]).toArray(),
+                rows.stream().mapToDouble(x -> x[1]).toArray())));
+        return runs;
+    }
+
+    @Test
+    void recoversAKnownLawAndPredictsUnseenSchedulesTheRestOfRunsAndTheRanking() {
+        ScheduleSettings settings = new ScheduleSettings(List.of("cosine_20000", "constant_20000", "twostage_20000"), List.of(0.3), null, 1000,
+                null, 0.999, null, Map.of("wsd_10pct", new ScheduleShape("wsd", 3e-4, 1000, 20000, 3e-5, 18000, "linear", null)));
+        Map<String, LrSchedule> book = book();
+        book.put("wsd_10pct", settings.candidates().get("wsd_10pct").toSchedule());
+        List<ScheduleLaw> laws = settings.laws(book);
+        ScheduleStudy.Result result = ScheduleStudy.run(generated("s"), laws, null, settings, FitSettings.DEFAULT);
+
+        Map<String, double[]> unseen = ScheduleStudy.summary(result.quality(), ScheduleStudy.UNSEEN, 1.0, ScheduleStudy.UNSEEN);
+        Map<String, double[]> early = ScheduleStudy.summary(result.quality(), ScheduleStudy.EARLY, 0.3, ScheduleStudy.EARLY);
+        // 0.1% noise: the mean absolute error of a perfect law is 0.08%
+        assertTrue(unseen.get(MultiPowerLaw.NAME)[0] < 0.0012, "unseen schedules: " + unseen.get(MultiPowerLaw.NAME)[0]);
+        assertTrue(unseen.get(MultiPowerLaw.NAME)[0] * 3 < unseen.get(StepPowerLaw.NAME)[0], "the schedule-blind baseline is worse");
+        assertTrue(early.get(MultiPowerLaw.NAME)[0] * 5 < early.get(ScheduleStudy.RUN_POWER)[0], "early: " + early.get(MultiPowerLaw.NAME)[0]
+                + " vs the run's own power law " + early.get(ScheduleStudy.RUN_POWER)[0]);
+        ScheduleStudy.Rank first = result.ranking().stream().filter(r -> r.law().equals(MultiPowerLaw.NAME)).findFirst().orElseThrow();
+        assertTrue(first.rankCorrelation() >= 0.9, "rank correlation " + first.rankCorrelation());
+        assertTrue(result.ranking().stream().anyMatch(r -> r.name().equals("wsd_10pct") && r.kind().equals("candidate")));
+
+        // the parameters the data determine (L0, A, alpha, B) are recovered; C and gamma trade off along lr^-gamma
+        var fit = dev.lawfit.fit.Fitter.fit(laws.get(0), ScheduleStudy.points(generated("s").stream()
+                .filter(r -> settings.fitRuns().contains(r.runId())).toList(), 1.0), FitSettings.DEFAULT);
+        double[] t = ScheduleArchive.TRUTH.get("s");
+        assertEquals(t[0], fit.parameters().get("L0"), 0.02 * t[0]);
+        assertEquals(t[1], fit.parameters().get("A"), 0.05 * t[1]);
+        assertEquals(t[2], fit.parameters().get("alpha"), 0.05 * t[2]);
+        assertEquals(t[3], fit.parameters().get("B"), 0.15 * t[3]);
+    }
+
+    @Test
+    void theLossDropTermNeedsADecayingRun() {
+        Map<String, LrSchedule> book = book();
+        MultiPowerLaw law = new MultiPowerLaw(book);
+        assertNotNull(law.unidentifiable(at("constant_20000", 2000, 5000, 9000)));
+        assertNull(law.unidentifiable(at("cosine_20000", 2000, 5000, 9000)));
+    }
+}
