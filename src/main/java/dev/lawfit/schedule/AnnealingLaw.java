@@ -84,16 +84,7 @@ public final class AnnealingLaw extends ScheduleLaw {
     }
 
     @Override
-    public double predict(double[] theta, Points points, int i) {
-        return value(theta, points, i, null);
-    }
-
-    @Override
-    public double predict(double[] theta, Points points, int i, double[] gradient) {
-        return value(theta, points, i, gradient);
-    }
-
-    private double value(double[] theta, Points points, int i, double[] gradient) {
+    protected double value(double[] theta, Points points, int i, double[] gradient) {
         LrSchedule s = schedule(points, i);
         int t = Math.min(step(points, i), s.lastStep());
         double a = Math.exp(theta[1]), alpha = theta[2], c = Math.exp(theta[3]);

@@ -106,16 +106,7 @@ public final class MultiPowerLaw extends ScheduleLaw {
     }
 
     @Override
-    public double predict(double[] theta, Points points, int i) {
-        return value(theta, points, i, null);
-    }
-
-    @Override
-    public double predict(double[] theta, Points points, int i, double[] gradient) {
-        return value(theta, points, i, gradient);
-    }
-
-    private double value(double[] theta, Points points, int i, double[] gradient) {
+    protected double value(double[] theta, Points points, int i, double[] gradient) {
         LrSchedule s = schedule(points, i);
         int t = step(points, i);
         double a = Math.exp(theta[1]), alpha = theta[2], b = Math.exp(theta[3]), c = Math.exp(theta[4]), beta = theta[5], gamma = theta[6];

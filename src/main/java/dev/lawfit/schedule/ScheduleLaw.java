@@ -67,6 +67,19 @@ public abstract class ScheduleLaw implements DirectLaw {
         return HoldOut.LATE_PROGRESS;
     }
 
+    @Override
+    public final double predict(double[] theta, Points points, int i) {
+        return value(theta, points, i, null);
+    }
+
+    @Override
+    public final double predict(double[] theta, Points points, int i, double[] gradient) {
+        return value(theta, points, i, gradient);
+    }
+
+    /** The prediction at point i; with {@code gradient} non-null, d(prediction)/d(theta) written into it. */
+    protected abstract double value(double[] theta, Points points, int i, double[] gradient);
+
     /** The schedule of point i's run (a bootstrap copy {@code run#2} reads run's). */
     protected LrSchedule schedule(Points points, int i) {
         String run = points.runIds()[i];

@@ -66,17 +66,14 @@ public final class StepPowerLaw extends ScheduleLaw {
     }
 
     @Override
-    public double predict(double[] theta, Points points, int i) {
-        return predict(theta, points, i, new double[3]);
-    }
-
-    @Override
-    public double predict(double[] theta, Points points, int i, double[] gradient) {
+    protected double value(double[] theta, Points points, int i, double[] gradient) {
         double logT = Math.log(Math.max(1, points.steps()[i]));
         double a = Math.exp(theta[1]), u = Math.exp(-theta[2] * logT);
-        gradient[0] = 1;
-        gradient[1] = a * u;
-        gradient[2] = -a * u * logT;
+        if (gradient != null) {
+            gradient[0] = 1;
+            gradient[1] = a * u;
+            gradient[2] = -a * u * logT;
+        }
         return theta[0] + a * u;
     }
 }
