@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Runs a read-only Spark SQL query over the current published tables of an output path; each table is a view "
-                + "under its name (laws, predictions, rejects, frontier, ...).",
-                "Example: lawfit sql --output target/quickstart/output \"SELECT model, params['alpha'] FROM laws\""})
+        description = {"Runs a read-only SQL query over the current published tables of an output path; each table is a view "
+                + "under its name (laws, predictions, rejects, frontier, ...). Embedded DuckDB answers by default, without Spark; "
+                + "--engine spark runs Spark SQL (outputs on HDFS or S3, or too large for one machine).",
+                "Example: lawfit sql --output target/quickstart/output \"SELECT model, parameters['alpha'] FROM laws\""})
 final class SqlCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY", description = "the query (or --file)")
@@ -43,18 +44,31 @@ final class SqlCommand implements Callable<Integer> {
             description = "cancel the query after this many seconds (default 300)")
     long timeoutSeconds;
 
+    @Option(names = "--engine", defaultValue = "duckdb", description = "duckdb (default: embedded, no Spark) or spark")
+    String engine;
+
     @Override
     public Integer call() throws IOException {
         if ((query == null) == (file == null)) throw new LawfitException("sql: give a QUERY or --file, not both or neither");
         String sql = query != null ? query : Files.readString(file);
         String path = output != null ? output : spec != null ? JobSpecReader.read(spec).output().path() : null;
         if (path == null) throw new LawfitException("sql: say which results to query: --output <path> or --spec <job.yaml>");
+        long started = System.nanoTime();
+        if (engine.equals("duckdb")) {
+            List<String> tables = new java.util.ArrayList<>();
+            String printed = dev.lawfit.job.results.DuckDbQuery.answer(path, sql, format, maxRows, timeoutSeconds, tables);
+            System.err.println("lawfit sql: tables " + tables + "; answered by duckdb in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            System.out.print(printed);
+            return 0;
+        }
+        if (!engine.equals("spark")) throw new LawfitException("sql --engine must be duckdb or spark, got '" + engine + "'");
         String printed = SparkSessions.using("local[*]", Map.of(), spark -> {
             ResultQuery.checkReadOnly(spark, sql); // before registering anything
             List<String> tables = ResultQuery.registerViews(spark, path);
             System.err.println("lawfit sql: tables " + tables);
             return ResultQuery.answer(spark, sql, format, maxRows, timeoutSeconds);
         });
+        System.err.println("lawfit sql: answered by spark in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         System.out.print(printed);
         return 0;
     }

@@ -285,7 +285,7 @@ class InputCorpusTest {
                 {"temporal: {forms: {a0: banana}, total_tokens: 1e10}", "temporal.forms.a0: unknown curve form 'banana'"},
                 {"temporal: {baselines: [nope], total_tokens: 1e10}", "temporal.baselines: unknown curve form 'nope'"},
                 {"temporal: {fit_fractions: [], total_tokens: 1e10}", "temporal.fit_fractions needs at least one fraction"},
-                {"sample: {preset: nope}", "sample.preset must be linear_complexity, temporal or loss_to_loss"}};
+                {"sample: {preset: nope}", "sample.preset must be linear_complexity, temporal, loss_to_loss or schedules"}};
         for (String[] s : settings) {
             Path spec = dir.resolve("settings.yaml");
             Files.writeString(spec, "input: {paths: ['%s'], format: csv}\nlaws: [chinchilla]\n%s\n".formatted(csv, s[0])

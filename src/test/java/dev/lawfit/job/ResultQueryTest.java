@@ -42,6 +42,71 @@ class ResultQueryTest {
         assertTrue(ResultQuery.registerViews(TestSpark.session(), output).containsAll(List.of("laws", "predictions", "rejects", "frontier")));
     }
 
+    /** The README's cookbook, as it is printed there. */
+    static List<String> cookbook() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        int from = readme.indexOf("The cookbook (each query is run by `ResultQueryTest`");
+        int open = readme.indexOf("```sql", from) + 6;
+        String block = readme.substring(open, readme.indexOf("```", open));
+        List<String> queries = new java.util.ArrayList<>();
+        for (String q : block.split(";")) if (!q.strip().isEmpty()) queries.add(q.strip());
+        return queries;
+    }
+
+    private static String duck(String sql, String format) {
+        return dev.lawfit.job.results.DuckDbQuery.answer(output, sql, format, 1000, 60, new java.util.ArrayList<>());
+    }
+
+    @Test
+    void duckDbAnswersTheCookbookAsSparkDoes() throws java.io.IOException {
+        List<String> queries = cookbook();
+        assertEquals(5, queries.size(), queries.toString());
+        for (String q : queries) {
+            String spark = ResultQuery.format(ResultQuery.run(TestSpark.session(), q), "csv", 1000);
+            String duck = duck(q, "csv");
+            List<String> s = spark.lines().toList(), d = duck.lines().toList();
+            assertEquals(s.get(0), d.get(0), "the same columns: " + q);
+            assertEquals(s.size(), d.size(), "the same rows: " + q + "\n" + spark + "\n" + duck);
+            for (int i = 1; i < s.size(); i++) {
+                String[] a = s.get(i).split(","), b = d.get(i).split(",");
+                assertEquals(a.length, b.length, q);
+                for (int k = 0; k < a.length; k++) {
+                    if (a[k].matches("-?[0-9.Ee+-]+") && b[k].matches("-?[0-9.Ee+-]+")) {
+                        double x = Double.parseDouble(a[k]);
+                        assertEquals(x, Double.parseDouble(b[k]), 1e-9 * Math.max(1, Math.abs(x)), q);
+                    } else {
+                        assertEquals(a[k], b[k], q);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void duckDbRefusesAnythingButOneQueryAndFilesOutsideTheVersion() throws java.io.IOException {
+        Path version = Path.of(output, "versions", java.nio.file.Files.readString(Path.of(output, "CURRENT")).strip());
+        Path marker = dir.resolve("written.csv");
+        String q = "'";
+        for (String probe : List.of("COPY (SELECT 1) TO " + q + marker + q, "COPY (SELECT 1) TO " + q + version.resolve("x.csv") + q,
+                "ATTACH " + q + dir.resolve("other.db") + q, "INSTALL httpfs", "LOAD httpfs", "SET enable_external_access = true",
+                "PRAGMA version", "CREATE TABLE t AS SELECT 1", "DROP VIEW laws", "SELECT 1; DROP VIEW laws", "EXPLAIN SELECT 1",
+                "CALL pragma_version()", "INSERT INTO laws SELECT * FROM laws", "SELECT * FROM read_csv('/etc/passwd')",
+                "SELECT * FROM glob('/etc/*')", "SELECT * FROM read_text(" + q + dir.resolve("archive") + "/*" + q + ")",
+                "SELECT * FROM query('COPY (SELECT 1) TO " + q + q + version.resolve("y.csv") + q + q + "')",
+                "WITH a AS (SELECT 1) SELECT * FROM read_parquet('/etc/hosts')")) {
+            LawfitException e = assertThrows(LawfitException.class, () -> duck(probe, "table"), probe);
+            assertTrue(e.getMessage().startsWith("sql: "), e.getMessage());
+            assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+        }
+        assertTrue(!java.nio.file.Files.exists(marker) && !java.nio.file.Files.exists(version.resolve("x.csv"))
+                && !java.nio.file.Files.exists(version.resolve("y.csv")), "nothing was written");
+        // ordinary questions still answer, SHOW TABLES, DESCRIBE and the run history included
+        assertTrue(duck("SHOW TABLES", "csv").contains("laws"));
+        assertTrue(duck("DESCRIBE laws", "csv").contains("parameters"));
+        assertTrue(duck("SELECT count(*) AS n FROM runs", "csv").lines().skip(1).findFirst().orElseThrow().matches("[1-9][0-9]*"));
+        assertTrue(duck("SELECT law, parameters FROM laws WHERE status = 'ok' LIMIT 1", "json").startsWith("{\"law\":"));
+    }
+
     private static List<Row> query(String sql) {
         return ResultQuery.run(TestSpark.session(), sql).collectAsList();
     }

@@ -1,0 +1,318 @@
+package dev.lawfit.job.results;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lawfit.LawfitException;
+import dev.lawfit.job.publish.OutputPublisher;
+import dev.lawfit.job.publish.RunHistory;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+import java.io.File;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code lawfit sql} without Spark: an in-memory DuckDB with one view per table of the current version (and
+ * {@code runs}, the run history), answering in a fraction of a second. Read-only by construction, twice over:
+ * (1) DuckDB's own parser must read the text as exactly one SELECT (its {@code json_serialize_sql} serializes
+ * nothing else: no COPY, ATTACH, INSTALL, SET, PRAGMA, CREATE, INSERT, EXPLAIN, and no second statement);
+ * (2) the engine may touch only the version's and the history's directories ({@code allowed_directories},
+ * {@code enable_external_access = false}), with its configuration locked before the query runs. SHOW TABLES
+ * and DESCRIBE name are answered from the catalog.
+ */
+public final class DuckDbQuery {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DESCRIBE = Pattern.compile("(?is)\\s*(describe|desc)\\s+(?:table\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*");
+    private static final Pattern SHOW_TABLES = Pattern.compile("(?is)\\s*show\\s+tables\\s*");
+
+    private DuckDbQuery() {
+    }
+
+    /** The answer, formatted as {@code table}, {@code csv} or {@code json} lines; the views' names go to {@code tables}. */
+    public static String answer(String outputPath, String sql, String format, int maxRows, long timeoutSeconds, List<String> tables) {
+        if (!List.of("table", "csv", "json").contains(format)) throw new LawfitException("sql --format must be table, csv or json, got '" + format + "'");
+        Path version = OutputPublisher.currentVersion(new Configuration(), outputPath);
+        if (version == null) {
+            throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
+        }
+        String scheme = version.toUri().getScheme();
+        if (scheme != null && !scheme.equals("file")) {
+            throw new LawfitException("sql: the DuckDB engine reads outputs on this machine; " + outputPath + " is on " + scheme
+                    + ": run with --engine spark");
+        }
+        File versionDir = new File(version.toUri().getPath());
+        File runsDir = new File(new File(versionDir.getParentFile().getParentFile(), RunHistory.DIR).getPath());
+        try {
+            Class.forName("org.duckdb.DuckDBDriver");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the DuckDB driver is not on the classpath", e);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+            String query = rewrite(statement(sql));
+            checkOneSelect(c, query);
+            tables.addAll(registerViews(c, versionDir, runsDir));
+            lockDown(c, versionDir, runsDir);
+            return run(c, query, format, maxRows, timeoutSeconds);
+        } catch (SQLException e) {
+            throw new LawfitException("sql: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** SHOW TABLES and DESCRIBE name, as queries over the catalog. */
+    static String rewrite(String sql) {
+        if (SHOW_TABLES.matcher(sql).matches()) return "SELECT table_name AS tableName FROM information_schema.tables ORDER BY 1";
+        Matcher d = DESCRIBE.matcher(sql);
+        if (d.matches()) {
+            return "SELECT column_name AS col_name, data_type FROM information_schema.columns WHERE table_name = '" + d.group(2)
+                    + "' ORDER BY ordinal_position";
+        }
+        return sql;
+    }
+
+    /** Refuses anything DuckDB's parser does not read as exactly one SELECT, naming why. */
+    static void checkOneSelect(Connection c, String sql) throws SQLException {
+        JsonNode parsed;
+        try (PreparedStatement s = c.prepareStatement("SELECT json_serialize_sql(?)")) {
+            s.setString(1, sql);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                parsed = JSON.readTree(r.getString(1));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable parse of the query", e);
+        }
+        if (parsed.path("error").asBoolean(false)) {
+            String why = parsed.path("error_message").asText("");
+            throw new LawfitException("sql: refused (read-only): lawfit sql runs one query (SELECT or WITH ... SELECT) and nothing else"
+                    + (why.startsWith("Only SELECT") ? "" : " (" + firstLine(why) + ")"));
+        }
+        if (parsed.path("statements").size() != 1) {
+            throw new LawfitException("sql: refused (read-only): lawfit sql runs one query at a time, got " + parsed.path("statements").size() + " statements");
+        }
+    }
+
+    private static List<String> registerViews(Connection c, File versionDir, File runsDir) throws SQLException {
+        List<String> names = new ArrayList<>();
+        File[] dirs = versionDir.listFiles(f -> f.isDirectory() && !f.getName().startsWith("_") && !f.getName().startsWith("."));
+        if (dirs != null) {
+            java.util.Arrays.sort(dirs);
+            for (File d : dirs) {
+                if (!d.getName().matches("[A-Za-z_][A-Za-z0-9_]*") || !hasParquet(d)) continue;
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE VIEW " + d.getName() + " AS SELECT * FROM read_parquet(" + literal(d.getAbsolutePath() + "/**/*.parquet")
+                            + ", hive_partitioning = true, union_by_name = true)");
+                }
+                names.add(d.getName());
+            }
+        }
+        File[] records = runsDir.listFiles(f -> f.getName().endsWith(".json"));
+        if (records != null && records.length > 0) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE VIEW " + RunHistory.DIR + " AS SELECT * FROM read_json_auto(" + literal(runsDir.getAbsolutePath() + "/*.json")
+                        + ", union_by_name = true) ORDER BY started");
+            }
+            names.add(RunHistory.DIR);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static boolean hasParquet(File dir) {
+        try (var files = java.nio.file.Files.walk(dir.toPath())) {
+            return files.anyMatch(p -> p.toString().endsWith(".parquet"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** From here on the engine may read the version's and the history's files only, and nothing may change that. */
+    private static void lockDown(Connection c, File versionDir, File runsDir) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET autoinstall_known_extensions = false");
+            s.execute("SET autoload_known_extensions = false");
+            s.execute("SET allowed_directories = [" + literal(versionDir.getAbsolutePath() + "/") + ", " + literal(runsDir.getAbsolutePath() + "/") + "]");
+            s.execute("SET enable_external_access = false");
+            s.execute("SET lock_configuration = true");
+        }
+    }
+
+    private static String run(Connection c, String sql, String format, int maxRows, long timeoutSeconds) throws SQLException {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lawfit-sql-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicBoolean cancelled = new AtomicBoolean();
+        try (Statement s = c.createStatement()) {
+            ScheduledFuture<?> cancel = timer.schedule(() -> {
+                cancelled.set(true);
+                try {
+                    s.cancel();
+                } catch (SQLException ignored) { // the query ended meanwhile
+                }
+            }, timeoutSeconds, TimeUnit.SECONDS);
+            try (ResultSet r = s.executeQuery(sql)) {
+                return format(r, format, maxRows);
+            } catch (SQLException e) {
+                if (cancelled.get()) throw new LawfitException("sql: the query ran longer than " + timeoutSeconds + " s and was cancelled");
+                throw e;
+            } finally {
+                cancel.cancel(false);
+            }
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    static String format(ResultSet r, String format, int maxRows) throws SQLException {
+        ResultSetMetaData meta = r.getMetaData();
+        int n = meta.getColumnCount();
+        String[] columns = new String[n];
+        for (int i = 0; i < n; i++) columns[i] = meta.getColumnLabel(i + 1);
+        List<Object[]> rows = new ArrayList<>();
+        boolean more = false;
+        while (r.next()) {
+            if (rows.size() == maxRows) {
+                more = true;
+                break;
+            }
+            Object[] row = new Object[n];
+            for (int i = 0; i < n; i++) row[i] = plain(r.getObject(i + 1));
+            rows.add(row);
+        }
+        StringBuilder out = new StringBuilder();
+        switch (format) {
+            case "json" -> {
+                for (Object[] row : rows) {
+                    Map<String, Object> obj = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) obj.put(columns[i], row[i]);
+                    try {
+                        out.append(JSON.writeValueAsString(obj)).append('\n');
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            case "csv" -> {
+                out.append(String.join(",", java.util.Arrays.stream(columns).map(DuckDbQuery::csv).toList())).append('\n');
+                for (Object[] row : rows) {
+                    List<String> cells = new ArrayList<>();
+                    for (Object v : row) cells.add(v == null ? "" : csv(text(v)));
+                    out.append(String.join(",", cells)).append('\n');
+                }
+            }
+            default -> {
+                int[] width = new int[n];
+                List<String[]> cells = new ArrayList<>();
+                for (int i = 0; i < n; i++) width[i] = columns[i].length();
+                for (Object[] row : rows) {
+                    String[] line = new String[n];
+                    for (int i = 0; i < n; i++) {
+                        line[i] = row[i] == null ? "NULL" : text(row[i]);
+                        width[i] = Math.max(width[i], line[i].length());
+                    }
+                    cells.add(line);
+                }
+                appendLine(out, columns, width);
+                StringBuilder rule = new StringBuilder();
+                for (int i = 0; i < n; i++) rule.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
+                out.append(rule).append('\n');
+                for (String[] line : cells) appendLine(out, line, width);
+                out.append("(").append(rows.size()).append(rows.size() == 1 ? " row" : " rows").append(more ? ", more not shown: --max-rows" : "")
+                        .append(")\n");
+            }
+        }
+        return out.toString();
+    }
+
+    /** JDBC's arrays and structs as lists and maps. */
+    private static Object plain(Object v) throws SQLException {
+        if (v instanceof java.sql.Array a) {
+            List<Object> out = new ArrayList<>();
+            for (Object item : (Object[]) a.getArray()) out.add(plain(item));
+            return out;
+        }
+        if (v instanceof java.sql.Struct s) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            Object[] values = s.getAttributes();
+            if (s instanceof org.duckdb.DuckDBStruct d) {
+                Map<String, Object> m = d.getMap();
+                for (Map.Entry<String, Object> e : m.entrySet()) out.put(e.getKey(), plain(e.getValue()));
+                return out;
+            }
+            for (int i = 0; i < values.length; i++) out.put(String.valueOf(i), plain(values[i]));
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) out.put(e.getKey(), plain(e.getValue()));
+            return out;
+        }
+        return v;
+    }
+
+    private static String text(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            StringBuilder s = new StringBuilder("{");
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (s.length() > 1) s.append(", ");
+                s.append(e.getKey()).append('=').append(text(e.getValue()));
+            }
+            return s.append('}').toString();
+        }
+        if (v instanceof List<?> l) {
+            List<String> items = new ArrayList<>();
+            for (Object o : l) items.add(text(o));
+            return "[" + String.join(", ", items) + "]";
+        }
+        return String.valueOf(v);
+    }
+
+    private static void appendLine(StringBuilder out, String[] cells, int[] width) {
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) out.append(" | ");
+            out.append(cells[i]).append(" ".repeat(width[i] - cells[i].length()));
+        }
+        out.append('\n');
+    }
+
+    private static String csv(String cell) {
+        return cell.contains(",") || cell.contains("\"") || cell.contains("\n") ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** The statement without comments, surrounding blanks and one trailing ';'. */
+    static String statement(String sql) {
+        String s = sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ").trim();
+        return s.endsWith(";") ? s.substring(0, s.length() - 1).trim() : s;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "";
+        String line = message.strip().split("\n")[0].strip();
+        return line.toLowerCase(Locale.ROOT).startsWith("java.") ? line.substring(line.indexOf(':') + 1).strip() : line;
+    }
+}
