@@ -6,16 +6,16 @@ import java.util.Map;
 
 /**
  * A power law without a constant, as Kaplan et al. and the linear-complexity study fit them:
- * L(X) = k * X^alpha (alpha < 0 when loss falls), with X the parameters, the tokens or the compute in
- * PF-days. Fitted as log L = log k + alpha log X.
+ * L(X) = k * X^-alpha, with X the parameters, the tokens or the compute in PF-days, and alpha > 0 when loss
+ * falls: the papers' sign convention (Kaplan et al. write L = (N_c / N)^alpha_N). Fitted as log L = log k - alpha log X.
  */
 public final class PurePowerLaw implements Law {
 
     /** The variable the law is in. */
     public enum Variable {
-        PARAMS("pure_params", "L(N) = k * N^alpha"),
-        TOKENS("pure_tokens", "L(D) = k * D^alpha"),
-        COMPUTE("pure_compute", "L(C) = k * C^alpha, C in PF-days");
+        PARAMS("pure_params", "L(N) = k * N^-alpha"),
+        TOKENS("pure_tokens", "L(D) = k * D^-alpha"),
+        COMPUTE("pure_compute", "L(C) = k * C^-alpha, C in PF-days");
 
         final String lawName;
         final String formula;
@@ -72,7 +72,7 @@ public final class PurePowerLaw implements Law {
 
     @Override
     public StartingGrid defaultGrid() {
-        return StartingGrid.of("log_k", new double[] {0, 1, 2, 4, 8}, "alpha", new double[] {-0.5, -0.2, -0.1, -0.05, 0});
+        return StartingGrid.of("log_k", new double[] {0, 1, 2, 4, 8}, "alpha", new double[] {0.5, 0.2, 0.1, 0.05, 0});
     }
 
     @Override
@@ -102,15 +102,15 @@ public final class PurePowerLaw implements Law {
 
     @Override
     public double logPredict(double[] theta, Points points, int i) {
-        return theta[0] + theta[1] * logX(points, i);
+        return theta[0] - theta[1] * logX(points, i);
     }
 
     @Override
     public double logPredict(double[] theta, Points points, int i, double[] gradient) {
         double logX = logX(points, i);
         gradient[0] = 1;
-        gradient[1] = logX;
-        return theta[0] + theta[1] * logX;
+        gradient[1] = -logX;
+        return theta[0] - theta[1] * logX;
     }
 
     @Override
@@ -126,7 +126,7 @@ public final class PurePowerLaw implements Law {
         if (variable != Variable.COMPUTE) return Map.of();
         Map<String, Double> d = new LinkedHashMap<>();
         for (double budget : computeBudgets) {
-            d.put(Budgets.Key.of("loss", budget).toString(), Math.exp(theta[0] + theta[1] * (Math.log(budget) - LOG_PF_DAY)));
+            d.put(Budgets.Key.of("loss", budget).toString(), Math.exp(theta[0] - theta[1] * (Math.log(budget) - LOG_PF_DAY)));
         }
         return d;
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lawfit.LawfitException;
 import dev.lawfit.job.publish.OutputPublisher;
 import dev.lawfit.job.publish.RunHistory;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 import java.io.File;
@@ -51,17 +50,25 @@ public final class DuckDbQuery {
     /** The answer, formatted as {@code table}, {@code csv} or {@code json} lines; the views' names go to {@code tables}. */
     public static String answer(String outputPath, String sql, String format, int maxRows, long timeoutSeconds, List<String> tables) {
         if (!List.of("table", "csv", "json").contains(format)) throw new LawfitException("sql --format must be table, csv or json, got '" + format + "'");
-        Path version = OutputPublisher.currentVersion(new Configuration(), outputPath);
-        if (version == null) {
-            throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
-        }
-        String scheme = version.toUri().getScheme();
-        if (scheme != null && !scheme.equals("file")) {
-            throw new LawfitException("sql: the DuckDB engine reads outputs on this machine; " + outputPath + " is on " + scheme
+        java.net.URI uri = new Path(outputPath).toUri();
+        if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+            throw new LawfitException("sql: the DuckDB engine reads outputs on this machine; " + outputPath + " is on " + uri.getScheme()
                     + ": run with --engine spark");
         }
-        File versionDir = new File(version.toUri().getPath());
-        File runsDir = new File(new File(versionDir.getParentFile().getParentFile(), RunHistory.DIR).getPath());
+        // a local output: its CURRENT pointer read directly (Hadoop's file system would cost half a second to start)
+        File root = new File(uri.getPath()).getAbsoluteFile();
+        File pointer = new File(root, OutputPublisher.CURRENT);
+        String current;
+        try {
+            current = pointer.isFile() ? java.nio.file.Files.readString(pointer.toPath()).strip() : null;
+        } catch (IOException e) {
+            throw new LawfitException("cannot read " + pointer + ": " + e.getMessage(), e);
+        }
+        if (current == null || current.isEmpty()) {
+            throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
+        }
+        File versionDir = new File(new File(root, OutputPublisher.VERSIONS), current);
+        File runsDir = new File(root, RunHistory.DIR);
         try {
             Class.forName("org.duckdb.DuckDBDriver");
         } catch (ClassNotFoundException e) {
