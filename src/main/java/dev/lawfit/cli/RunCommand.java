@@ -6,6 +6,7 @@ import dev.lawfit.job.RunSummary;
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.spec.JobSpec;
 import dev.lawfit.spec.JobSpecReader;
+import dev.lawfit.job.ingest.SpecCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,6 +44,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         JobSpec read = JobSpecReader.read(spec);
         JobSpec job = output != null ? read.withOutputPath(output) : read;
+        // the spec against its input before Spark starts: a wrong path or column is exit 2 in a second, not after start-up
+        SpecCheck.Result checked = SpecCheck.check(job);
+        for (String w : checked.warnings()) System.err.println("lawfit: warning: " + w);
         RunSummary summary = SparkSessions.using(master != null ? master : job.spark().master(), job.spark().conf(),
                 spark -> LawfitJob.run(spark, job, new RunOptions(full, keepStale, skipBadFiles, allowEmpty)));
         System.out.println(summary.toText());

@@ -107,6 +107,29 @@ public final class SqlSandbox {
         } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
             throw new LawfitException(key + ": cannot parse '" + text + "': " + InputReader.firstLine(e), e);
         }
+        checkParsedExpression(key, text, parsed);
+    }
+
+    /**
+     * The same check without a Spark session (Spark's SQL parser needs none): {@code lawfit check} runs it in a second.
+     * Returns the columns the expression reads (the first part of each name).
+     */
+    public static Set<String> checkExpression(String key, String text) {
+        Expression parsed;
+        try {
+            parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(text);
+        } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
+            throw new LawfitException(key + ": cannot parse '" + text + "': " + InputReader.firstLine(e), e);
+        }
+        checkParsedExpression(key, text, parsed);
+        Set<String> columns = new java.util.LinkedHashSet<>();
+        walk(parsed, node -> {
+            if (node instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute a) columns.add(seq(a.nameParts()).get(0));
+        });
+        return columns;
+    }
+
+    private static void checkParsedExpression(String key, String text, Expression parsed) {
         walk(parsed, node -> {
             String problem = node instanceof UnresolvedFunction f ? functionProblem(f)
                     : node instanceof LogicalPlan ? "a subquery is not allowed (an expression reads the row's own columns)" : null;

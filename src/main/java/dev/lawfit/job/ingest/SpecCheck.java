@@ -1,0 +1,350 @@
+package dev.lawfit.job.ingest;
+
+import dev.lawfit.LawfitException;
+import dev.lawfit.job.results.SqlSandbox;
+import dev.lawfit.spec.JobSpec;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A job spec checked against its input in seconds, without Spark: every input path exists, every mapped, unpivoted
+ * and derived column and every contract column resolves against the files' own schemas (Parquet footers and CSV
+ * headers, read by embedded DuckDB), every expression passes the SQL door; then warnings about specs that cannot
+ * give a law: groups with one model size, a group key that never varies, a run whose {@code total_tokens} changes,
+ * duplicated checkpoints, a run with two learning rates at one step. Errors are {@link LawfitException}s naming the
+ * key (exit 2); warnings are returned. {@code lawfit check} prints them; {@code lawfit run} runs the same before Spark.
+ */
+public final class SpecCheck {
+
+    /** What the check found: files and columns read, warnings, what it could not check, how long it took. */
+    public record Result(int files, List<String> columns, List<String> warnings, List<String> notes, long millis) {
+        public String toText(String spec) {
+            StringBuilder s = new StringBuilder();
+            for (String w : warnings) s.append("warning: ").append(w).append('\n');
+            for (String n : notes) s.append("note: ").append(n).append('\n');
+            s.append("lawfit check: ").append(spec).append(": ").append(warnings.isEmpty() ? "ok" : warnings.size() + " warning(s)")
+                    .append(" (").append(files).append(" input file(s), ").append(columns.size()).append(" columns, ").append(millis).append(" ms)\n");
+            return s.toString();
+        }
+    }
+
+    private SpecCheck() {
+    }
+
+    public static Result check(JobSpec spec) {
+        long started = System.nanoTime();
+        List<String> warnings = new ArrayList<>(), notes = new ArrayList<>();
+        JobSpec.Input input = spec.input();
+        List<File> files = new ArrayList<>();
+        boolean readable = true;
+        for (int i = 0; i < input.paths().size(); i++) {
+            String path = input.paths().get(i);
+            java.net.URI uri = new org.apache.hadoop.fs.Path(path).toUri();
+            if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+                notes.add("input.paths[" + i + "] " + path + " is on " + uri.getScheme() + ": not checked here (the run reads it)");
+                readable = false;
+                continue;
+            }
+            File f = new File(uri.getPath());
+            if (!f.exists()) {
+                if (spec.sample() != null && i == 0) {
+                    notes.add("input.paths[0] " + path + " does not exist yet: the run generates the sample archive there");
+                    readable = false;
+                    continue;
+                }
+                throw new LawfitException("input.paths[" + i + "]: " + path + " does not exist" + nearby(f));
+            }
+            files.addAll(dataFiles(f, input.format(), warnings, "input.paths[" + i + "]"));
+        }
+        if (!readable || files.isEmpty()) {
+            if (readable) warnings.add("input.paths " + input.paths() + " hold no " + input.format() + " file: the run would read no rows");
+            return new Result(files.size(), List.of(), warnings, notes, millis(started));
+        }
+        try {
+            Class.forName("org.duckdb.DuckDBDriver");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the DuckDB driver is not on the classpath", e);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+            String source = source(files, input.format());
+            List<String> schema = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+                while (r.next()) schema.add(r.getString(1));
+            } catch (SQLException e) {
+                notes.add("the input's schema could not be read here (" + firstLine(e.getMessage()) + "): columns not checked; the run reports bad files");
+                return new Result(files.size(), List.of(), warnings, notes, millis(started));
+            }
+            Columns columns = resolve(spec, schema);
+            dataWarnings(c, spec, source, columns, warnings, notes);
+            return new Result(files.size(), new ArrayList<>(columns.available.values()), warnings, notes, millis(started));
+        } catch (SQLException e) {
+            notes.add("the data checks could not run: " + firstLine(e.getMessage()));
+            return new Result(files.size(), List.of(), warnings, notes, millis(started));
+        }
+    }
+
+    /** The columns after mapping, unpivot and derive (lower-case name -> name), and where each contract column comes from. */
+    private record Columns(Map<String, String> available, Map<String, String> sourceOf, Set<String> derived) {
+    }
+
+    private static Columns resolve(JobSpec spec, List<String> schema) {
+        JobSpec.Input input = spec.input();
+        Map<String, String> available = new LinkedHashMap<>();
+        Map<String, String> sourceOf = new LinkedHashMap<>();
+        for (String c : schema) {
+            available.put(c.toLowerCase(Locale.ROOT), c);
+            sourceOf.put(c.toLowerCase(Locale.ROOT), c);
+        }
+        Set<String> derived = new LinkedHashSet<>();
+        for (String added : List.of(CheckpointContract.SOURCE_FILE, CsvInput.LINE)) {
+            available.put(added, added);
+            derived.add(added);
+        }
+        List<String> names = new ArrayList<>(schema);
+        for (Map.Entry<String, String> u : input.unpivot().entrySet()) {
+            if (!available.containsKey(u.getValue().toLowerCase(Locale.ROOT))) {
+                throw new LawfitException("input.unpivot." + u.getKey() + " names loss column '" + u.getValue() + "', which is not in "
+                        + input.paths() + suggestion(u.getValue(), names));
+            }
+        }
+        if (!input.unpivot().isEmpty()) {
+            for (String c : List.of(CheckpointContract.EVAL_DATASET, CheckpointContract.LOSS)) {
+                available.put(c, c);
+                derived.add(c);
+            }
+        }
+        input.columns().forEach((contract, src) -> {
+            String key = src.toLowerCase(Locale.ROOT);
+            if (!sourceOf.containsKey(key)) {
+                throw new LawfitException("input.columns." + contract + " names source column '" + src + "', which is not in " + input.paths()
+                        + suggestion(src, names));
+            }
+        });
+        input.columns().forEach((contract, src) -> {
+            String original = sourceOf.get(src.toLowerCase(Locale.ROOT));
+            available.remove(src.toLowerCase(Locale.ROOT));
+            available.put(contract.toLowerCase(Locale.ROOT), contract);
+            sourceOf.put(contract.toLowerCase(Locale.ROOT), original);
+        });
+        for (Map.Entry<String, String> d : input.derive().entrySet()) {
+            String key = "input.derive." + d.getKey();
+            for (String column : SqlSandbox.checkExpression(key, d.getValue())) {
+                if (!available.containsKey(column.toLowerCase(Locale.ROOT))) {
+                    throw new LawfitException(key + ": '" + d.getValue() + "' reads column '" + column + "', which the input does not have"
+                            + suggestion(column, new ArrayList<>(available.values())));
+                }
+            }
+            available.put(d.getKey().toLowerCase(Locale.ROOT), d.getKey());
+            derived.add(d.getKey().toLowerCase(Locale.ROOT));
+        }
+        if (input.filter() != null && !input.filter().isBlank()) {
+            for (String column : SqlSandbox.checkExpression("input.filter", input.filter())) {
+                if (!available.containsKey(column.toLowerCase(Locale.ROOT))) {
+                    throw new LawfitException("input.filter: '" + input.filter() + "' reads column '" + column + "', which the input does not have"
+                            + suggestion(column, new ArrayList<>(available.values())));
+                }
+            }
+        }
+        List<String> required = new ArrayList<>(CheckpointContract.REQUIRED_KEYS);
+        for (String k : spec.groupBy()) if (!required.contains(k)) required.add(k);
+        required.addAll(CheckpointContract.REQUIRED_NUMBERS);
+        if (spec.temporal() != null && spec.temporal().totalTokens() == null) required.add(CheckpointContract.TOTAL_TOKENS);
+        if (spec.schedule() != null) required.add(CheckpointContract.STEP);
+        if (spec.downstream() != null) required.add(spec.downstream().errorColumn());
+        for (String r : required) {
+            if (!available.containsKey(r.toLowerCase(Locale.ROOT))) {
+                String where = spec.groupBy().contains(r) && !CheckpointContract.REQUIRED_KEYS.contains(r) ? "group_by names column '" + r + "'"
+                        : "the checkpoint contract needs column '" + r + "'";
+                throw new LawfitException(where + ", which " + input.paths() + " does not have after input.columns and input.derive"
+                        + suggestion(r, new ArrayList<>(available.values())) + " (map it with input.columns." + r + " or derive it)");
+            }
+        }
+        return new Columns(available, sourceOf, derived);
+    }
+
+    /** Warnings from the data itself, on the columns read as they are (derived ones are left to the run). */
+    private static void dataWarnings(Connection c, JobSpec spec, String source, Columns columns, List<String> warnings, List<String> notes)
+            throws SQLException {
+        java.util.function.Function<String, String> raw = name -> columns.derived.contains(name.toLowerCase(Locale.ROOT)) ? null
+                : columns.sourceOf.get(name.toLowerCase(Locale.ROOT));
+        if (spec.input().filter() != null && !spec.input().filter().isBlank()) notes.add("the data checks read every row (input.filter is applied by the run)");
+        List<String> keys = new ArrayList<>();
+        for (String k : spec.groupBy()) {
+            if (raw.apply(k) == null) {
+                notes.add("group_by column '" + k + "' is derived: the checks on groups are left to the run");
+                keys = null;
+                break;
+            }
+            keys.add(quote(raw.apply(k)));
+        }
+        String params = raw.apply(CheckpointContract.PARAMS), run = raw.apply(CheckpointContract.RUN_ID);
+        if (keys != null && !keys.isEmpty()) {
+            List<String> constant = new ArrayList<>();
+            for (String k : spec.groupBy()) {
+                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(DISTINCT " + quote(raw.apply(k)) + "), min("
+                        + quote(raw.apply(k)) + ") FROM " + source)) {
+                    if (r.next() && r.getLong(1) == 1) constant.add(k + " = '" + r.getString(2) + "'");
+                }
+            }
+            if (!constant.isEmpty()) {
+                warnings.add("group_by " + (constant.size() == 1 ? "key " : "keys ") + String.join(", ", constant)
+                        + (constant.size() == 1 ? " has" : " each have") + " one value in the whole input: they split nothing (fine when intended)");
+            }
+            if (params != null && !spec.laws().isEmpty()) {
+                String groups = String.join(", ", keys);
+                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE sizes < 2), count(*), "
+                        + "min(label) FILTER (WHERE sizes < 2) FROM (SELECT " + groups + ", concat_ws(' / ', " + groups + ") AS label, count(DISTINCT TRY_CAST("
+                        + quote(params) + " AS DOUBLE)) AS sizes FROM " + source + " GROUP BY ALL)")) {
+                    if (r.next() && r.getLong(1) > 0) {
+                        warnings.add(r.getLong(1) + " of " + r.getLong(2) + " groups of group_by " + spec.groupBy() + " have one model size (e.g. "
+                                + r.getString(3) + "): the laws in N (" + String.join(", ", spec.laws())
+                                + ") cannot be fitted there (too_few_points); is a group_by column the size?");
+                    }
+                }
+            }
+        }
+        String total = raw.apply(CheckpointContract.TOTAL_TOKENS);
+        if (run != null && total != null) {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), min(" + quote(run) + ") FROM (SELECT " + quote(run)
+                    + " FROM " + source + " GROUP BY 1 HAVING count(DISTINCT TRY_CAST(" + quote(total) + " AS DOUBLE)) > 1)")) {
+                if (r.next() && r.getLong(1) > 0) {
+                    warnings.add(r.getLong(1) + " run(s) change total_tokens between checkpoints (e.g. run_id '" + r.getString(2)
+                            + "'): a run's planned tokens should be one number; the temporal law reads its largest");
+                }
+            }
+        }
+        String tokens = raw.apply(CheckpointContract.TOKENS), eval = raw.apply(CheckpointContract.EVAL_DATASET);
+        if (run != null && tokens != null) {
+            // a checkpoint is (run_id, eval_dataset, tokens); a derived eval_dataset is left out (one eval per row, or a constant)
+            String key = quote(run) + (eval != null ? ", " + quote(eval) : "") + ", " + quote(tokens);
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), sum(n), min(label) FROM (SELECT concat_ws(' / ', "
+                    + key + ") AS label, count(*) AS n FROM " + source + " GROUP BY ALL HAVING count(*) > 1)")) {
+                if (r.next() && r.getLong(1) > 0) {
+                    warnings.add(r.getLong(1) + " checkpoint(s) appear more than once (" + r.getLong(2) + " rows with the same run_id, "
+                            + (eval != null ? "eval_dataset " : "") + "and tokens, e.g. " + r.getString(3) + "): duplicates count twice in every fit");
+                }
+            }
+        }
+        String step = raw.apply(CheckpointContract.STEP), lr = raw.apply(CheckpointContract.LR);
+        if (spec.schedule() != null && run != null && step != null && lr != null) {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), min(label) FROM (SELECT concat_ws(' at step ', "
+                    + quote(run) + ", " + quote(step) + ") AS label FROM " + source + " GROUP BY ALL HAVING count(DISTINCT TRY_CAST(" + quote(lr)
+                    + " AS DOUBLE)) > 1)")) {
+                if (r.next() && r.getLong(1) > 0) {
+                    warnings.add(r.getLong(1) + " step(s) of a run carry two learning rates (e.g. " + r.getString(2)
+                            + "): those rows will be rejected as an inconsistent schedule");
+                }
+            }
+        }
+    }
+
+    private static List<File> dataFiles(File f, String format, List<String> warnings, String key) {
+        List<File> out = new ArrayList<>();
+        if (f.isFile()) {
+            out.add(f);
+            return out;
+        }
+        try (Stream<Path> walk = Files.walk(f.toPath())) {
+            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                String name = p.getFileName().toString();
+                boolean hidden = false;
+                for (Path part : f.toPath().relativize(p)) hidden |= part.toString().startsWith("_") || part.toString().startsWith(".");
+                if (hidden || name.endsWith(".crc")) continue;
+                boolean expected = format.equals("parquet") ? name.endsWith(".parquet") : name.matches("(?i).*\\.(csv|tsv|txt)(\\.gz)?");
+                if (expected) {
+                    out.add(p.toFile());
+                } else if (format.equals("csv")) {
+                    warnings.add(key + ": " + f.toPath().relativize(p) + " is not a .csv file but the run reads it as CSV (its lines will be rejected "
+                            + "if they do not fit a header); list the CSV files or their directory only");
+                }
+            }
+        } catch (IOException e) {
+            throw new LawfitException(key + ": cannot list " + f + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static String source(List<File> files, String format) {
+        StringBuilder list = new StringBuilder("[");
+        for (File f : files) list.append(list.length() > 1 ? ", " : "").append("'").append(f.getAbsolutePath().replace("'", "''")).append("'");
+        list.append("]");
+        return format.equals("parquet")
+                ? "read_parquet(" + list + ", union_by_name = true, hive_partitioning = true, filename = 'source_file')"
+                : "read_csv(" + list + ", header = true, union_by_name = true, all_varchar = true, hive_partitioning = true, filename = 'source_file', "
+                        + "ignore_errors = true, null_padding = true)";
+    }
+
+    private static String quote(String column) {
+        return "\"" + column.replace("\"", "\"\"") + "\"";
+    }
+
+    /** "; did you mean 'x'?" for the closest name, then the names available. */
+    static String suggestion(String wanted, List<String> names) {
+        String best = null, prefix = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String w = wanted.toLowerCase(Locale.ROOT);
+        for (String n : names) {
+            String lower = n.toLowerCase(Locale.ROOT);
+            int d = distance(w, lower);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = n;
+            }
+            // a name the wanted one starts with, or that starts with it (N for N_params, loss for loss_val): the longest
+            if (!lower.isEmpty() && (w.startsWith(lower) || lower.startsWith(w)) && (prefix == null || n.length() > prefix.length())) prefix = n;
+        }
+        String guess = best != null && bestDistance <= Math.max(2, wanted.length() / 3) ? best : prefix;
+        String mean = guess != null ? "; did you mean '" + guess + "'?" : "";
+        return mean + "; available columns: " + names;
+    }
+
+    private static String nearby(File f) {
+        File parent = f.getAbsoluteFile().getParentFile();
+        while (parent != null && !parent.exists()) parent = parent.getParentFile();
+        if (parent == null) return "";
+        String[] siblings = parent.list();
+        if (siblings == null || siblings.length == 0) return " (" + parent + " is empty)";
+        List<String> names = java.util.Arrays.stream(siblings).sorted().limit(20).toList();
+        String s = suggestion(f.getName(), names);
+        return " (in " + parent + s.replace("; available columns: ", ": ") + ")";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.strip().split("\n")[0];
+    }
+
+    private static long millis(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+}
