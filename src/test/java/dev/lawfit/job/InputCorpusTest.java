@@ -259,7 +259,7 @@ class InputCorpusTest {
         Path csv = writeGood();
         String out = dir.resolve("o").toString();
         badInput(run("derive.yaml", csv.toString(), "csv", out, ", derive: {flops: 'parms * 6'}"),
-                "input.derive.flops", "`parms` cannot be resolved", "`params`");
+                "input.derive.flops", "reads column 'parms'", "did you mean 'params'");
         badInput(run("filter.yaml", csv.toString(), "csv", out, ", filter: 'loss <'"), "input.filter", "PARSE_SYNTAX_ERROR");
         // spec expressions pass the same door as lawfit sql: no Java, no files, no subqueries
         String touched = dir.resolve("touched").toString();

@@ -113,6 +113,6 @@ class SpecCheckTest {
     void aMissingContractColumnIsExit2() throws Exception {
         String[] r = check(spec(GOOD_INPUT.replace("tokens: D", "flops: D"), "[model]"));
         assertEquals("2", r[0]);
-        assertTrue(r[1].contains("the checkpoint contract needs column 'tokens'"), r[1]);
+        assertTrue(r[1].contains("has no column tokens (the checkpoint contract needs it"), r[1]);
     }
 }

@@ -68,7 +68,7 @@ public final class SpecCheck {
                     readable = false;
                     continue;
                 }
-                throw new LawfitException("input.paths[" + i + "]: " + path + " does not exist" + nearby(f));
+                throw new LawfitException("input.paths[" + i + "]: input path '" + path + "' does not exist" + nearby(f));
             }
             files.addAll(dataFiles(f, input.format(), warnings, "input.paths[" + i + "]"));
         }
@@ -84,6 +84,15 @@ public final class SpecCheck {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
             String source = source(files, input.format());
             List<String> schema = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + source)) {
+                if (r.next() && r.getLong(1) == 0) {
+                    warnings.add("input " + input.paths() + " has no rows: the run stops without publishing (unless --allow-empty)");
+                    return new Result(files.size(), List.of(), warnings, notes, millis(started));
+                }
+            } catch (SQLException e) {
+                notes.add("the input could not be read here (" + firstLine(e.getMessage()) + "): columns not checked; the run reports bad files");
+                return new Result(files.size(), List.of(), warnings, notes, millis(started));
+            }
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
                 while (r.next()) schema.add(r.getString(1));
             } catch (SQLException e) {
@@ -169,10 +178,11 @@ public final class SpecCheck {
         if (spec.downstream() != null) required.add(spec.downstream().errorColumn());
         for (String r : required) {
             if (!available.containsKey(r.toLowerCase(Locale.ROOT))) {
-                String where = spec.groupBy().contains(r) && !CheckpointContract.REQUIRED_KEYS.contains(r) ? "group_by names column '" + r + "'"
-                        : "the checkpoint contract needs column '" + r + "'";
-                throw new LawfitException(where + ", which " + input.paths() + " does not have after input.columns and input.derive"
-                        + suggestion(r, new ArrayList<>(available.values())) + " (map it with input.columns." + r + " or derive it)");
+                String why = spec.downstream() != null && r.equals(spec.downstream().errorColumn()) ? "downstream.error_column: the downstream error of task rows"
+                        : spec.groupBy().contains(r) && !CheckpointContract.REQUIRED_KEYS.contains(r) ? "group_by names it"
+                        : "the checkpoint contract needs it";
+                throw new LawfitException("input " + input.paths() + " has no column " + r + " (" + why + ", after input.columns and input.derive)"
+                        + suggestion(r, new ArrayList<>(available.values())) + "; map it with input.columns." + r + " or derive it");
             }
         }
         return new Columns(available, sourceOf, derived);
