@@ -19,8 +19,24 @@ import java.util.TreeMap;
 public final class ReportCharts {
 
     static final int WIDTH = 720, HEIGHT = 420;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+    /**
+     * Twenty distinguishable colours (Tableau's 10 and their light pairs, interleaved so neighbours differ); past twenty
+     * series the marker shape changes too, so no two of the first hundred series look alike.
+     */
+    static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
+            new Color(0x0b3d91), new Color(0xb35806), new Color(0x66c2a5), new Color(0xfb9a99), new Color(0x6a3d9a), new Color(0xc49c94),
+            new Color(0x8dd3c7), new Color(0x000000), new Color(0xffd92f), new Color(0x1b9e77)};
+    private static final org.knowm.xchart.style.markers.Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND,
+            SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN};
+
+    static Color colour(int i) {
+        return PALETTE[Math.floorMod(i, PALETTE.length)];
+    }
+
+    static org.knowm.xchart.style.markers.Marker marker(int i) {
+        return MARKERS[Math.floorMod(i / PALETTE.length, MARKERS.length)];
+    }
 
     /** One observed checkpoint. */
     public record Point(double params, double tokens, double flops, double loss, double logResidual) {
@@ -41,19 +57,25 @@ public final class ReportCharts {
 
     /** A chart of any family: observed points, the law's fit (solid), its extrapolation (dashed), bands (dotted), forecasts (crosses). */
     public static String xy(String title, String xLabel, String yLabel, boolean logX, List<Series> series) {
+        return xy(title, xLabel, yLabel, logX, series, false);
+    }
+
+    /** As above, with a logarithmic y axis when {@code logY}. */
+    public static String xy(String title, String xLabel, String yLabel, boolean logX, List<Series> series, boolean logY) {
         XYChart chart = chart(title, xLabel, yLabel);
         chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setYAxisLogarithmic(logY);
         java.util.Set<String> labels = new java.util.HashSet<>();
         for (Series one : series) {
             if (one.x().length == 0) continue;
             String label = one.label();
             for (int k = 2; !labels.add(label) && k < 1000; k++) label = one.label() + " #" + k;
             XYSeries s = chart.addSeries(label, one.x(), one.y());
-            Color c = PALETTE[Math.floorMod(one.colour(), PALETTE.length)];
+            Color c = colour(one.colour());
             switch (one.kind()) {
                 case POINTS, FORECAST -> {
                     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                    s.setMarker(one.kind() == Kind.POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.CROSS);
+                    s.setMarker(one.kind() == Kind.POINTS ? marker(one.colour()) : SeriesMarkers.CROSS);
                     s.setMarkerColor(one.kind() == Kind.POINTS ? c : Color.BLACK);
                 }
                 default -> {
@@ -159,15 +181,86 @@ public final class ReportCharts {
             if (g.getValue().isEmpty()) continue;
             XYSeries s = chart.addSeries(g.getKey(), g.getValue().keySet().stream().mapToDouble(Double::doubleValue).toArray(),
                     g.getValue().values().stream().mapToDouble(Double::doubleValue).toArray());
-            s.setMarker(SeriesMarkers.CIRCLE);
-            s.setLineColor(PALETTE[colour % PALETTE.length]);
-            s.setMarkerColor(PALETTE[colour++ % PALETTE.length]);
+            s.setMarker(marker(colour));
+            s.setLineColor(colour(colour));
+            s.setMarkerColor(colour(colour++));
         }
         return png(chart);
     }
 
+    private static final java.awt.Graphics2D MEASURE = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics();
+
+    private static int width(String text, int size) {
+        synchronized (MEASURE) {
+            return MEASURE.getFontMetrics(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, size)).stringWidth(text);
+        }
+    }
+
+    /**
+     * XChart centres the title on the plot, which the legend at its right narrows: the title gets the largest type (14 down to
+     * 9 points) whose measured width fits the chart's width less the legend's, and is cut with an ellipsis past that.
+     */
+    static void fitTitleToPlot(XYChart chart) {
+        int legend = 0;
+        if (chart.getStyler().isLegendVisible() && chart.getStyler().getLegendPosition() == org.knowm.xchart.style.Styler.LegendPosition.OutsideE) {
+            for (XYSeries s : chart.getSeriesMap().values()) if (s.isShowInLegend()) legend = Math.max(legend, plainWidth(s.getName()) + 50);
+        }
+        int room = WIDTH - legend - 16;
+        String title = chart.getTitle();
+        int size = 14;
+        while (size > 9 && 1.15 * width(title, size) > room) size--;
+        while (title.length() > 10 && 1.15 * width(title, size) > room) title = title.substring(0, title.length() - 2) + "\u2026";
+        chart.setTitle(title);
+        chart.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, size));
+    }
+
+    private static int plainWidth(String text) {
+        synchronized (MEASURE) {
+            return MEASURE.getFontMetrics(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11)).stringWidth(text);
+        }
+    }
+
+    /** The largest title font, 14 points down to 9, whose rendering fits the chart's width (measured, not guessed). */
+    static int titleSize(String title) {
+        for (int size = 14; size > 9; size--) if (width(title, size) <= WIDTH - 24) return size;
+        return 9;
+    }
+
+    /** A title that fits: smaller type for a long one; past what 9-point type fits, cut with an ellipsis. */
+    static String fitTitle(String title) {
+        if (width(title, 9) <= WIDTH - 24) return title;
+        String t = title;
+        while (t.length() > 10 && width(t + "\u2026", 9) > WIDTH - 24) t = t.substring(0, t.length() - 1);
+        return t + "\u2026";
+    }
+
+    /** A bar chart of counts or values by category (e.g. rejects by reason), horizontal labels shortened to fit. */
+    public static String bars(String title, String xLabel, String yLabel, Map<String, Double> values) {
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(fitTitle(title))
+                .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, titleSize(fitTitle(title))));
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setSeriesColors(new Color[] {colour(0)});
+        List<String> labels = new java.util.ArrayList<>();
+        for (String k : values.keySet()) labels.add(k.length() > 28 ? k.substring(0, 27) + "\u2026" : k);
+        // equal shortened labels would merge: number them
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < labels.size(); i++) if (!seen.add(labels.get(i))) labels.set(i, labels.get(i) + " " + (i + 1));
+        chart.addSeries(yLabel, labels, new java.util.ArrayList<>(values.values()));
+        try {
+            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static XYChart chart(String title, String x, String y) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        String fitted = fitTitle(title);
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(fitted).xAxisTitle(x).yAxisTitle(y).build();
+        chart.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, titleSize(fitted)));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(5);
@@ -175,6 +268,7 @@ public final class ReportCharts {
     }
 
     static String png(XYChart chart) {
+        fitTitleToPlot(chart);
         try {
             return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {

@@ -154,6 +154,7 @@ public final class ReportWriter {
             List<Row> fits = families.stream().filter(f -> f.name().equals("schedule")).flatMap(f -> f.fits().stream()).toList();
             sections += scheduleSections(html, spark, version, fits);
         }
+        otherTables(html, spark, version, families, schedules);
         html.append("</body></html>");
         try {
             if (target.getParent() != null) Files.createDirectories(target.getParent());
@@ -711,6 +712,89 @@ public final class ReportWriter {
             throw new LawfitException("cannot write the report " + target + ": " + e.getMessage(), e);
         }
         return 0;
+    }
+
+    /** The version's tables, by directory. */
+    static List<String> tables(SparkSession spark, Path version) {
+        List<String> out = new ArrayList<>();
+        try {
+            org.apache.hadoop.fs.FileSystem fs = version.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(version)) {
+                String name = st.getPath().getName();
+                if (st.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) out.add(name);
+            }
+        } catch (IOException e) {
+            throw new LawfitException("cannot list the tables of " + version + ": " + e.getMessage(), e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Every table the family sections did not draw: the frontier, the backtests, the temporal law's tables and the rejects
+     * as pictures, the rest (parameters, groups, ...) as their first rows; so every table of the version is in the report.
+     */
+    private static int otherTables(StringBuilder html, SparkSession spark, Path version, List<Family> families, boolean schedules) {
+        List<String> all = tables(spark, version);
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        if (families.stream().anyMatch(f -> f.name().equals("compute") || f.name().equals("curve") || f.name().equals("schedule"))) {
+            shown.addAll(List.of("laws", "predictions"));
+        }
+        for (Family f : families) {
+            if (f.name().equals("loss_to_loss") || f.name().equals("downstream")) shown.addAll(List.of(f.name(), f.name() + "_predictions", f.name() + "_backtest"));
+        }
+        if (families.stream().anyMatch(f -> f.name().equals("loss_to_loss"))) shown.add("line_factors");
+        if (families.stream().anyMatch(f -> f.name().equals("compute"))) shown.add("comparison");
+        if (schedules) shown.addAll(List.of("schedule_quality", "schedule_predictions", "schedule_ranking"));
+        if (html.indexOf("<h4>Forms compared</h4>") >= 0) shown.addAll(List.of("law_selection", "forecasts"));
+        html.append("<h2 class=\"family\">Tables</h2>");
+        int sections = 0;
+        Map<String, String> how = new java.util.TreeMap<>();
+        for (String name : all) if (shown.contains(name)) how.put(name, "picture");
+        java.util.function.Function<String, Dataset<Row>> read = name -> spark.read().parquet(new Path(version, name).toString());
+        if (all.contains("frontier")) {
+            Dataset<Row> frontier = read.apply("frontier");
+            List<String> columns = Arrays.asList(frontier.columns());
+            String section = TableSections.frontier(frontier.collectAsList(), columns.subList(0, columns.indexOf("approach")));
+            html.append(section);
+            shown.add("frontier");
+            how.put("frontier", section.contains("<img") ? "picture" : "text");
+            sections++;
+        }
+        if (all.contains("backtest")) {
+            String section = TableSections.backtest(read.apply("backtest").collectAsList());
+            html.append(section);
+            shown.add("backtest");
+            how.put("backtest", section.contains("<img") ? "picture" : "text");
+            sections++;
+        }
+        if (all.contains("temporal_quality")) {
+            html.append(TableSections.temporal(read.apply("temporal_quality").collectAsList(),
+                    all.contains("temporal_ranking") ? read.apply("temporal_ranking").collectAsList() : List.of(),
+                    all.contains("temporal_points") ? read.apply("temporal_points").collectAsList() : List.of()));
+            shown.addAll(List.of("temporal_quality", "temporal_ranking", "temporal_points"));
+            for (String t : List.of("temporal_quality", "temporal_ranking", "temporal_points")) if (all.contains(t)) how.put(t, "picture");
+            sections++;
+        }
+        if (all.contains("rejects")) {
+            String section = TableSections.rejects(read.apply("rejects").collectAsList());
+            html.append(section);
+            shown.add("rejects");
+            how.put("rejects", section.contains("<img") ? "picture" : "text (no row was rejected)");
+            sections++;
+        }
+        for (String name : all) {
+            if (shown.contains(name)) continue;
+            Dataset<Row> rows = read.apply(name);
+            html.append(TableSections.plain(name, rows.columns(), rows.limit(20).collectAsList(), rows.count()));
+            how.put(name, "table");
+            sections++;
+        }
+        // what the report shows of each table, for readers and tests: picture, table or text
+        html.append("<!-- lawfit-report-tables: ");
+        how.forEach((k, v) -> html.append(k).append('=').append(v).append("; "));
+        html.append("-->");
+        return sections;
     }
 
     /** The schedule-aware laws' law to draw: the Multi-Power Law when fitted, else the first law of the quality table. */

@@ -48,6 +48,13 @@ class DownstreamJobTest {
     void recoversEachTasksLawAndReadsErrorOffTheFrontier() {
         Dataset<Row> downstream = run(dir.resolve("out").toString(), "true", "chinchilla");
         assertEquals(16, downstream.count(), "4 architectures x 2 tasks x 2 forms");
+        try {
+            java.util.Map<String, String> shown = dev.lawfit.testing.ReportCoverage.check(dir.resolve("out").toString(), dir.resolve("report.html"));
+            assertEquals("picture", shown.get("downstream"));
+            assertEquals("picture", shown.get("frontier"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
         assertEquals(16, downstream.where("status = 'ok' and unpaired_points = 0").count());
         String[] tasks = {"hellaswag", "piqa"};
         for (int t = 0; t < tasks.length; t++) {

@@ -48,6 +48,12 @@ class LossToLossJobTest {
 
         Dataset<Row> lines = Tables.current(out, "loss_to_loss");
         assertEquals(4, lines.where("status = 'ok'").count(), "a line per (dataset, architecture)");
+        try {
+            java.util.Map<String, String> shown = dev.lawfit.testing.ReportCoverage.check(out, dir.resolve("report.html"));
+            assertEquals("picture", shown.get("line_factors"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
         // the line is a law like every other: intervals, a backtest against its baseline, predictions
         for (Row r : lines.where("status = 'ok'").collectAsList()) {
             java.util.Map<String, Double> low = r.getJavaMap(r.fieldIndex("ci_low")), high = r.getJavaMap(r.fieldIndex("ci_high"));

@@ -225,6 +225,8 @@ class ResultQueryTest {
     void theReportHasASectionPerGroupAndValidImages() throws Exception {
         Path report = dir.resolve("report.html");
         assertEquals(4, dev.lawfit.report.ReportWriter.write(TestSpark.session(), output, report));
+        java.util.Map<String, String> shown = dev.lawfit.testing.ReportCoverage.check(output, dir.resolve("coverage.html"));
+        for (String t : List.of("frontier", "backtest", "rejects", "laws", "predictions")) assertEquals("picture", shown.get(t), t);
         String html = java.nio.file.Files.readString(report);
         assertEquals(4, html.split("<section class=\"group\"", -1).length - 1, "one section per group");
         assertTrue(html.contains("too_few_points"), "the failed fit is shown with its status");
@@ -238,8 +240,10 @@ class ResultQueryTest {
         }
         long bands = Tables.current(output, "laws").where("law = 'chinchilla' and status = 'ok'").count();
         // where both laws fitted, the forms are compared: along a ratio, and on the held-out runs
-        assertEquals(1 + 4 * 3 + bands + 2 * bands, count,
-                "the overview chart, three charts per group, the largest size's band and the two comparison charts where chinchilla fitted");
+        long frontiers = Tables.current(output, "frontier").where("status = 'ok'").select("model").distinct().count();
+        assertEquals(1 + 4 * 3 + bands + 2 * bands + frontiers + 2, count,
+                "the overview chart, three charts per group, the largest size's band and the two comparison charts where chinchilla fitted, "
+                        + "a frontier chart per group with a frontier, the backtests and the rejects");
         assertEquals(bands, html.split("<h4>Forms compared</h4>", -1).length - 1);
         // tnl's chinchilla fit failed: its charts show the observed points without a fitted law
         assertTrue(html.contains("tnl / slimpajama"));

@@ -43,7 +43,7 @@ class ScheduleJobTest {
     }
 
     @Test
-    void fitsOnSomeRunsPredictsTheOthersAndRanksSchedules() {
+    void fitsOnSomeRunsPredictsTheOthersAndRanksSchedules() throws Exception {
         String out = dir.resolve("out").toString();
         String schedule = "{fit_runs: [s/cosine_20000, s/constant_20000, s/twostage_20000, m/cosine_20000, m/constant_20000, m/twostage_20000], "
                 + "warmup_steps: 1000, runs: {s/twostage_20000: {shape: step, peak_lr: 3.0e-4, warmup_steps: 1000, total_steps: 20000, drops: [[8000, 9.0e-5]]}}, "
@@ -81,6 +81,7 @@ class ScheduleJobTest {
         int sections = dev.lawfit.report.ReportWriter.write(TestSpark.session(), out, html);
         assertEquals(2, sections);
         String text = assertDoesNotThrowRead(html);
+        dev.lawfit.testing.ReportCoverage.check(out, dir.resolve("coverage.html"));
         assertTrue(text.contains("Learning-rate schedules") && text.contains("alt=\"schedule curves\"") && text.contains("alt=\"schedules\"")
                 && text.contains("alt=\"rest of runs\"") && text.contains("alt=\"ranking parity\""), "the schedule pictures");
     }

@@ -63,6 +63,13 @@ class TemporalJobTest {
         RunSummary summary = LawfitJob.run(TestSpark.session(), JobSpecReader.parse(spec(out, ""), "test"));
         assertEquals(1, summary.rowsRejected());
         assertEquals(RUNS * CHECKPOINTS + 2, summary.rowsAccepted());
+        // every table of the job is in its report, drawn
+        try {
+            java.util.Map<String, String> shown = dev.lawfit.testing.ReportCoverage.check(out, dir.resolve("report.html"));
+            assertEquals("picture", shown.get("temporal_points"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
         Row reject = Tables.current(out, "rejects").first();
         assertTrue(reject.<String>getAs("reject_reason").contains("position_losses has a missing, NaN or non-positive value"));
 
