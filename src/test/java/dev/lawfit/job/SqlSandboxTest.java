@@ -232,9 +232,13 @@ class SqlSandboxTest {
                 {"DROP VIEW laws", "read-only"}};
         for (String[] probe : probes) {
             StringWriter err = new StringWriter();
-            assertEquals(2, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--output", out.toString(), probe[0]), probe[0]);
+            assertEquals(2, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--engine", "spark", "--output", out.toString(), probe[0]), probe[0]);
             assertTrue(err.toString().contains(probe[1]), probe[0] + " -> " + err);
             assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+            // the default engine (DuckDB) refuses or fails each the same way: exit 2, one line, nothing run
+            StringWriter duck = new StringWriter();
+            assertEquals(2, LawfitCommand.execute(new PrintWriter(duck, true), "sql", "--output", out.toString(), probe[0]), probe[0]);
+            assertTrue(duck.toString().startsWith("lawfit: error: sql: ") && duck.toString().strip().lines().count() == 1, probe[0] + " -> " + duck);
         }
         StringWriter err = new StringWriter();
         assertEquals(0, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--output", out.toString(),
