@@ -78,10 +78,9 @@ class ScheduleJobTest {
         assertTrue(Tables.current(out, "schedule_predictions").where("lr is null and law != 'run_power'").isEmpty());
 
         java.nio.file.Path html = dir.resolve("report.html");
-        int sections = dev.lawfit.report.ReportWriter.write(TestSpark.session(), out, html);
-        assertEquals(2, sections);
+        java.util.Map<String, String> shown = dev.lawfit.testing.ReportCoverage.check(out, html);
+        assertEquals("picture", shown.get("schedule_quality"));
         String text = assertDoesNotThrowRead(html);
-        dev.lawfit.testing.ReportCoverage.check(out, dir.resolve("coverage.html"));
         assertTrue(text.contains("Learning-rate schedules") && text.contains("alt=\"schedule curves\"") && text.contains("alt=\"schedules\"")
                 && text.contains("alt=\"rest of runs\"") && text.contains("alt=\"ranking parity\""), "the schedule pictures");
     }
