@@ -19,10 +19,19 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "where to write the report (default: <output>/report.html)")
     Path html;
 
+    @Option(names = "--engine", defaultValue = "duckdb", description = "duckdb (default: reads a local output without Spark) or spark")
+    String engine;
+
     @Override
     public Integer call() {
         Path target = html != null ? html : Path.of(output, "report.html");
-        int groups = SparkSessions.using("local[*]", Map.of(), spark -> ReportWriter.write(spark, output, target));
+        long started = System.nanoTime();
+        // an output on this machine is read without Spark (DuckDB); one on HDFS or S3 through a Spark session
+        if (!engine.equals("duckdb") && !engine.equals("spark")) throw new dev.lawfit.LawfitException("report --engine must be duckdb or spark, got '" + engine + "'");
+        Integer local = engine.equals("duckdb") ? ReportWriter.writeLocal(output, target) : null;
+        int groups = local != null ? local : SparkSessions.using("local[*]", Map.of(),
+                spark -> engine.equals("spark") ? ReportWriter.writeWithSpark(spark, output, target) : ReportWriter.write(spark, output, target));
+        System.err.println("lawfit report: written in " + (System.nanoTime() - started) / 1_000_000 + " ms" + (local != null ? " (no Spark)" : " (Spark)"));
         System.out.println("lawfit: wrote " + target + " (" + groups + " group sections)");
         return 0;
     }

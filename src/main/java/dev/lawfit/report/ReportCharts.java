@@ -173,6 +173,12 @@ public final class ReportCharts {
 
     /** One line per group: a quantity at the compute budgets (e.g. the chinchilla loss at each budget). */
     public static String perBudget(String title, String yLabel, Map<String, Map<Double, Double>> byGroup) {
+        return perBudget(title, yLabel, byGroup, Map.of(), Map.of());
+    }
+
+    /** As above, each group's interval drawn dotted in its colour below and above its line. */
+    public static String perBudget(String title, String yLabel, Map<String, Map<Double, Double>> byGroup, Map<String, Map<Double, Double>> low,
+                                   Map<String, Map<Double, Double>> high) {
         XYChart chart = chart(title, "compute budget C (FLOPs)", yLabel);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
@@ -183,7 +189,18 @@ public final class ReportCharts {
                     g.getValue().values().stream().mapToDouble(Double::doubleValue).toArray());
             s.setMarker(marker(colour));
             s.setLineColor(colour(colour));
-            s.setMarkerColor(colour(colour++));
+            s.setMarkerColor(colour(colour));
+            for (Map<String, Map<Double, Double>> bound : List.of(low, high)) {
+                Map<Double, Double> b = bound.get(g.getKey());
+                if (b == null || b.isEmpty()) continue;
+                XYSeries band = chart.addSeries(g.getKey() + (bound == low ? " low" : " high"), b.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+                        b.values().stream().mapToDouble(Double::doubleValue).toArray());
+                band.setMarker(SeriesMarkers.NONE);
+                band.setLineColor(colour(colour));
+                band.setLineStyle(SeriesLines.DOT_DOT);
+                band.setShowInLegend(false);
+            }
+            colour++;
         }
         return png(chart);
     }

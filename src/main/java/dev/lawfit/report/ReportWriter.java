@@ -9,9 +9,6 @@ import dev.lawfit.law.ComputeOptimal;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * The HTML report of a published output, one self-contained file (charts embedded as PNG), with a section for
@@ -57,44 +53,70 @@ public final class ReportWriter {
     }
 
     /** Writes the report of the current version under {@code outputPath} to {@code target}; returns the number of sections. */
+    /** The report of an output's current version: read by DuckDB when it is on this machine (no Spark needed), else by {@code spark}. */
     public static int write(SparkSession spark, String outputPath, java.nio.file.Path target) {
-        Path version = OutputPublisher.currentVersion(spark.sparkContext().hadoopConfiguration(), outputPath);
-        if (version == null) throw new LawfitException("no published results under " + outputPath + " (no CURRENT file)");
+        ReportSource local = ReportSource.local(outputPath);
+        try (ReportSource source = local != null ? local : ReportSource.spark(spark, outputPath)) {
+            return write(source, outputPath, target);
+        }
+    }
+
+    /** The report with its tables read through Spark even on this machine ({@code lawfit report --engine spark}). */
+    public static int writeWithSpark(SparkSession spark, String outputPath, java.nio.file.Path target) {
+        try (ReportSource source = ReportSource.spark(spark, outputPath)) {
+            return write(source, outputPath, target);
+        }
+    }
+
+    /** The report without Spark, for an output on this machine; null when the output is elsewhere (HDFS, S3: Spark reads it). */
+    public static Integer writeLocal(String outputPath, java.nio.file.Path target) {
+        ReportSource local = ReportSource.local(outputPath);
+        if (local == null) return null;
+        try (ReportSource source = local) {
+            return write(source, outputPath, target);
+        }
+    }
+
+    private static boolean inFamily(Row r, String family, boolean familyColumn) {
+        if (familyColumn) return family.equals(r.getAs("family"));
+        return family.equals("compute") && LawCatalog.names("compute").contains((String) r.getAs("law"));
+    }
+
+    static int write(ReportSource source, String outputPath, java.nio.file.Path target) {
         List<Family> families = new ArrayList<>();
-        if (hasTable(spark, version, "laws")) {
-            Dataset<Row> laws = spark.read().parquet(new Path(version, "laws").toString());
-            Dataset<Row> predictions = spark.read().parquet(new Path(version, "predictions").toString());
-            Dataset<Row> backtest = hasTable(spark, version, "backtest") ? spark.read().parquet(new Path(version, "backtest").toString()) : null;
-            List<String> columns = Arrays.asList(laws.columns());
+        if (source.has("laws")) {
+            List<Row> laws = source.rows("laws");
+            List<Row> predictions = source.has("predictions") ? source.rows("predictions") : List.of();
+            List<Row> backtest = source.has("backtest") ? source.rows("backtest") : List.of();
+            List<String> columns = Arrays.asList(source.columns("laws"));
             boolean familyColumn = columns.contains("family");
+            boolean predictionFamily = source.has("predictions") && Arrays.asList(source.columns("predictions")).contains("family");
+            boolean backtestFamily = source.has("backtest") && Arrays.asList(source.columns("backtest")).contains("family");
             int firstLawColumn = familyColumn ? Math.min(columns.indexOf("family"), columns.indexOf("law")) : columns.indexOf("law");
             // the group keys (run_id, a per-run key of the curve rows, is added for that family only)
             List<String> keys = new ArrayList<>(columns.subList(0, firstLawColumn));
             keys.remove("run_id");
             for (String family : List.of("compute", "curve", "schedule")) {
-                Column in = familyColumn ? col("family").equalTo(family)
-                        : family.equals("compute") ? col("law").isin(LawCatalog.names("compute").toArray()) : functions.lit(false);
                 List<String> familyKeys = new ArrayList<>(keys);
                 if (family.equals("curve")) familyKeys.add("run_id");
-                List<Row> fits = laws.where(in).collectAsList();
+                List<Row> fits = laws.stream().filter(r -> inFamily(r, family, familyColumn)).toList();
                 if (fits.isEmpty()) continue;
                 boolean compute = family.equals("compute");
-                families.add(new Family(family, fits, predictions.where(in).collectAsList(),
-                        backtest == null ? List.of() : backtest.where(in).collectAsList(), familyKeys,
-                        compute && hasTable(spark, version, "law_selection") ? spark.read().parquet(new Path(version, "law_selection").toString()).collectAsList() : List.of(),
-                        compute && hasTable(spark, version, "forecasts") ? spark.read().parquet(new Path(version, "forecasts").toString()).collectAsList() : List.of()));
+                families.add(new Family(family, fits, predictions.stream().filter(r -> inFamily(r, family, predictionFamily)).toList(),
+                        backtest.stream().filter(r -> inFamily(r, family, backtestFamily)).toList(), familyKeys,
+                        compute && source.has("law_selection") ? source.rows("law_selection") : List.of(),
+                        compute && source.has("forecasts") ? source.rows("forecasts") : List.of()));
             }
         }
         for (String family : List.of("loss_to_loss", "downstream")) {
-            if (!hasTable(spark, version, family) || !hasTable(spark, version, family + "_predictions")) continue;
-            Dataset<Row> predictions = spark.read().parquet(new Path(version, family + "_predictions").toString());
-            List<String> columns = Arrays.asList(predictions.columns());
+            if (!source.has(family) || !source.has(family + "_predictions")) continue;
+            List<String> columns = Arrays.asList(source.columns(family + "_predictions"));
             List<String> keys = columns.subList(0, columns.indexOf("family"));
-            families.add(new Family(family, spark.read().parquet(new Path(version, family).toString()).where(col("law").isNotNull()).collectAsList(),
-                    predictions.collectAsList(), spark.read().parquet(new Path(version, family + "_backtest").toString()).collectAsList(), keys));
+            families.add(new Family(family, source.rows(family).stream().filter(r -> r.getAs("law") != null).toList(),
+                    source.rows(family + "_predictions"), source.has(family + "_backtest") ? source.rows(family + "_backtest") : List.of(), keys));
         }
-        boolean schedules = hasTable(spark, version, "schedule_quality") && hasTable(spark, version, "schedule_predictions");
-        if (families.isEmpty() && !schedules) return writeTablesOnly(spark, outputPath, version, target);
+        boolean schedules = source.has("schedule_quality") && source.has("schedule_predictions");
+        if (families.isEmpty() && !schedules) return writeTablesOnly(source, outputPath, target);
 
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>lawfit report</title><style>")
@@ -102,7 +124,7 @@ public final class ReportWriter {
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}")
                 .append("td.k,th.k{text-align:left}img{max-width:100%;margin:0.5em 0}.bad{color:#b00}</style></head><body>")
                 .append("<h1>lawfit report</h1><p>Output <code>").append(esc(outputPath)).append("</code>, version <code>")
-                .append(esc(version.getName())).append("</code>; families: ")
+                .append(esc(source.version())).append("</code>; families: ")
                 .append(esc(String.join(", ", families.stream().map(Family::name).toList()) + (schedules ? (families.isEmpty() ? "" : ", ") + "schedule" : "")))
                 .append(".</p>")
                 .append("<p>Every chart is drawn by the fitted law itself: observed points, the fit (solid) over the data, its ")
@@ -112,7 +134,7 @@ public final class ReportWriter {
         overview(html, families);
         for (Family f : families) {
             if (!f.name().equals("compute")) continue;
-            Map<String, Map<Double, Double>> lossAtBudget = new TreeMap<>();
+            Map<String, Map<Double, Double>> lossAtBudget = new TreeMap<>(), lowAtBudget = new TreeMap<>(), highAtBudget = new TreeMap<>();
             String budgetLaw = null;
             for (Row r : f.fits()) {
                 if (!"ok".equals(r.getAs("status")) || !(LawCatalog.byName(r.getAs("law")) instanceof ComputeOptimal)) continue;
@@ -125,14 +147,23 @@ public final class ReportWriter {
                     if (at != null && at.name().equals("loss")) budgets.put(Double.parseDouble(at.budget()), value);
                 });
                 lossAtBudget.put(groupName(r, f.keys()), budgets);
+                for (String bound : List.of("ci_low", "ci_high")) {
+                    if (r.isNullAt(r.fieldIndex(bound))) continue;
+                    Map<Double, Double> at = new TreeMap<>();
+                    Map<String, Double> values = r.getJavaMap(r.fieldIndex(bound));
+                    values.forEach((name, value) -> {
+                        Budgets.Key k = Budgets.Key.parse(name);
+                        if (k != null && k.name().equals("loss")) at.put(Double.parseDouble(k.budget()), value);
+                    });
+                    (bound.equals("ci_low") ? lowAtBudget : highAtBudget).put(groupName(r, f.keys()), at);
+                }
             }
             if (!lossAtBudget.isEmpty()) {
-                html.append(img(ReportCharts.perBudget(budgetLaw + " loss at each compute budget, by group", "loss at the compute-optimal allocation",
-                        lossAtBudget), "loss at budgets"));
+                html.append(img(ReportCharts.perBudget(budgetLaw + " loss at each compute budget, by group (dotted: bootstrap interval)",
+                        "loss at the compute-optimal allocation", lossAtBudget, lowAtBudget, highAtBudget), "loss at budgets"));
             }
-            if (hasTable(spark, version, "comparison")) {
-                html.append("<h3>Comparison</h3>").append(table(spark.read().parquet(new Path(version, "comparison").toString())
-                        .selectExpr(comparisonColumns(f.keys()))));
+            if (source.has("comparison")) {
+                html.append("<h3>Comparison</h3>").append(comparisonTable(source.rows("comparison"), f.keys()));
             }
         }
         html.append("</section>");
@@ -146,15 +177,15 @@ public final class ReportWriter {
                 case "curve" -> curveSections(html, f);
                 default -> pairSections(html, f);
             };
-            if (f.name().equals("loss_to_loss") && hasTable(spark, version, "line_factors")) {
-                factorSections(html, spark.read().parquet(new Path(version, "line_factors").toString()).collectAsList(), f);
+            if (f.name().equals("loss_to_loss") && source.has("line_factors")) {
+                factorSections(html, source.rows("line_factors"), f);
             }
         }
         if (schedules) {
             List<Row> fits = families.stream().filter(f -> f.name().equals("schedule")).flatMap(f -> f.fits().stream()).toList();
-            sections += scheduleSections(html, spark, version, fits);
+            sections += scheduleSections(html, source, fits);
         }
-        otherTables(html, spark, version, families, schedules);
+        otherTables(html, source, families, schedules);
         html.append("</body></html>");
         try {
             if (target.getParent() != null) Files.createDirectories(target.getParent());
@@ -663,50 +694,43 @@ public final class ReportWriter {
         return sections;
     }
 
-    private static String[] comparisonColumns(List<String> keys) {
-        List<String> out = new ArrayList<>(keys.stream().map(k -> "`" + k + "`").toList());
-        out.addAll(List.of("round(alpha, 3) AS alpha", "round(beta, 3) AS beta", "round(a_chinchilla, 3) AS a_chinchilla",
-                "round(a_isoflop, 3) AS a_isoflop", "round(a_envelope, 3) AS a_envelope", "round(loss_k_pf_days_envelope, 3) AS `L(C) k`",
-                "round(loss_exponent_envelope, 4) AS `L(C) exponent`", "flops_convention"));
-        return out.toArray(String[]::new);
-    }
-
-    private static boolean hasTable(SparkSession spark, Path version, String table) {
-        try {
-            return version.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(new Path(version, table));
-        } catch (java.io.IOException e) {
-            throw new LawfitException("cannot read " + version + ": " + e.getMessage(), e);
+    /** The comparison table, its numbers rounded. */
+    private static String comparisonTable(List<Row> rows, List<String> keys) {
+        String[][] columns = {{"alpha", "alpha", "3"}, {"beta", "beta", "3"}, {"a_chinchilla", "a_chinchilla", "3"}, {"a_isoflop", "a_isoflop", "3"},
+                {"a_envelope", "a_envelope", "3"}, {"loss_k_pf_days_envelope", "L(C) k", "3"}, {"loss_exponent_envelope", "L(C) exponent", "4"}};
+        StringBuilder t = new StringBuilder("<table><tr>");
+        for (String k : keys) t.append("<th class=\"k\">").append(esc(k)).append("</th>");
+        for (String[] c : columns) t.append("<th class=\"k\">").append(esc(c[1])).append("</th>");
+        t.append("<th class=\"k\">flops_convention</th></tr>");
+        for (Row r : rows) {
+            t.append("<tr>");
+            for (String k : keys) t.append("<td class=\"k\">").append(esc(r.getAs(k))).append("</td>");
+            for (String[] c : columns) {
+                Object v = java.util.Arrays.asList(r.schema().fieldNames()).contains(c[0]) ? r.getAs(c[0]) : null;
+                t.append("<td>").append(v instanceof Number n ? String.format("%." + c[2] + "f", n.doubleValue()) : "").append("</td>");
+            }
+            t.append("<td class=\"k\">").append(esc(r.getAs("flops_convention"))).append("</td></tr>");
         }
+        return t.append("</table>").toString();
     }
 
     /**
      * An output without group laws (a loss-to-loss-only job, for one): the tables it has, each with its row count and
      * first rows, until those families get sections of their own. Returns 0 group sections.
      */
-    private static int writeTablesOnly(SparkSession spark, String outputPath, Path version, java.nio.file.Path target) {
+    private static int writeTablesOnly(ReportSource source, String outputPath, java.nio.file.Path target) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>lawfit report</title><style>")
                 .append("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}</style></head><body>")
                 .append("<h1>lawfit report</h1><p>Output <code>").append(esc(outputPath)).append("</code>, version <code>")
-                .append(esc(version.getName())).append("</code>. This output has no group laws (no <code>laws</code> table); its tables:</p>");
+                .append(esc(source.version())).append("</code>. This output has no group laws (no <code>laws</code> table); its tables:</p>");
+        for (String name : source.tables()) {
+            List<Row> rows = source.rows(name);
+            html.append(TableSections.plain(name, source.columns(name), rows.subList(0, Math.min(20, rows.size())), rows.size()));
+        }
+        html.append("</body></html>");
         try {
-            for (org.apache.hadoop.fs.FileStatus s : version.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(version)) {
-                String name = s.getPath().getName();
-                if (!s.isDirectory() || name.startsWith("_") || name.startsWith(".")) continue;
-                Dataset<Row> table = spark.read().parquet(s.getPath().toString());
-                long rows = table.count();
-                html.append("<section class=\"table\"><h2>").append(esc(name)).append("</h2><p>").append(rows).append(rows == 1 ? " row" : " rows")
-                        .append(rows > 20 ? ", the first 20:" : "").append("</p><table><tr>");
-                for (String c : table.columns()) html.append("<th>").append(esc(c)).append("</th>");
-                html.append("</tr>");
-                for (Row r : table.limit(20).collectAsList()) {
-                    html.append("<tr>");
-                    for (int i = 0; i < r.length(); i++) html.append("<td>").append(esc(r.isNullAt(i) ? "" : String.valueOf(r.get(i)))).append("</td>");
-                    html.append("</tr>");
-                }
-                html.append("</table></section>");
-            }
-            html.append("</body></html>");
+            if (target.getParent() != null) Files.createDirectories(target.getParent());
             java.nio.file.Files.writeString(target, html);
         } catch (java.io.IOException e) {
             throw new LawfitException("cannot write the report " + target + ": " + e.getMessage(), e);
@@ -734,8 +758,8 @@ public final class ReportWriter {
      * Every table the family sections did not draw: the frontier, the backtests, the temporal law's tables and the rejects
      * as pictures, the rest (parameters, groups, ...) as their first rows; so every table of the version is in the report.
      */
-    private static int otherTables(StringBuilder html, SparkSession spark, Path version, List<Family> families, boolean schedules) {
-        List<String> all = tables(spark, version);
+    private static int otherTables(StringBuilder html, ReportSource source, List<Family> families, boolean schedules) {
+        List<String> all = source.tables();
         java.util.Set<String> shown = new java.util.HashSet<>();
         if (families.stream().anyMatch(f -> f.name().equals("compute") || f.name().equals("curve") || f.name().equals("schedule"))) {
             shown.addAll(List.of("laws", "predictions"));
@@ -751,33 +775,32 @@ public final class ReportWriter {
         int sections = 0;
         Map<String, String> how = new java.util.TreeMap<>();
         for (String name : all) if (shown.contains(name)) how.put(name, "picture");
-        java.util.function.Function<String, Dataset<Row>> read = name -> spark.read().parquet(new Path(version, name).toString());
+        java.util.function.Function<String, List<Row>> read = source::rows;
         if (all.contains("frontier")) {
-            Dataset<Row> frontier = read.apply("frontier");
-            List<String> columns = Arrays.asList(frontier.columns());
-            String section = TableSections.frontier(frontier.collectAsList(), columns.subList(0, columns.indexOf("approach")));
+            List<String> columns = Arrays.asList(source.columns("frontier"));
+            String section = TableSections.frontier(read.apply("frontier"), columns.subList(0, columns.indexOf("approach")));
             html.append(section);
             shown.add("frontier");
             how.put("frontier", section.contains("<img") ? "picture" : "text");
             sections++;
         }
         if (all.contains("backtest")) {
-            String section = TableSections.backtest(read.apply("backtest").collectAsList());
+            String section = TableSections.backtest(read.apply("backtest"));
             html.append(section);
             shown.add("backtest");
             how.put("backtest", section.contains("<img") ? "picture" : "text");
             sections++;
         }
         if (all.contains("temporal_quality")) {
-            html.append(TableSections.temporal(read.apply("temporal_quality").collectAsList(),
-                    all.contains("temporal_ranking") ? read.apply("temporal_ranking").collectAsList() : List.of(),
-                    all.contains("temporal_points") ? read.apply("temporal_points").collectAsList() : List.of()));
+            html.append(TableSections.temporal(read.apply("temporal_quality"),
+                    all.contains("temporal_ranking") ? read.apply("temporal_ranking") : List.of(),
+                    all.contains("temporal_points") ? read.apply("temporal_points") : List.of()));
             shown.addAll(List.of("temporal_quality", "temporal_ranking", "temporal_points"));
             for (String t : List.of("temporal_quality", "temporal_ranking", "temporal_points")) if (all.contains(t)) how.put(t, "picture");
             sections++;
         }
         if (all.contains("rejects")) {
-            String section = TableSections.rejects(read.apply("rejects").collectAsList());
+            String section = TableSections.rejects(read.apply("rejects"));
             html.append(section);
             shown.add("rejects");
             how.put("rejects", section.contains("<img") ? "picture" : "text (no row was rejected)");
@@ -785,8 +808,8 @@ public final class ReportWriter {
         }
         for (String name : all) {
             if (shown.contains(name)) continue;
-            Dataset<Row> rows = read.apply(name);
-            html.append(TableSections.plain(name, rows.columns(), rows.limit(20).collectAsList(), rows.count()));
+            List<Row> rows = read.apply(name);
+            html.append(TableSections.plain(name, source.columns(name), rows.subList(0, Math.min(20, rows.size())), rows.size()));
             how.put(name, "table");
             sections++;
         }
@@ -809,14 +832,16 @@ public final class ReportWriter {
      * dashed on the runs it predicted) and the learning-rate schedules beneath; the rest of runs predicted from their
      * first fraction (solid up to it, dashed after, next to the run's own power law); the scores; the ranking.
      */
-    private static int scheduleSections(StringBuilder html, SparkSession spark, Path version, List<Row> fits) {
-        List<String> columns = Arrays.asList(spark.read().parquet(new Path(version, "schedule_quality").toString()).columns());
+    private static int scheduleSections(StringBuilder html, ReportSource source, List<Row> fits) {
+        List<String> columns = Arrays.asList(source.columns("schedule_quality"));
         List<String> keys = columns.subList(0, columns.indexOf("law"));
-        Map<String, List<Row>> quality = byGroup(spark.read().parquet(new Path(version, "schedule_quality").toString()).collectAsList(), keys);
-        Map<String, List<Row>> predictions = byGroup(spark.read().parquet(new Path(version, "schedule_predictions").toString())
-                .orderBy("run_id", "step").collectAsList(), keys);
-        Map<String, List<Row>> ranking = byGroup(spark.read().parquet(new Path(version, "schedule_ranking").toString())
-                .orderBy("law", "predicted_rank").collectAsList(), keys);
+        Map<String, List<Row>> quality = byGroup(source.rows("schedule_quality"), keys);
+        List<Row> sortedPredictions = new ArrayList<>(source.rows("schedule_predictions"));
+        sortedPredictions.sort(java.util.Comparator.<Row, String>comparing(r -> r.getAs("run_id")).thenComparingDouble(r -> r.<Double>getAs("step")));
+        Map<String, List<Row>> predictions = byGroup(sortedPredictions, keys);
+        List<Row> sortedRanking = new ArrayList<>(source.has("schedule_ranking") ? source.rows("schedule_ranking") : List.of());
+        sortedRanking.sort(java.util.Comparator.<Row, String>comparing(r -> r.getAs("law")).thenComparingDouble(r -> r.<Double>getAs("predicted_rank")));
+        Map<String, List<Row>> ranking = byGroup(sortedRanking, keys);
         html.append("<h2 class=\"family\">Learning-rate schedules</h2>");
         Map<String, List<Row>> fitsByGroup = byGroup(fits, keys);
         int sections = 0;
@@ -953,22 +978,6 @@ public final class ReportWriter {
                         .append("</td><td>").append(num(e.getValue())).append("</td><td>").append(num(low.get(e.getKey())))
                         .append("</td><td>").append(num(high.get(e.getKey()))).append("</td></tr>");
             }
-        }
-        return t.append("</table>").toString();
-    }
-
-    private static String table(Dataset<Row> rows) {
-        StringBuilder t = new StringBuilder("<table><tr>");
-        for (String c : rows.columns()) t.append("<th class=\"k\">").append(esc(c)).append("</th>");
-        t.append("</tr>");
-        for (Row r : rows.collectAsList()) {
-            t.append("<tr>");
-            for (int i = 0; i < r.size(); i++) {
-                Object v = r.get(i);
-                t.append(v instanceof String ? "<td class=\"k\">" : "<td>").append(v instanceof Double d ? num(d) : esc(v == null ? "" : String.valueOf(v)))
-                        .append("</td>");
-            }
-            t.append("</tr>");
         }
         return t.append("</table>").toString();
     }
