@@ -46,8 +46,10 @@ public final class ScheduleStage {
 
     private static final String KEY_TEXT = "_lawfit_key_text";
 
-    public record Tables(LawStage.Tables laws, Dataset<Row> quality, Dataset<Row> predictions, Dataset<Row> ranking, Dataset<Row> studied) {
+    public record Tables(LawStage.Tables laws, Dataset<Row> quality, Dataset<Row> predictions, Dataset<Row> ranking, Dataset<Row> studied,
+                         FitProgress progress) {
         public void release() {
+            progress.close();
             laws.release();
             studied.unpersist();
         }
@@ -80,6 +82,11 @@ public final class ScheduleStage {
         Dataset<Row> rows = accepted.withColumn(GroupFitting.X, column(CheckpointContract.STEP)
                 .divide(max(column(CheckpointContract.STEP)).over(Window.partitionBy(column(CheckpointContract.RUN_ID)))));
         Dataset<Row> fitRows = settings.fitRuns().isEmpty() ? rows : rows.where(column(CheckpointContract.RUN_ID).isin(settings.fitRuns().toArray()));
+        // progress lines while the laws are fitted per group (and bootstrapped), like every stage
+        if (progress == null) {
+            progress = FitProgress.start(accepted.sparkSession().sparkContext(), "schedule groups",
+                    fitRows.select(keys.stream().map(InputReader::column).toArray(Column[]::new)).distinct().count());
+        }
         LawStage.Tables lawTables = LawStage.run(fitRows, keys, new ArrayList<Law>(laws), fit, partitions, progress);
 
         // each group's fitted parameters, for its study
@@ -97,7 +104,7 @@ public final class ScheduleStage {
         return new Tables(lawTables,
                 GroupFitting.explodeTable(studied, keys, "quality", List.of("law", "scenario", "fit_fraction", "run_id")),
                 GroupFitting.explodeTable(studied, keys, "predictions", List.of("law", "scenario", "fit_fraction", "run_id", "step")),
-                GroupFitting.explodeTable(studied, keys, "ranking", List.of("law", "predicted_rank", "name")), studied);
+                GroupFitting.explodeTable(studied, keys, "ranking", List.of("law", "predicted_rank", "name")), studied, progress);
     }
 
     private static Column keyText(List<String> keys) {
