@@ -982,11 +982,11 @@ public final class ReportWriter {
         return t.append("</table>").toString();
     }
 
-    private static String img(String base64, String alt) {
+    static String img(String base64, String alt) {
         return "<div><img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + base64 + "\"></div>";
     }
 
-    private static String groupName(Row r, List<String> keys) {
+    static String groupName(Row r, List<String> keys) {
         List<String> parts = new ArrayList<>();
         for (String k : keys) parts.add(String.valueOf((Object) r.getAs(k)));
         return parts.isEmpty() ? "all" : String.join(" / ", parts);

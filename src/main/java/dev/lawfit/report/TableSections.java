@@ -20,13 +20,11 @@ final class TableSections {
     }
 
     private static String img(String base64, String alt) {
-        return "<div><img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + base64 + "\"></div>";
+        return ReportWriter.img(base64, alt);
     }
 
     private static String group(Row r, List<String> keys) {
-        List<String> parts = new ArrayList<>();
-        for (String k : keys) parts.add(String.valueOf((Object) r.getAs(k)));
-        return parts.isEmpty() ? "all" : String.join(" / ", parts);
+        return ReportWriter.groupName(r, keys);
     }
 
     private static double number(Row r, String column) {

@@ -207,49 +207,26 @@ public final class DuckDbQuery {
             for (int i = 0; i < n; i++) row[i] = plain(r.getObject(i + 1));
             rows.add(row);
         }
-        StringBuilder out = new StringBuilder();
-        switch (format) {
-            case "json" -> {
-                for (Object[] row : rows) {
-                    Map<String, Object> obj = new LinkedHashMap<>();
-                    for (int i = 0; i < n; i++) obj.put(columns[i], row[i]);
-                    try {
-                        out.append(JSON.writeValueAsString(obj)).append('\n');
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
+        if (format.equals("json")) {
+            StringBuilder out = new StringBuilder();
+            for (Object[] row : rows) {
+                Map<String, Object> obj = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) obj.put(columns[i], row[i]);
+                try {
+                    out.append(JSON.writeValueAsString(obj)).append('\n');
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
                 }
             }
-            case "csv" -> {
-                out.append(String.join(",", java.util.Arrays.stream(columns).map(DuckDbQuery::csv).toList())).append('\n');
-                for (Object[] row : rows) {
-                    List<String> cells = new ArrayList<>();
-                    for (Object v : row) cells.add(v == null ? "" : csv(text(v)));
-                    out.append(String.join(",", cells)).append('\n');
-                }
-            }
-            default -> {
-                int[] width = new int[n];
-                List<String[]> cells = new ArrayList<>();
-                for (int i = 0; i < n; i++) width[i] = columns[i].length();
-                for (Object[] row : rows) {
-                    String[] line = new String[n];
-                    for (int i = 0; i < n; i++) {
-                        line[i] = row[i] == null ? "NULL" : text(row[i]);
-                        width[i] = Math.max(width[i], line[i].length());
-                    }
-                    cells.add(line);
-                }
-                appendLine(out, columns, width);
-                StringBuilder rule = new StringBuilder();
-                for (int i = 0; i < n; i++) rule.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
-                out.append(rule).append('\n');
-                for (String[] line : cells) appendLine(out, line, width);
-                out.append("(").append(rows.size()).append(rows.size() == 1 ? " row" : " rows").append(more ? ", more not shown: --max-rows" : "")
-                        .append(")\n");
-            }
+            return out.toString();
         }
-        return out.toString();
+        List<String[]> cells = new ArrayList<>();
+        for (Object[] row : rows) {
+            String[] line = new String[n];
+            for (int i = 0; i < n; i++) line[i] = row[i] == null ? null : text(row[i]);
+            cells.add(line);
+        }
+        return TextTable.render(format, columns, cells, more);
     }
 
     /** JDBC's arrays and structs as lists and maps. */
@@ -293,18 +270,6 @@ public final class DuckDbQuery {
             return "[" + String.join(", ", items) + "]";
         }
         return String.valueOf(v);
-    }
-
-    private static void appendLine(StringBuilder out, String[] cells, int[] width) {
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) out.append(" | ");
-            out.append(cells[i]).append(" ".repeat(width[i] - cells[i].length()));
-        }
-        out.append('\n');
-    }
-
-    private static String csv(String cell) {
-        return cell.contains(",") || cell.contains("\"") || cell.contains("\n") ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
     }
 
     private static String literal(String s) {

@@ -164,46 +164,14 @@ public final class ResultQuery {
         List<Row> rows = result.limit(maxRows + 1).collectAsList();
         boolean more = rows.size() > maxRows;
         if (more) rows = rows.subList(0, maxRows);
-        switch (format) {
-            case "csv" -> {
-                out.append(String.join(",", java.util.Arrays.stream(columns).map(ResultQuery::csv).toList())).append('\n');
-                for (Row r : rows) {
-                    List<String> cells = new ArrayList<>();
-                    for (int i = 0; i < columns.length; i++) cells.add(r.isNullAt(i) ? "" : csv(text(r.get(i))));
-                    out.append(String.join(",", cells)).append('\n');
-                }
-            }
-            case "table" -> {
-                int[] width = new int[columns.length];
-                List<String[]> cells = new ArrayList<>();
-                for (int i = 0; i < columns.length; i++) width[i] = columns[i].length();
-                for (Row r : rows) {
-                    String[] line = new String[columns.length];
-                    for (int i = 0; i < columns.length; i++) {
-                        line[i] = r.isNullAt(i) ? "NULL" : text(r.get(i));
-                        width[i] = Math.max(width[i], line[i].length());
-                    }
-                    cells.add(line);
-                }
-                appendLine(out, columns, width);
-                StringBuilder rule = new StringBuilder();
-                for (int i = 0; i < columns.length; i++) rule.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
-                out.append(rule).append('\n');
-                for (String[] line : cells) appendLine(out, line, width);
-                out.append("(").append(rows.size()).append(rows.size() == 1 ? " row" : " rows").append(more ? ", more not shown: --max-rows" : "")
-                        .append(")\n");
-            }
-            default -> throw new LawfitException("sql --format must be table, csv or json, got '" + format + "'");
+        if (!format.equals("csv") && !format.equals("table")) throw new LawfitException("sql --format must be table, csv or json, got '" + format + "'");
+        List<String[]> cells = new ArrayList<>();
+        for (Row r : rows) {
+            String[] line = new String[columns.length];
+            for (int i = 0; i < columns.length; i++) line[i] = r.isNullAt(i) ? null : text(r.get(i));
+            cells.add(line);
         }
-        return out.toString();
-    }
-
-    private static void appendLine(StringBuilder out, String[] cells, int[] width) {
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) out.append(" | ");
-            out.append(cells[i]).append(" ".repeat(width[i] - cells[i].length()));
-        }
-        out.append('\n');
+        return TextTable.render(format, columns, cells, more);
     }
 
     private static String text(Object value) {
@@ -226,7 +194,4 @@ public final class ResultQuery {
         return String.valueOf(value);
     }
 
-    private static String csv(String cell) {
-        return cell.contains(",") || cell.contains("\"") || cell.contains("\n") ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
-    }
 }
