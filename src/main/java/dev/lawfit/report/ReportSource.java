@@ -12,9 +12,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.File;
-import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -51,18 +49,8 @@ abstract class ReportSource implements AutoCloseable {
 
     /** DuckDB for an output on this machine, else nothing (the caller starts Spark). */
     static ReportSource local(String outputPath) {
-        java.net.URI uri = new Path(outputPath).toUri();
-        if (uri.getScheme() != null && !uri.getScheme().equals("file")) return null;
-        File root = new File(uri.getPath()).getAbsoluteFile();
-        File pointer = new File(root, OutputPublisher.CURRENT);
-        String current;
-        try {
-            current = pointer.isFile() ? java.nio.file.Files.readString(pointer.toPath()).strip() : "";
-        } catch (IOException e) {
-            throw new LawfitException("cannot read " + pointer + ": " + e.getMessage(), e);
-        }
-        if (current.isEmpty()) throw new LawfitException("no published results under " + outputPath + " (no CURRENT file)");
-        return new DuckDb(new File(new File(root, OutputPublisher.VERSIONS), current));
+        File version = OutputPublisher.localCurrentVersion(outputPath);
+        return version == null ? null : new DuckDb(version);
     }
 
     static ReportSource spark(SparkSession spark, String outputPath) {
@@ -80,9 +68,8 @@ abstract class ReportSource implements AutoCloseable {
         DuckDb(File version) {
             this.version = version;
             try {
-                Class.forName("org.duckdb.DuckDBDriver");
-                connection = DriverManager.getConnection("jdbc:duckdb:");
-            } catch (ClassNotFoundException | SQLException e) {
+                connection = dev.lawfit.job.results.DuckDbQuery.open();
+            } catch (SQLException e) {
                 throw new IllegalStateException("cannot start DuckDB: " + e.getMessage(), e);
             }
         }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -76,12 +75,7 @@ public final class SpecCheck {
             if (readable) warnings.add("input.paths " + input.paths() + " hold no " + input.format() + " file: the run would read no rows");
             return new Result(files.size(), List.of(), warnings, notes, millis(started));
         }
-        try {
-            Class.forName("org.duckdb.DuckDBDriver");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the DuckDB driver is not on the classpath", e);
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+        try (Connection c = dev.lawfit.job.results.DuckDbQuery.open()) {
             String source = source(files, input.format());
             List<String> schema = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + source)) {

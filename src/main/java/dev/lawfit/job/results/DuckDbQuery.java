@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lawfit.LawfitException;
 import dev.lawfit.job.publish.OutputPublisher;
 import dev.lawfit.job.publish.RunHistory;
-import org.apache.hadoop.fs.Path;
 
 import java.io.File;
 import java.io.IOException;
@@ -50,32 +49,14 @@ public final class DuckDbQuery {
     /** The answer, formatted as {@code table}, {@code csv} or {@code json} lines; the views' names go to {@code tables}. */
     public static String answer(String outputPath, String sql, String format, int maxRows, long timeoutSeconds, List<String> tables) {
         if (!List.of("table", "csv", "json").contains(format)) throw new LawfitException("sql --format must be table, csv or json, got '" + format + "'");
-        java.net.URI uri = new Path(outputPath).toUri();
-        if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
-            throw new LawfitException("sql: the DuckDB engine reads outputs on this machine; " + outputPath + " is on " + uri.getScheme()
-                    + ": run with --engine spark");
+        File versionDir = OutputPublisher.localCurrentVersion(outputPath);
+        if (versionDir == null) {
+            throw new LawfitException("sql: the DuckDB engine reads outputs on this machine; " + outputPath + " is on "
+                    + new org.apache.hadoop.fs.Path(outputPath).toUri().getScheme() + ": run with --engine spark");
         }
-        // a local output: its CURRENT pointer read directly (Hadoop's file system would cost half a second to start)
-        File root = new File(uri.getPath()).getAbsoluteFile();
-        File pointer = new File(root, OutputPublisher.CURRENT);
-        String current;
-        try {
-            current = pointer.isFile() ? java.nio.file.Files.readString(pointer.toPath()).strip() : null;
-        } catch (IOException e) {
-            throw new LawfitException("cannot read " + pointer + ": " + e.getMessage(), e);
-        }
-        if (current == null || current.isEmpty()) {
-            throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
-        }
-        File versionDir = new File(new File(root, OutputPublisher.VERSIONS), current);
-        File runsDir = new File(root, RunHistory.DIR);
-        try {
-            Class.forName("org.duckdb.DuckDBDriver");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the DuckDB driver is not on the classpath", e);
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-            String query = rewrite(statement(sql));
+        File runsDir = new File(versionDir.getParentFile().getParentFile(), RunHistory.DIR);
+        try (Connection c = open()) {
+            String query = rewrite(ResultQuery.statement(sql));
             checkOneSelect(c, query);
             tables.addAll(registerViews(c, versionDir, runsDir));
             lockDown(c, versionDir, runsDir);
@@ -83,6 +64,16 @@ public final class DuckDbQuery {
         } catch (SQLException e) {
             throw new LawfitException("sql: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** A new in-memory DuckDB (lawfit sql, lawfit check and the report each open their own). */
+    public static Connection open() throws SQLException {
+        try {
+            Class.forName("org.duckdb.DuckDBDriver");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the DuckDB driver is not on the classpath", e);
+        }
+        return DriverManager.getConnection("jdbc:duckdb:");
     }
 
     /** SHOW TABLES and DESCRIBE name, as queries over the catalog. */
@@ -276,11 +267,6 @@ public final class DuckDbQuery {
         return "'" + s.replace("'", "''") + "'";
     }
 
-    /** The statement without comments, surrounding blanks and one trailing ';'. */
-    static String statement(String sql) {
-        String s = sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ").trim();
-        return s.endsWith(";") ? s.substring(0, s.length() - 1).trim() : s;
-    }
 
     private static String firstLine(String message) {
         if (message == null) return "";

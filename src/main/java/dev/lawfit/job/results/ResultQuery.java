@@ -148,7 +148,7 @@ public final class ResultQuery {
     }
 
     /** The statement without comments, surrounding blanks and one trailing ';'. */
-    private static String statement(String sql) {
+    static String statement(String sql) {
         String s = sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ").trim();
         return s.endsWith(";") ? s.substring(0, s.length() - 1).trim() : s;
     }
