@@ -152,11 +152,6 @@ public final class LrSchedule implements java.io.Serializable {
         return best;
     }
 
-    /** The same schedule stopped at step {@code end} (a prefix: nothing after it is read). */
-    public LrSchedule truncate(int end) {
-        return end >= lastStep() ? this : LrSchedule.of(Arrays.copyOf(lr, end + 1), Math.min(warmup, end));
-    }
-
     public int warmupSteps() {
         return warmup;
     }
@@ -167,12 +162,6 @@ public final class LrSchedule implements java.io.Serializable {
 
     public double lr(int step) {
         return lr[clamp(step)];
-    }
-
-    public double peakLr() {
-        double m = 0;
-        for (double v : lr) m = Math.max(m, v);
-        return m;
     }
 
     /** LR area of the warm-up, S_W. */

@@ -72,6 +72,10 @@ public final class ScheduleStudy {
         List<String> fitIds = fitRuns(ordered, settings);
         List<RunData> fitSet = ordered.stream().filter(r -> fitIds.contains(r.runId())).toList();
         List<RunData> others = ordered.stream().filter(r -> !fitIds.contains(r.runId())).toList();
+        Points fitPoints = points(fitSet, 1.0);
+        // the early scenario: the fit runs whole plus each other run's first part; without fit runs, every run's first part
+        List<RunData> wholeInEarly = settings.fitRuns().isEmpty() ? List.of() : fitSet;
+        List<RunData> targets = settings.fitRuns().isEmpty() ? ordered : others;
         List<Quality> quality = new ArrayList<>();
         List<Prediction> predictions = new ArrayList<>();
         List<Rank> ranking = new ArrayList<>();
@@ -79,7 +83,7 @@ public final class ScheduleStudy {
             double[] theta = fitted == null ? null : fitted.get(law.name());
             String failure = null;
             if (theta == null) {
-                LawFit f = Fitter.fit(law, points(fitSet, 1.0), fit, false);
+                LawFit f = Fitter.fit(law, fitPoints, fit, false);
                 theta = f.ok() ? f.theta() : null;
                 failure = f.ok() ? null : f.status().label() + ": " + f.message();
             }
@@ -89,26 +93,23 @@ public final class ScheduleStudy {
                     quality.add(notRun(law.name(), UNSEEN, 1.0, r, role, failure));
                     continue;
                 }
-                quality.add(score(law, theta, r, UNSEEN, 1.0, role, 0, points(fitSet, 1.0).size(), predictions));
+                quality.add(score(law, theta, r, law.name(), UNSEEN, 1.0, role, 0, fitPoints.size(), predictions));
             }
             if (theta != null) ranking.addAll(rank(law, theta, ordered));
             for (double f : settings.fitFractions()) {
-                List<RunData> early = settings.fitRuns().isEmpty() ? List.of() : fitSet;
-                List<RunData> targets = settings.fitRuns().isEmpty() ? ordered : others;
-                Points data = concat(points(early, 1.0), points(targets, f));
+                Points data = concat(points(wholeInEarly, 1.0), points(targets, f));
                 LawFit ef = Fitter.fit(law, data, fit, false);
                 for (RunData r : targets) {
                     if (!ef.ok()) {
                         quality.add(notRun(law.name(), EARLY, f, r, EARLY, ef.status().label() + ": " + ef.message()));
                         continue;
                     }
-                    quality.add(score(law, ef.theta(), r, EARLY, f, EARLY, f * r.lastStep(), data.size(), predictions));
+                    quality.add(score(law, ef.theta(), r, law.name(), EARLY, f, EARLY, f * r.lastStep(), data.size(), predictions));
                 }
             }
         }
         // the schedule-blind baseline of a run's early part: a power law in progress on that run alone
         for (double f : settings.fitFractions()) {
-            List<RunData> targets = settings.fitRuns().isEmpty() ? ordered : others;
             for (RunData r : targets) {
                 CurveLaw power = new CurveLaw(TrajectoryForm.POWER, 0);
                 Points early = points(List.of(r), f);
@@ -133,11 +134,6 @@ public final class ScheduleStudy {
     private static Quality notRun(String law, String scenario, double f, RunData r, String role, String message) {
         return new Quality(law, scenario, f, r.runId(), role, "failed", message, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 r.loss()[r.loss().length - 1]);
-    }
-
-    private static Quality score(ScheduleLaw law, double[] theta, RunData r, String scenario, double f, String role, double fittedUpTo,
-                                 int fitPoints, List<Prediction> out) {
-        return score(law, theta, r, law.name(), scenario, f, role, fittedUpTo, fitPoints, out);
     }
 
     /** Predicts every checkpoint of a run; scores those after {@code fittedUpTo} (all of them for an unseen run). */
