@@ -222,7 +222,11 @@ public final class ReportCharts {
         if (chart.getStyler().isLegendVisible() && chart.getStyler().getLegendPosition() == org.knowm.xchart.style.Styler.LegendPosition.OutsideE) {
             for (XYSeries s : chart.getSeriesMap().values()) if (s.isShowInLegend()) legend = Math.max(legend, plainWidth(s.getName()) + 50);
         }
-        int room = WIDTH - legend - 16;
+        fitTitle(chart, WIDTH - legend - 16);
+    }
+
+    /** The title in the largest type, 14 down to 9 points, whose measured width (with a margin) fits {@code room}; cut past that. */
+    private static void fitTitle(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, int room) {
         String title = chart.getTitle();
         int size = 14;
         while (size > 9 && 1.15 * width(title, size) > room) size--;
@@ -237,25 +241,11 @@ public final class ReportCharts {
         }
     }
 
-    /** The largest title font, 14 points down to 9, whose rendering fits the chart's width (measured, not guessed). */
-    static int titleSize(String title) {
-        for (int size = 14; size > 9; size--) if (width(title, size) <= WIDTH - 24) return size;
-        return 9;
-    }
-
-    /** A title that fits: smaller type for a long one; past what 9-point type fits, cut with an ellipsis. */
-    static String fitTitle(String title) {
-        if (width(title, 9) <= WIDTH - 24) return title;
-        String t = title;
-        while (t.length() > 10 && width(t + "\u2026", 9) > WIDTH - 24) t = t.substring(0, t.length() - 1);
-        return t + "\u2026";
-    }
-
     /** A bar chart of counts or values by category (e.g. rejects by reason), horizontal labels shortened to fit. */
     public static String bars(String title, String xLabel, String yLabel, Map<String, Double> values) {
-        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(fitTitle(title))
+        org.knowm.xchart.CategoryChart chart = new org.knowm.xchart.CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
-        chart.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, titleSize(fitTitle(title))));
+        fitTitle(chart, WIDTH - 16); // no legend: the plot has the chart's width
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendVisible(false);
@@ -275,9 +265,8 @@ public final class ReportCharts {
     }
 
     private static XYChart chart(String title, String x, String y) {
-        String fitted = fitTitle(title);
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(fitted).xAxisTitle(x).yAxisTitle(y).build();
-        chart.getStyler().setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, titleSize(fitted)));
+        // the title is fitted when the chart is drawn (png), once its legend is known
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setMarkerSize(5);
