@@ -758,66 +758,51 @@ public final class ReportWriter {
      * Every table the family sections did not draw: the frontier, the backtests, the temporal law's tables and the rejects
      * as pictures, the rest (parameters, groups, ...) as their first rows; so every table of the version is in the report.
      */
-    private static int otherTables(StringBuilder html, ReportSource source, List<Family> families, boolean schedules) {
+    private static void otherTables(StringBuilder html, ReportSource source, List<Family> families, boolean schedules) {
         List<String> all = source.tables();
-        java.util.Set<String> shown = new java.util.HashSet<>();
+        // what the report shows of each table: the family sections above drew these
+        java.util.Set<String> drawn = new java.util.HashSet<>();
         if (families.stream().anyMatch(f -> f.name().equals("compute") || f.name().equals("curve") || f.name().equals("schedule"))) {
-            shown.addAll(List.of("laws", "predictions"));
+            drawn.addAll(List.of("laws", "predictions"));
         }
         for (Family f : families) {
-            if (f.name().equals("loss_to_loss") || f.name().equals("downstream")) shown.addAll(List.of(f.name(), f.name() + "_predictions", f.name() + "_backtest"));
+            if (f.name().equals("loss_to_loss") || f.name().equals("downstream")) drawn.addAll(List.of(f.name(), f.name() + "_predictions", f.name() + "_backtest"));
         }
-        if (families.stream().anyMatch(f -> f.name().equals("loss_to_loss"))) shown.add("line_factors");
-        if (families.stream().anyMatch(f -> f.name().equals("compute"))) shown.add("comparison");
-        if (schedules) shown.addAll(List.of("schedule_quality", "schedule_predictions", "schedule_ranking"));
-        if (html.indexOf("<h4>Forms compared</h4>") >= 0) shown.addAll(List.of("law_selection", "forecasts"));
-        html.append("<h2 class=\"family\">Tables</h2>");
-        int sections = 0;
+        if (families.stream().anyMatch(f -> f.name().equals("loss_to_loss"))) drawn.add("line_factors");
+        if (families.stream().anyMatch(f -> f.name().equals("compute"))) drawn.add("comparison");
+        if (schedules) drawn.addAll(List.of("schedule_quality", "schedule_predictions", "schedule_ranking"));
+        if (html.indexOf("<h4>Forms compared</h4>") >= 0) drawn.addAll(List.of("law_selection", "forecasts"));
         Map<String, String> how = new java.util.TreeMap<>();
-        for (String name : all) if (shown.contains(name)) how.put(name, "picture");
-        java.util.function.Function<String, List<Row>> read = source::rows;
+        for (String name : all) if (drawn.contains(name)) how.put(name, "picture");
+        html.append("<h2 class=\"family\">Tables</h2>");
         if (all.contains("frontier")) {
             List<String> columns = Arrays.asList(source.columns("frontier"));
-            String section = TableSections.frontier(read.apply("frontier"), columns.subList(0, columns.indexOf("approach")));
-            html.append(section);
-            shown.add("frontier");
-            how.put("frontier", section.contains("<img") ? "picture" : "text");
-            sections++;
+            section(html, how, "frontier", TableSections.frontier(source.rows("frontier"), columns.subList(0, columns.indexOf("approach"))), "text");
         }
-        if (all.contains("backtest")) {
-            String section = TableSections.backtest(read.apply("backtest"));
-            html.append(section);
-            shown.add("backtest");
-            how.put("backtest", section.contains("<img") ? "picture" : "text");
-            sections++;
-        }
+        if (all.contains("backtest")) section(html, how, "backtest", TableSections.backtest(source.rows("backtest")), "text");
         if (all.contains("temporal_quality")) {
-            html.append(TableSections.temporal(read.apply("temporal_quality"),
-                    all.contains("temporal_ranking") ? read.apply("temporal_ranking") : List.of(),
-                    all.contains("temporal_points") ? read.apply("temporal_points") : List.of()));
-            shown.addAll(List.of("temporal_quality", "temporal_ranking", "temporal_points"));
+            html.append(TableSections.temporal(source.rows("temporal_quality"),
+                    all.contains("temporal_ranking") ? source.rows("temporal_ranking") : List.of(),
+                    all.contains("temporal_points") ? source.rows("temporal_points") : List.of()));
             for (String t : List.of("temporal_quality", "temporal_ranking", "temporal_points")) if (all.contains(t)) how.put(t, "picture");
-            sections++;
         }
-        if (all.contains("rejects")) {
-            String section = TableSections.rejects(read.apply("rejects"));
-            html.append(section);
-            shown.add("rejects");
-            how.put("rejects", section.contains("<img") ? "picture" : "text (no row was rejected)");
-            sections++;
-        }
+        if (all.contains("rejects")) section(html, how, "rejects", TableSections.rejects(source.rows("rejects")), "text (no row was rejected)");
         for (String name : all) {
-            if (shown.contains(name)) continue;
-            List<Row> rows = read.apply(name);
+            if (how.containsKey(name)) continue;
+            List<Row> rows = source.rows(name);
             html.append(TableSections.plain(name, source.columns(name), rows.subList(0, Math.min(20, rows.size())), rows.size()));
             how.put(name, "table");
-            sections++;
         }
         // what the report shows of each table, for readers and tests: picture, table or text
         html.append("<!-- lawfit-report-tables: ");
         how.forEach((k, v) -> html.append(k).append('=').append(v).append("; "));
         html.append("-->");
-        return sections;
+    }
+
+    /** A table's section appended, and recorded as a picture when it drew one, else as {@code otherwise}. */
+    private static void section(StringBuilder html, Map<String, String> how, String table, String section, String otherwise) {
+        html.append(section);
+        how.put(table, section.contains("<img") ? "picture" : otherwise);
     }
 
     /** The schedule-aware laws' law to draw: the Multi-Power Law when fitted, else the first law of the quality table. */
