@@ -44,8 +44,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         JobSpec read = JobSpecReader.read(spec);
         JobSpec job = output != null ? read.withOutputPath(output) : read;
-        // the spec against its input before Spark starts: a wrong path or column is exit 2 in a second, not after start-up
-        SpecCheck.Result checked = SpecCheck.check(job);
+        // the spec against its input's footers and headers before Spark starts: a wrong path or column is exit 2 in a
+        // second, not after start-up (the warnings that scan every row are lawfit check's)
+        SpecCheck.Result checked = SpecCheck.check(job, false);
         for (String w : checked.warnings()) System.err.println("lawfit: warning: " + w);
         RunSummary summary = SparkSessions.using(master != null ? master : job.spark().master(), job.spark().conf(),
                 spark -> LawfitJob.run(spark, job, new RunOptions(full, keepStale, skipBadFiles, allowEmpty)));

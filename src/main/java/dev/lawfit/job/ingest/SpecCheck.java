@@ -47,6 +47,15 @@ public final class SpecCheck {
     }
 
     public static Result check(JobSpec spec) {
+        return check(spec, true);
+    }
+
+    /**
+     * With {@code scanData} false only what the files' footers and headers say is checked (paths, columns, expressions):
+     * {@code lawfit run} does that before Spark starts, and leaves the warnings that scan every row to {@code lawfit check},
+     * so a nightly run over a large archive does not read it twice.
+     */
+    public static Result check(JobSpec spec, boolean scanData) {
         long started = System.nanoTime();
         List<String> warnings = new ArrayList<>(), notes = new ArrayList<>();
         JobSpec.Input input = spec.input();
@@ -78,8 +87,9 @@ public final class SpecCheck {
         try (Connection c = dev.lawfit.job.results.DuckDbQuery.open()) {
             String source = source(files, input.format());
             List<String> schema = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + source)) {
-                if (r.next() && r.getLong(1) == 0) {
+            // one row is enough to know the input is not empty
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT 1 FROM " + source + " LIMIT 1")) {
+                if (!r.next()) {
                     warnings.add("input " + input.paths() + " has no rows: the run stops without publishing (unless --allow-empty)");
                     return new Result(files.size(), List.of(), warnings, notes, millis(started));
                 }
@@ -94,7 +104,7 @@ public final class SpecCheck {
                 return new Result(files.size(), List.of(), warnings, notes, millis(started));
             }
             Columns columns = resolve(spec, schema);
-            dataWarnings(c, spec, source, columns, warnings, notes);
+            if (scanData) dataWarnings(c, spec, source, columns, warnings, notes);
             return new Result(files.size(), new ArrayList<>(columns.available.values()), warnings, notes, millis(started));
         } catch (SQLException e) {
             notes.add("the data checks could not run: " + firstLine(e.getMessage()));
