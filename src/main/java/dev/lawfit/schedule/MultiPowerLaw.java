@@ -23,7 +23,8 @@ public final class MultiPowerLaw extends ScheduleLaw {
     public static final int MAX_BLOCK = 128;
 
     private final int maxBlock;
-    private transient Map<Long, double[]> blocks;
+    /** Each schedule's block rows by step (schedules compare by identity: a cache per schedule object). */
+    private transient Map<LrSchedule, Map<Integer, double[]>> blocks;
 
     public MultiPowerLaw(Map<String, LrSchedule> schedules) {
         this(schedules, java.util.Set.of(), MAX_BLOCK);
@@ -91,8 +92,8 @@ public final class MultiPowerLaw extends ScheduleLaw {
         if (blocks == null) blocks = new ConcurrentHashMap<>();
         LrSchedule s = schedule(points, i);
         int t = step(points, i);
-        long key = ((long) System.identityHashCode(s) << 32) ^ t;
-        return blocks.computeIfAbsent(key, k -> {
+        // an identity hash is not unique: two schedules could have shared a key built from it
+        return blocks.computeIfAbsent(s, k -> new ConcurrentHashMap<>()).computeIfAbsent(t, k -> {
             double[] raw = new double[3 * s.maxBlocks(maxBlock)];
             int rows = s.decayBlocks(t, maxBlock, raw);
             double[] out = new double[3 * rows];
