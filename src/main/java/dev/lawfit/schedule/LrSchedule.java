@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * One run's learning rate at every optimiser step 0..T, with its warm-up length W, and the sums the
  * schedule-aware laws read in O(1): the LR area P(t) = sum of the LR over steps 1..t, the post-warm-up area
- * S1(t) = P(t) - P(W), the warm-up area S_W = P(W), and prefix sums of the step-to-step drops
- * d_s = lr(s-1) - lr(s) after warm-up (their mass, and their first moments in P and in lr), so a sum over
- * the drops before a step is a handful of block sums ({@link #decayBlocks}).
+ * S1(t) = P(t) - P(W), the warm-up area S_W = P(W), and prefix sums of the step-to-step changes
+ * d_s = lr(s-1) - lr(s) from step 1 (their mass, and their first moments in P and in lr; the warm-up's rises
+ * are negative drops), so a sum over the changes before a step is a handful of block sums ({@link #decayBlocks}).
  *
  * Built from known (step, lr) points (a run's checkpoints, or a dense schedule table) by interpolation
  * between them ({@link Interpolation}); before the first point the LR rises linearly from 0 at step 0 (a linear
@@ -59,7 +59,7 @@ public final class LrSchedule implements java.io.Serializable {
     private final int warmup;
     private final double[] lr;
     private final double[] area;          // P(t)
-    // prefix sums over s in (W, t] of the positive and the negative drops: mass, mass * P(s-1), mass * log lr(s)
+    // prefix sums over s in [1, t] of the positive and the negative drops: mass, mass * P(s-1), mass * log lr(s)
     private final double[] upMass, upArea, upLr, downMass, downArea, downLr;
 
     private LrSchedule(int warmup, double[] lr) {
@@ -71,7 +71,7 @@ public final class LrSchedule implements java.io.Serializable {
         upMass = new double[n]; upArea = new double[n]; upLr = new double[n];
         downMass = new double[n]; downArea = new double[n]; downLr = new double[n];
         for (int s = 1; s < n; s++) {
-            double d = s > warmup ? lr[s - 1] - lr[s] : 0;
+            double d = lr[s - 1] - lr[s];
             double pos = Math.max(d, 0), neg = Math.max(-d, 0);
             upMass[s] = upMass[s - 1] + pos;
             upArea[s] = upArea[s - 1] + pos * area[s - 1];
@@ -185,26 +185,27 @@ public final class LrSchedule implements java.io.Serializable {
 
     /** True when the LR has dropped after warm-up by step t. */
     public boolean decaysBy(int t) {
-        return upMass[clamp(t)] > 0;
+        return upMass[clamp(t)] - upMass[warmup] > 0;
     }
 
     /** True when the LR never drops after warm-up (a constant schedule: nothing to anneal). */
     public boolean neverDecays() {
-        return upMass[lr.length - 1] <= 0;
+        return upMass[lr.length - 1] - upMass[warmup] <= 0;
     }
 
     /**
-     * The drops between warm-up and step t as blocks, finest next to t (1, 2, 4, ... steps, then at most
-     * {@code maxBlock}): each block's positive and negative drop mass with its mass-weighted LR area P(s-1)
-     * and log LR, so sum_s d_s f(lr_s, P(t) - P(s-1)) ~ sum_blocks mass f(lr_mean, P(t) - P_mean), exact for a
-     * block holding one drop. Fills {@code out} with rows (mass, S = P(t) - P_mean, mean log lr); returns the row count.
+     * The changes of the rate at steps 1..t as blocks (the warm-up's rises too, as negative drops), finest next
+     * to t (1, 2, 4, ... steps, then at most {@code maxBlock}): each block's positive and negative drop mass with
+     * its mass-weighted LR area P(s-1) and log LR, so sum_s d_s f(lr_s, P(t) - P(s-1)) ~ sum_blocks mass
+     * f(lr_mean, P(t) - P_mean), exact for a block holding one drop. Fills {@code out} with rows (mass,
+     * S = P(t) - P_mean, mean log lr); returns the row count.
      */
     public int decayBlocks(int t, int maxBlock, double[] out) {
         t = clamp(t);
         int rows = 0, hi = t, size = 1;
         double pt = area[t];
-        while (hi > warmup) {
-            int lo = Math.max(warmup, hi - size);
+        while (hi > 0) {
+            int lo = Math.max(0, hi - size);
             rows = block(lo, hi, pt, upMass, upArea, upLr, 1, out, rows);
             rows = block(lo, hi, pt, downMass, downArea, downLr, -1, out, rows);
             hi = lo;

@@ -43,6 +43,34 @@ class MultiPowerLawDataTest {
         return out;
     }
 
+    /** The authors' published parameters, with the drop term summed from the first step as their code does. */
+    @Test
+    void publishedParametersReproduceTheCurves() throws Exception {
+        Map<String, double[]> published = Map.of("25M", new double[] {3.040, 0.525, 0.508, 363.8, 2.066, 0.583, 0.641},
+                "100M", new double[] {2.651, 0.601, 0.453, 437.9, 2.132, 0.598, 0.655});
+        for (String size : List.of("25M", "100M")) {
+            Map<String, LrSchedule> book = new TreeMap<>();
+            List<ScheduleStudy.RunData> runs = runs(size, book);
+            MultiPowerLaw law = new MultiPowerLaw(book);
+            double[] p = published.get(size);
+            double[] theta = law.theta(Map.of("L0", p[0], "A", p[1], "alpha", p[2], "B", p[3], "C", p[4], "beta", p[5], "gamma", p[6]));
+            double bias = 0, are = 0;
+            int n = 0;
+            for (ScheduleStudy.RunData r : runs) {
+                dev.lawfit.law.Points points = ScheduleStudy.points(List.of(r), 1.0);
+                for (int i = 0; i < points.size(); i++, n++) {
+                    double predicted = law.predict(theta, points, i), observed = points.loss()[i];
+                    bias += observed - predicted;
+                    are += Math.abs(predicted - observed) / observed;
+                }
+            }
+            System.out.printf("%s published parameters on %d checkpoints: mean residual %+.4f nats, mean relative error %.3f%%%n", size, n, bias / n, 100 * are / n);
+            // summed from the warm-up's end instead, the residual is +0.110 (25M) and +0.133 (100M) nats
+            assertTrue(Math.abs(bias / n) <= 0.01, size + " mean residual " + bias / n);
+            assertTrue(are / n <= 0.002, size + " mean relative error " + are / n);
+        }
+    }
+
     @Test
     void predictsUnseenSchedulesAndTheRestOfRuns() throws Exception {
         for (String size : List.of("25M", "100M")) {
@@ -62,9 +90,9 @@ class MultiPowerLawDataTest {
             double[] mpl = unseen.get(MultiPowerLaw.NAME);
             assertTrue(mpl[0] <= 0.0015, size + " mean relative error on unseen schedules " + mpl[0]);
             assertTrue(early.get(MultiPowerLaw.NAME)[0] * 5 <= early.get(ScheduleStudy.RUN_POWER)[0], size + " early: " + early);
-            // the issue asks for a worst point of at most 0.6%; lawfit reaches 1.1% (25M) and 0.8% (100M), at the checkpoint where
-            // wsdcon_3's rate drops tenfold: the logged rate cannot say where between two checkpoints the drop happened
-            assertTrue(mpl[1] <= 0.015, size + " worst point " + mpl[1]);
+            // the issue asks for a worst point of at most 0.6%; lawfit reaches 1.17% (25M: the checkpoint where wsdcon_3's rate
+            // drops tenfold, which the logged rate cannot place between two checkpoints) and 0.67% (100M); README says why
+            assertTrue(mpl[1] <= (size.equals("25M") ? 0.013 : 0.008), size + " worst point " + mpl[1]);
             double rho = r.ranking().stream().filter(x -> x.law().equals(MultiPowerLaw.NAME)).findFirst().orElseThrow().rankCorrelation();
             assertTrue(rho >= 0.9, size + " rank correlation " + rho);
         }
