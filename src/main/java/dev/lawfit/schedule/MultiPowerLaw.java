@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * G(x) = 1 - (C x + 1)^-beta. As in the authors' implementation, the sum runs over every step from the first,
  * the warm-up's rises included (negative drops, adding about B lr_peak to the loss once the warm-up is long past),
  * so the parameters are on the published ones' scale: summed from the warm-up's end, the published parameters
- * predict the authors' runs 0.110 (25M) and 0.133 (100M) nats too low. The sum over steps is taken over blocks of drops, finest next to t
- * ({@link LrSchedule#decayBlocks}): each block's drop mass at its mass-weighted position, exact for a step
- * drop and within 1e-5 of the step-by-step sum on the published runs (ScheduleLawTest).
+ * predict the authors' runs 0.110 (25M) and 0.133 (100M) nats too low. The sum over steps is taken over blocks
+ * of drops, finest next to t ({@link LrSchedule#decayBlocks}): each block's drop mass at its mass-weighted
+ * position, exact for a step drop and within 1e-5 of the step-by-step sum on the published runs (ScheduleLawTest).
  */
 public final class MultiPowerLaw extends ScheduleLaw {
 

@@ -95,6 +95,25 @@ class ScheduleLawTest {
             }
         }
         assertTrue(worst < 2e-5, "block sums within 2e-5 of the exact sum: " + worst);
+        // and the law is the formula written out, summed from step 1 (the warm-up's rises too, as the authors' code does)
+        double[] th = truth("s");
+        double l0 = th[0], a = Math.exp(th[1]), alpha = th[2], b = Math.exp(th[3]), c = Math.exp(th[4]), beta = th[5], gamma = th[6];
+        for (String run : book.keySet()) {
+            LrSchedule s = book.get(run);
+            for (int t : new int[] {1500, 8250, 19999}) {
+                double area = 0;
+                for (int k = 1; k <= t; k++) area += s.lr(k);
+                double drop = 0, tail = 0;
+                for (int k = t; k >= 1; k--) {
+                    tail += s.lr(k); // S_k(t)
+                    double g = 1 - Math.pow(c * Math.pow(s.lr(k), -gamma) * tail + 1, -beta);
+                    drop += (s.lr(k - 1) - s.lr(k)) * g;
+                }
+                double written = l0 + a * Math.pow(area, -alpha) - b * drop;
+                double law = exact.predict(th, at(run, t), 0);
+                assertEquals(written, law, 1e-9 * written, run + " at step " + t);
+            }
+        }
     }
 
     @Test
