@@ -859,8 +859,8 @@ public final class ReportWriter {
                 }
                 html.append("<p>").append(esc(law)).append(" fitted on the fit runs (solid) predicts the other runs' whole curves (dashed); ")
                         .append("their learning-rate schedules beneath.</p>");
-                html.append(img(ReportCharts.xy("Unseen schedules: " + law, "optimiser step", "loss (nats/token)", true, curves), "schedule curves"));
-                html.append(img(ReportCharts.xy("Learning-rate schedules", "optimiser step", "learning rate", true, lrs), "schedules"));
+                html.append(img(ReportCharts.xy("Unseen schedules: " + law, "optimiser step", "loss (nats/token)", false, curves), "schedule curves"));
+                html.append(img(ReportCharts.xy("Learning-rate schedules", "optimiser step", "learning rate", false, lrs), "schedules"));
                 List<ReportCharts.Series> rest = new ArrayList<>();
                 colour = 0;
                 for (Map.Entry<String, List<Row>> run : early.entrySet()) {
@@ -884,7 +884,7 @@ public final class ReportWriter {
                 if (!rest.isEmpty()) {
                     html.append("<p>Each run's rest predicted from its first part: ").append(esc(law))
                             .append(" fitted there with the fit runs (solid, then dashed), and a power law fitted on the run's first part alone (crosses).</p>");
-                    html.append(img(ReportCharts.xy("Rest of runs from their first part", "optimiser step", "loss (nats/token)", true, rest), "rest of runs"));
+                    html.append(img(ReportCharts.xy("Rest of runs from their first part", "optimiser step", "loss (nats/token)", false, rest), "rest of runs"));
                 }
             }
             html.append("<h4>Scores (relative error on what each fit did not see)</h4><table><tr><th class=\"k\">law</th><th class=\"k\">scenario</th>")
