@@ -26,6 +26,8 @@ import java.util.Map;
  *   <li>{@code ranking}: every run and every candidate schedule ranked by the unseen fit's predicted final
  *       loss, with Spearman's rho against the runs' real final losses.</li>
  * </ol>
+ * Next to them, the floor those errors stand on ({@link #repeat}): when two runs of the group follow one schedule
+ * over their first steps but are different trainings (their losses differ), how far apart their losses are there.
  * Pure Java: the Spark stage only collects a group's runs and writes the rows.
  */
 public final class ScheduleStudy {
@@ -33,6 +35,9 @@ public final class ScheduleStudy {
     public static final String UNSEEN = "unseen";
     public static final String EARLY = "early";
     public static final String RUN_POWER = "run_power";
+    /** The row of two runs that follow one schedule: how far apart their losses are (no law of the schedule closes it). */
+    public static final String SAME_SCHEDULE = "same_schedule";
+    public static final String REPEAT = "repeat";
 
     /** One run's checkpoints (step order). */
     public record RunData(String runId, double[] steps, double[] loss) {
@@ -121,7 +126,63 @@ public final class ScheduleStudy {
                 quality.add(score(power, pf.theta(), r, RUN_POWER, EARLY, f, EARLY, f * r.lastStep(), early.size(), predictions));
             }
         }
+        if (!laws.isEmpty()) {
+            Quality floor = repeat(ordered, laws.get(0).schedules());
+            if (floor != null) quality.add(floor);
+        }
         return new Result(quality, predictions, ranking);
+    }
+
+    /**
+     * Of the pairs of runs that follow one learning-rate schedule from step 0 to some step S and are different trainings
+     * (their losses at the common checkpoints up to S are not all equal; a run forked from another is not), the pair
+     * sharing the most checkpoints: the relative difference of their losses there, |a - b| / ((a + b) / 2), its mean
+     * and its largest. At a checkpoint where two runs differ by d, any one prediction misses one of them by d / 2 or more.
+     * Null when no such pair (with at least 3 common checkpoints) exists.
+     */
+    static Quality repeat(List<RunData> runs, Map<String, LrSchedule> schedules) {
+        Quality best = null;
+        for (int i = 0; i < runs.size(); i++) {
+            for (int j = i + 1; j < runs.size(); j++) {
+                RunData a = runs.get(i), b = runs.get(j);
+                LrSchedule sa = schedules.get(a.runId()), sb = schedules.get(b.runId());
+                if (sa == null || sb == null) continue;
+                int shared = sharedUpTo(sa, sb);
+                Map<Double, Double> lossB = new java.util.HashMap<>();
+                for (int k = 0; k < b.steps().length; k++) if (b.steps()[k] <= shared) lossB.put(b.steps()[k], b.loss()[k]);
+                double sum = 0, worst = 0, at = Double.NaN;
+                int n = 0;
+                for (int k = 0; k < a.steps().length; k++) {
+                    Double other = lossB.get(a.steps()[k]);
+                    if (other == null) continue;
+                    double d = Math.abs(a.loss()[k] - other) / ((a.loss()[k] + other) / 2);
+                    sum += d;
+                    if (d > worst) {
+                        worst = d;
+                        at = a.steps()[k];
+                    }
+                    n++;
+                }
+                if (n < 3 || worst == 0 || (best != null && n <= best.points())) continue;
+                String message = String.format(java.util.Locale.ROOT, "%s and %s follow one learning-rate schedule up to step %d and are different runs:"
+                        + " over their %d common checkpoints their losses differ by %.3f%% on average and by up to %.3f%% (step %d), so no law of"
+                        + " the schedule alone predicts both closer than %.3f%% there", a.runId(), b.runId(), shared, n, 100 * sum / n, 100 * worst,
+                        Math.round(at), 50 * worst);
+                best = new Quality(SAME_SCHEDULE, REPEAT, 1.0, a.runId(), REPEAT, "ok", message, 0, n, sum / n, worst, Double.NaN, Double.NaN,
+                        Double.NaN);
+            }
+        }
+        return best;
+    }
+
+    /** The last step up to which two schedules give the same rate at every step (-1: they differ at step 0). */
+    private static int sharedUpTo(LrSchedule a, LrSchedule b) {
+        int last = Math.min(a.lastStep(), b.lastStep());
+        for (int t = 0; t <= last; t++) {
+            double x = a.lr(t), y = b.lr(t);
+            if (Math.abs(x - y) > 1e-9 * Math.max(Math.abs(x), Math.abs(y))) return t - 1;
+        }
+        return last;
     }
 
     /** The fit runs: the settings', those present in the group; every run when the settings name none. */

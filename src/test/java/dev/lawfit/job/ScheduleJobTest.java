@@ -72,6 +72,13 @@ class ScheduleJobTest {
             assertTrue(unseen < 0.0015, model + " unseen schedules " + unseen);
             assertTrue(early * 5 < power, model + " early " + early + " vs " + power);
         }
+        // constant_20000 and wsd_20000 share their schedule to step 16,000 and carry independent 0.1% noise: their losses
+        // differ there by 0.1% * sqrt(2) * sqrt(2 / pi) = 0.113% on average
+        for (Row floor : quality.where("law = 'same_schedule'").collectAsList()) {
+            assertTrue(floor.<Double>getAs("mean_are") > 0.0008 && floor.<Double>getAs("mean_are") < 0.0015, floor.toString());
+            assertTrue(floor.<String>getAs("message").contains("constant_20000 and ") && floor.<String>getAs("message").contains("wsd_20000 follow one"), floor.toString());
+        }
+        assertEquals(2, quality.where("law = 'same_schedule' and role = 'repeat'").count(), "one floor per size");
         Dataset<Row> ranking = Tables.current(out, "schedule_ranking").where("law = 'multi_power'");
         assertEquals(2 * 7, ranking.count(), "six runs and one candidate per size");
         assertTrue(ranking.where("rank_correlation < 0.9").isEmpty(), "predicted finals rank the runs as observed");

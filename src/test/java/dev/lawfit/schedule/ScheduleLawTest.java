@@ -189,4 +189,26 @@ class ScheduleLawTest {
         assertNotNull(law.unidentifiable(at("constant_20000", 2000, 5000, 9000)));
         assertNull(law.unidentifiable(at("cosine_20000", 2000, 5000, 9000)));
     }
+
+    @Test
+    void twoRunsOfOneScheduleGiveTheFloorOfTheErrors() {
+        double[] steps = {1000, 2000, 3000, 4000, 5000, 6000};
+        LrSchedule constant = LrSchedule.interpolate(new double[] {1000, 6000}, new double[] {1e-3, 1e-3}, 1000);
+        LrSchedule decay = LrSchedule.interpolate(new double[] {1000, 3000, 6000}, new double[] {1e-3, 1e-3, 1e-4}, 1000);
+        Map<String, LrSchedule> book = Map.of("a", constant, "b", constant, "fork", constant, "d", decay);
+        double[] a = {4.0, 3.5, 3.2, 3.0, 2.9, 2.8};
+        double[] b = {4.04, 3.5, 3.2, 3.0, 2.9, 2.8};       // another seed: 1% apart at the first checkpoint
+        double[] d = {4.0, 3.49, 3.19, 2.9, 2.8, 2.7};      // a's schedule up to step 3000, then a decay
+        List<ScheduleStudy.RunData> runs = List.of(new ScheduleStudy.RunData("a", steps, a), new ScheduleStudy.RunData("b", steps, b),
+                new ScheduleStudy.RunData("d", steps, d), new ScheduleStudy.RunData("fork", steps, a.clone()));
+        ScheduleStudy.Quality floor = ScheduleStudy.repeat(runs, book);
+        assertNotNull(floor);
+        assertEquals(ScheduleStudy.SAME_SCHEDULE, floor.law());
+        assertEquals(6, floor.points(), "a and b share all six checkpoints (a and its fork are one run; d shares three)");
+        assertEquals(0.04 / 4.02, floor.worstAre(), 1e-12);
+        assertEquals(0.04 / 4.02 / 6, floor.meanAre(), 1e-12);
+        assertTrue(floor.message().startsWith("a and b follow one learning-rate schedule up to step 6000"), floor.message());
+        assertTrue(floor.message().contains("closer than 0.498%"), floor.message());
+        assertNull(ScheduleStudy.repeat(List.of(runs.get(0), runs.get(3)), book), "a fork of one run is no repeat");
+    }
 }
