@@ -38,6 +38,8 @@ public final class ScheduleStudy {
     /** The row of two runs that follow one schedule: how far apart their losses are (no law of the schedule closes it). */
     public static final String SAME_SCHEDULE = "same_schedule";
     public static final String REPEAT = "repeat";
+    /** How many runs of a group (the first, by run id) the {@code same_schedule} floor looks for pairs among. */
+    public static final int FLOOR_RUNS = 200;
 
     /** One run's checkpoints (step order). */
     public record RunData(String runId, double[] steps, double[] loss) {
@@ -138,9 +140,12 @@ public final class ScheduleStudy {
      * (their losses at the common checkpoints up to S are not all equal; a run forked from another is not), the pair
      * sharing the most checkpoints: the relative difference of their losses there, |a - b| / ((a + b) / 2), its mean
      * and its largest. At a checkpoint where two runs differ by d, any one prediction misses one of them by d / 2 or more.
-     * Null when no such pair (with at least 3 common checkpoints) exists.
+     * Null when no such pair (with at least 3 common checkpoints) exists. Pairs are looked for among the first
+     * {@link #FLOOR_RUNS} runs of the group (in run-id order): a group of thousands of runs would otherwise compare
+     * millions of pairs of schedules step by step.
      */
-    static Quality repeat(List<RunData> runs, Map<String, LrSchedule> schedules) {
+    static Quality repeat(List<RunData> all, Map<String, LrSchedule> schedules) {
+        List<RunData> runs = all.size() > FLOOR_RUNS ? all.subList(0, FLOOR_RUNS) : all;
         Quality best = null;
         for (int i = 0; i < runs.size(); i++) {
             for (int j = i + 1; j < runs.size(); j++) {
@@ -148,6 +153,7 @@ public final class ScheduleStudy {
                 LrSchedule sa = schedules.get(a.runId()), sb = schedules.get(b.runId());
                 if (sa == null || sb == null) continue;
                 int shared = sharedUpTo(sa, sb);
+                if (shared < Math.max(a.steps()[0], b.steps()[0])) continue;
                 Map<Double, Double> lossB = new java.util.HashMap<>();
                 for (int k = 0; k < b.steps().length; k++) if (b.steps()[k] <= shared) lossB.put(b.steps()[k], b.loss()[k]);
                 double sum = 0, worst = 0, at = Double.NaN;

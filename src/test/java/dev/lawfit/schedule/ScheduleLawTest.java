@@ -210,5 +210,16 @@ class ScheduleLawTest {
         assertTrue(floor.message().startsWith("a and b follow one learning-rate schedule up to step 6000"), floor.message());
         assertTrue(floor.message().contains("closer than 0.498%"), floor.message());
         assertNull(ScheduleStudy.repeat(List.of(runs.get(0), runs.get(3)), book), "a fork of one run is no repeat");
+        // in a group of more runs than FLOOR_RUNS, pairs are looked for among the first ones only
+        Map<String, LrSchedule> many = new java.util.HashMap<>();
+        List<ScheduleStudy.RunData> group = new ArrayList<>();
+        for (int k = 0; k < ScheduleStudy.FLOOR_RUNS + 2; k++) {
+            String id = String.format("run%04d", k);
+            double peak = k < ScheduleStudy.FLOOR_RUNS ? 1e-3 * (1 + k) : 5;   // the last two share a rate; the others each their own
+            many.put(id, LrSchedule.interpolate(new double[] {1000, 6000}, new double[] {peak, peak}, 1000));
+            group.add(new ScheduleStudy.RunData(id, steps, k % 2 == 0 ? a : b));
+        }
+        assertNull(ScheduleStudy.repeat(group, many), "the only pair is beyond the first " + ScheduleStudy.FLOOR_RUNS + " runs");
+        assertNotNull(ScheduleStudy.repeat(group.subList(ScheduleStudy.FLOOR_RUNS - 1, group.size()), many));
     }
 }
