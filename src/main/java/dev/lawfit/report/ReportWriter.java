@@ -808,7 +808,7 @@ public final class ReportWriter {
     /** The schedule-aware laws' law to draw: the Multi-Power Law when fitted, else the first law of the quality table. */
     private static String scheduleLaw(List<Row> quality) {
         for (Row q : quality) if ("multi_power".equals(q.getAs("law"))) return "multi_power";
-        for (Row q : quality) if (!"run_power".equals(q.getAs("law")) && !"same_schedule".equals(q.getAs("law"))) return q.getAs("law");
+        for (Row q : quality) if (!"run_power".equals(q.getAs("law")) && !dev.lawfit.schedule.ScheduleStudy.SAME_SCHEDULE.equals(q.getAs("law"))) return q.getAs("law");
         return null;
     }
 
@@ -906,7 +906,7 @@ public final class ReportWriter {
             });
             html.append("</table>");
             for (Row q : g.getValue()) {
-                if ("same_schedule".equals(q.getAs("law"))) html.append("<p>The floor beneath these errors (row same_schedule): ").append(esc(q.getAs("message"))).append(".</p>");
+                if (dev.lawfit.schedule.ScheduleStudy.SAME_SCHEDULE.equals(q.getAs("law"))) html.append("<p>The floor beneath these errors (row same_schedule): ").append(esc(q.getAs("message"))).append(".</p>");
             }
             List<Row> groupFits = fitsByGroup.getOrDefault(g.getKey(), List.of());
             if (!groupFits.isEmpty()) html.append("<h4>Parameters (fitted on the fit runs, bootstrap intervals)</h4>").append(parameterTable(groupFits, List.of(), false));
