@@ -8,6 +8,8 @@ import dev.lawfit.law.Budgets;
 import dev.lawfit.law.ComputeOptimal;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
+import dev.lawfit.schedule.MultiPowerLaw;
+import dev.lawfit.schedule.ScheduleStudy;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -807,8 +809,8 @@ public final class ReportWriter {
 
     /** The schedule-aware laws' law to draw: the Multi-Power Law when fitted, else the first law of the quality table. */
     private static String scheduleLaw(List<Row> quality) {
-        for (Row q : quality) if ("multi_power".equals(q.getAs("law"))) return "multi_power";
-        for (Row q : quality) if (!"run_power".equals(q.getAs("law")) && !dev.lawfit.schedule.ScheduleStudy.SAME_SCHEDULE.equals(q.getAs("law"))) return q.getAs("law");
+        for (Row q : quality) if (MultiPowerLaw.NAME.equals(q.getAs("law"))) return MultiPowerLaw.NAME;
+        for (Row q : quality) if (!ScheduleStudy.RUN_POWER.equals(q.getAs("law")) && !ScheduleStudy.SAME_SCHEDULE.equals(q.getAs("law"))) return q.getAs("law");
         return null;
     }
 
@@ -839,9 +841,9 @@ public final class ReportWriter {
                 Map<String, List<Row>> unseen = new TreeMap<>(), early = new TreeMap<>(), power = new TreeMap<>();
                 for (Row r : rows) {
                     String run = r.getAs("run_id");
-                    if (law.equals(r.getAs("law")) && "unseen".equals(r.getAs("scenario"))) unseen.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
-                    if (law.equals(r.getAs("law")) && "early".equals(r.getAs("scenario"))) early.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
-                    if ("run_power".equals(r.getAs("law")) && "early".equals(r.getAs("scenario"))) power.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
+                    if (law.equals(r.getAs("law")) && ScheduleStudy.UNSEEN.equals(r.getAs("scenario"))) unseen.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
+                    if (law.equals(r.getAs("law")) && ScheduleStudy.EARLY.equals(r.getAs("scenario"))) early.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
+                    if (ScheduleStudy.RUN_POWER.equals(r.getAs("law")) && ScheduleStudy.EARLY.equals(r.getAs("scenario"))) power.computeIfAbsent(run, k -> new ArrayList<>()).add(r);
                 }
                 List<ReportCharts.Series> curves = new ArrayList<>(), lrs = new ArrayList<>();
                 int colour = 0;
@@ -906,7 +908,7 @@ public final class ReportWriter {
             });
             html.append("</table>");
             for (Row q : g.getValue()) {
-                if (dev.lawfit.schedule.ScheduleStudy.SAME_SCHEDULE.equals(q.getAs("law"))) html.append("<p>The floor beneath these errors (row same_schedule): ").append(esc(q.getAs("message"))).append(".</p>");
+                if (ScheduleStudy.SAME_SCHEDULE.equals(q.getAs("law"))) html.append("<p>The floor beneath these errors (row same_schedule): ").append(esc(q.getAs("message"))).append(".</p>");
             }
             List<Row> groupFits = fitsByGroup.getOrDefault(g.getKey(), List.of());
             if (!groupFits.isEmpty()) html.append("<h4>Parameters (fitted on the fit runs, bootstrap intervals)</h4>").append(parameterTable(groupFits, List.of(), false));
