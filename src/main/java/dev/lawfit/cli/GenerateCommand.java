@@ -41,7 +41,7 @@ final class GenerateCommand implements Callable<Integer> {
             case "groups" -> SyntheticArchive.manyGroups(groups, pointsPerGroup, seed);
             default -> throw new dev.lawfit.LawfitException("--preset must be linear_complexity or groups, got '" + preset + "'");
         };
-        SparkSessions.using("local[*]", Map.of(), spark -> {
+        SparkSessions.usingToRead(spark -> {
             ArchiveWriter.write(spark, rows, archive, 1);
             return null;
         });

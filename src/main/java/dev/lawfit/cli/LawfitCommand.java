@@ -1,7 +1,6 @@
 package dev.lawfit.cli;
 
 import dev.lawfit.LawfitException;
-import dev.lawfit.job.ingest.InputReader;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,7 +51,7 @@ public final class LawfitCommand implements Runnable {
             if (machine != null) { // the machine, not the input or lawfit: one line, the stack only in the log
                 LoggerFactory.getLogger(LawfitCommand.class).debug("failed", e);
                 boolean run = "run".equals(cmd.getCommandName());
-                out.println("lawfit: failed: " + InputReader.firstLine(machine)
+                out.println("lawfit: failed: " + LawfitException.firstLine(machine)
                         + (run ? "; nothing was published: the previous version is still current" : ""));
                 out.flush();
                 return EXIT_FAILURE;

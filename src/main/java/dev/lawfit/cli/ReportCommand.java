@@ -29,7 +29,7 @@ final class ReportCommand implements Callable<Integer> {
         // an output on this machine is read without Spark (DuckDB); one on HDFS or S3 through a Spark session
         if (!engine.equals("duckdb") && !engine.equals("spark")) throw new dev.lawfit.LawfitException("report --engine must be duckdb or spark, got '" + engine + "'");
         Integer local = engine.equals("duckdb") ? ReportWriter.writeLocal(output, target) : null;
-        int groups = local != null ? local : SparkSessions.using("local[*]", Map.of(),
+        int groups = local != null ? local : SparkSessions.usingToRead(
                 spark -> engine.equals("spark") ? ReportWriter.writeWithSpark(spark, output, target) : ReportWriter.write(spark, output, target));
         System.err.println("lawfit report: written in " + (System.nanoTime() - started) / 1_000_000 + " ms" + (local != null ? " (no Spark)" : " (Spark)"));
         System.out.println("lawfit: wrote " + target + " (" + groups + " group sections)");

@@ -1,6 +1,7 @@
 package dev.lawfit.cli;
 
 import dev.lawfit.LawfitException;
+import dev.lawfit.job.results.DuckDbQuery;
 import dev.lawfit.job.results.ResultQuery;
 import dev.lawfit.job.SparkSessions;
 import dev.lawfit.spec.JobSpecReader;
@@ -47,24 +48,35 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "duckdb", description = "duckdb (default: embedded, no Spark) or spark")
     String engine;
 
+    @Option(names = "--version", paramLabel = "VERSION", description = "query this kept version instead of the current one (lawfit rollback --list names them)")
+    String version;
+
+    @Option(names = "--history", description = "query every kept version at once: each table is the union of its versions, with a first column 'version'")
+    boolean history;
+
+    @Option(names = "--memory-limit", defaultValue = DuckDbQuery.DEFAULT_MEMORY_LIMIT, paramLabel = "SIZE",
+            description = "the DuckDB engine's memory cap (default ${DEFAULT-VALUE}; it spills to a temporary directory of its own beyond it)")
+    String memoryLimit;
+
     @Override
     public Integer call() throws IOException {
         if ((query == null) == (file == null)) throw new LawfitException("sql: give a QUERY or --file, not both or neither");
         String sql = query != null ? query : Files.readString(file);
         String path = output != null ? output : spec != null ? JobSpecReader.read(spec).output().path() : null;
         if (path == null) throw new LawfitException("sql: say which results to query: --output <path> or --spec <job.yaml>");
+        if (version != null && history) throw new LawfitException("sql: --version and --history exclude each other (one version, or all of them)");
         long started = System.nanoTime();
         if (engine.equals("duckdb")) {
             List<String> tables = new java.util.ArrayList<>();
-            String printed = dev.lawfit.job.results.DuckDbQuery.answer(path, sql, format, maxRows, timeoutSeconds, tables);
+            String printed = DuckDbQuery.answer(path, version, history, sql, format, maxRows, timeoutSeconds, memoryLimit, tables);
             System.err.println("lawfit sql: tables " + tables + "; answered by duckdb in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             System.out.print(printed);
             return 0;
         }
         if (!engine.equals("spark")) throw new LawfitException("sql --engine must be duckdb or spark, got '" + engine + "'");
-        String printed = SparkSessions.using("local[*]", Map.of(), spark -> {
+        String printed = SparkSessions.usingToRead(spark -> {
             ResultQuery.checkReadOnly(spark, sql); // before registering anything
-            List<String> tables = ResultQuery.registerViews(spark, path);
+            List<String> tables = ResultQuery.registerViews(spark, path, version, history);
             System.err.println("lawfit sql: tables " + tables);
             return ResultQuery.answer(spark, sql, format, maxRows, timeoutSeconds);
         });

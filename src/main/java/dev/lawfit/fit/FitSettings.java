@@ -42,6 +42,9 @@ public record FitSettings(double huberDelta, int polishStarts, LbfgsSettings lbf
         }
         targets = targets == null ? List.of() : List.copyOf(targets);
         if (!(huberDelta > 0)) throw new IllegalArgumentException("fit.huber_delta must be > 0, got " + huberDelta);
+        if (polishStarts < 0) {
+            throw new IllegalArgumentException("fit.polish_starts must be >= 0 (0 polishes every grid point: the exhaustive search), got " + polishStarts);
+        }
         if (backtestHoldOutSizes < 0) throw new IllegalArgumentException("backtest.hold_out_sizes must be >= 0");
         if (!(backtestFitFraction > 0 && backtestFitFraction < 1)) {
             throw new IllegalArgumentException("backtest.fit_fraction must be in (0, 1), got " + backtestFitFraction);
@@ -52,7 +55,7 @@ public record FitSettings(double huberDelta, int polishStarts, LbfgsSettings lbf
     }
 
     public boolean exhaustive() {
-        return polishStarts <= 0;
+        return polishStarts == 0;
     }
 
     public FitSettings withPolishStarts(int starts) {

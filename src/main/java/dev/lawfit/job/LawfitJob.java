@@ -3,7 +3,7 @@ package dev.lawfit.job;
 import dev.lawfit.job.ingest.InputReader;
 
 import dev.lawfit.job.ingest.ArchiveWriter;
-import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.spec.CheckpointContract;
 import dev.lawfit.job.ingest.CheckpointValidator;
 import dev.lawfit.job.ingest.InputFiles;
 import dev.lawfit.job.plan.IncrementalPlan;
@@ -108,7 +108,7 @@ public final class LawfitJob {
             history.write(record);
             return summary;
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
-            RunHistory.end(record, RunHistory.FAILED, InputReader.firstLine(e));
+            RunHistory.end(record, RunHistory.FAILED, LawfitException.firstLine(e));
             try {
                 history.write(record);
             } catch (RuntimeException recordFailed) { // e.g. the disk is full: the run's own error is the one to report
@@ -116,7 +116,7 @@ public final class LawfitJob {
             }
             if (e instanceof RuntimeException unchecked) throw unchecked;
             throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
-                    + InputReader.firstLine(e), e);
+                    + LawfitException.firstLine(e), e);
         }
     }
 
@@ -261,7 +261,7 @@ public final class LawfitJob {
             publisher.abandon();
             if (e instanceof LawfitException bad) throw bad;
             throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
-                    + InputReader.firstLine(e), e);
+                    + LawfitException.firstLine(e), e);
         } finally {
             progress.close();
             if (temporal != null) temporal.release();

@@ -1,6 +1,6 @@
 package dev.lawfit.job;
 
-import dev.lawfit.job.ingest.InputReader;
+import dev.lawfit.LawfitException;
 
 import org.apache.spark.sql.SparkSession;
 
@@ -39,6 +39,28 @@ public final class SparkSessions {
         }
     }
 
+    /**
+     * As {@link #using}, for commands that only read (sql, report, generate): a session started here keeps Spark's
+     * warehouse, which it would otherwise create as {@code ./spark-warehouse}, in a temporary directory it removes.
+     */
+    public static <T> T usingToRead(java.util.function.Function<SparkSession, T> work) {
+        if (active() != null) return using("local[*]", Map.of(), work);
+        java.nio.file.Path warehouse;
+        try {
+            warehouse = java.nio.file.Files.createTempDirectory("lawfit-warehouse-");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot make a temporary directory: " + e.getMessage(), e);
+        }
+        try {
+            return using("local[*]", Map.of("spark.sql.warehouse.dir", warehouse.toUri().toString()), work);
+        } finally {
+            try (var walk = java.nio.file.Files.walk(warehouse)) {
+                for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+            } catch (java.io.IOException ignored) { // an empty temporary directory left behind is harmless
+            }
+        }
+    }
+
     public static SparkSession start(String master, Map<String, String> conf) {
         SparkSession.Builder builder = SparkSession.builder().appName("lawfit");
         if (!launchedBySparkSubmit()) {
@@ -59,7 +81,7 @@ public final class SparkSessions {
             SparkSession half = active();
             if (half != null) half.stop();
             throw new dev.lawfit.LawfitException("Spark did not start with master '" + master + "' and spark.conf " + conf + ": "
-                    + InputReader.innermostLine(e), e);
+                    + LawfitException.innermostLine(e), e);
         }
     }
 }

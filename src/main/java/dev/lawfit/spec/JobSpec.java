@@ -104,6 +104,16 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
             columns = columns == null ? Map.of() : Map.copyOf(columns);
             derive = derive == null ? new LinkedHashMap<>() : new LinkedHashMap<>(derive);
             unpivot = unpivot == null ? new LinkedHashMap<>() : new LinkedHashMap<>(unpivot);
+            for (String name : derive.keySet()) {
+                if (dev.lawfit.spec.CheckpointContract.reserved(name)) {
+                    throw new IllegalArgumentException("input.derive." + name + ": lawfit sets the column " + name + " itself; derive another name");
+                }
+            }
+            for (String name : columns.keySet()) {
+                if (dev.lawfit.spec.CheckpointContract.reserved(name)) {
+                    throw new IllegalArgumentException("input.columns." + name + ": lawfit sets the column " + name + " itself; map to another name");
+                }
+            }
         }
     }
 

@@ -269,6 +269,10 @@ class InputCorpusTest {
                 + "concat('true', chr(59), ' touch " + touched + "')) is not null\""), "input.filter refused: function java_method");
         badInput(run("sub.yaml", csv.toString(), "csv", out, ", filter: \"exists (select * from text.`/etc/hostname`)\""),
                 "input.filter refused: a subquery is not allowed");
+        // a function named by a string, which the parser does not resolve, is refused as well
+        badInput(run("identifier.yaml", csv.toString(), "csv", out, ", filter: \"IDENTIFIER('java_method')('java.lang.System', 'setProperty', "
+                + "'lawfit.probe', 'set') IS NOT NULL\""), "input.filter refused: IDENTIFIER(...) is not allowed");
+        assertNull(System.getProperty("lawfit.probe"), "no Java method ran");
         assertFalse(Files.exists(Path.of(touched)), "no command ran");
         String[][] settings = {
                 {"bootstrap: {resamples: -5}", "bootstrap.resamples must be >= 0"},
@@ -285,10 +289,12 @@ class InputCorpusTest {
                 {"temporal: {forms: {a0: banana}, total_tokens: 1e10}", "temporal.forms.a0: unknown curve form 'banana'"},
                 {"temporal: {baselines: [nope], total_tokens: 1e10}", "temporal.baselines: unknown curve form 'nope'"},
                 {"temporal: {fit_fractions: [], total_tokens: 1e10}", "temporal.fit_fractions needs at least one fraction"},
-                {"sample: {preset: nope}", "sample.preset must be linear_complexity, temporal, loss_to_loss or schedules"}};
+                {"sample: {preset: nope}", "sample.preset must be linear_complexity, temporal, loss_to_loss or schedules"},
+                {"fit: {polish_starts: -3}", "fit.polish_starts must be >= 0"},
+                {"input: {paths: [x], derive: {reject_reason: \"'x'\"}}", "input.derive.reject_reason: lawfit sets the column reject_reason itself"}};
         for (String[] s : settings) {
             Path spec = dir.resolve("settings.yaml");
-            Files.writeString(spec, "input: {paths: ['%s'], format: csv}\nlaws: [chinchilla]\n%s\n".formatted(csv, s[0])
+            Files.writeString(spec, (s[0].startsWith("input") ? "" : "input: {paths: ['%s'], format: csv}\n".formatted(csv)) + "laws: [chinchilla]\n%s\n".formatted(s[0])
                     + (s[0].startsWith("output") ? "" : "output: {path: '%s'}\n".formatted(out)));
             StringWriter err = new StringWriter();
             badInput(new Result(LawfitCommand.execute(new PrintWriter(err, true), "run", spec.toString()), err.toString()), s[1], "settings.yaml");
@@ -300,5 +306,62 @@ class InputCorpusTest {
         Path csv = dir.resolve("good.csv");
         Files.writeString(csv, HEADER + "\n" + goodRows("g"));
         return csv;
+    }
+
+    @Test
+    void oneRecordNotValidInTheEncodingIsOneRejectAtItsOwnLine() throws Exception {
+        // 121 records, the last with Latin-1 bytes (an e-acute and a degree sign) where UTF-8 is expected
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        StringBuilder text = new StringBuilder(HEADER + "\n");
+        for (int i = 0; i < 120; i++) {
+            double n = 1e8 * (1 + i % 4), d = 2e9 * (1 + i / 4);
+            text.append("%s%d,%s,web,bpe,val,%s,%s,%d,,%s%n".formatted("g", i, i < 60 ? "llama" : "tnl", n, d, i * 100, loss(n, d)));
+        }
+        bytes.write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        bytes.write("bad,llama,caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        bytes.write(new byte[] {(byte) 0xE9, ',', 'b', 'p', 'e', ',', 'v', 'a', 'l', ',', '1', 'e', '8', ',', '2', 'e', '9', ',', '1', ',', ',', '3',
+                (byte) 0xB0, '\n'});
+        Path csv = dir.resolve("latin.csv");
+        Files.write(csv, bytes.toByteArray());
+        String output = dir.resolve("latin-out").toString();
+        Result r = run("latin.yaml", csv.toString(), "csv", output, "");
+        assertEquals(0, r.exit(), r.err());
+        Map<Long, String> rejects = rejectsByLine(output);
+        assertEquals(List.of(122L), List.copyOf(rejects.keySet()), rejects.toString());
+        assertTrue(rejects.get(122L).startsWith("line 122: the record holds bytes that are not valid UTF-8 (input.options.encoding names the "
+                + "file's encoding); loss is not a number"), rejects.get(122L));
+        assertEquals(1, rejects.get(122L).split("line 122").length - 1, "the line is named once: " + rejects.get(122L));
+        assertEquals(121, rowsRead(output), "every record read");
+        assertEquals(2, Tables.current(output, "laws").where("law = 'chinchilla' AND status = 'ok'").count(), "both groups fitted");
+        // a header and that one record: the header is read, the record is one reject
+        Path one = dir.resolve("one.csv");
+        Files.write(one, java.util.Arrays.copyOfRange(bytes.toByteArray(), 0, HEADER.length() + 1));
+        Files.write(one, java.util.Arrays.copyOfRange(bytes.toByteArray(), text.length(), bytes.size()), java.nio.file.StandardOpenOption.APPEND);
+        String oneOut = dir.resolve("one-out").toString();
+        Result single = run("one.yaml", one.toString(), "csv", oneOut, "", "--allow-empty");
+        assertEquals(0, single.exit(), single.err());
+        Map<Long, String> oneRejects = rejectsByLine(oneOut);
+        assertEquals(List.of(2L), List.copyOf(oneRejects.keySet()), oneRejects.toString());
+        assertTrue(oneRejects.get(2L).startsWith("line 2: the record holds bytes that are not valid UTF-8"), oneRejects.toString());
+    }
+
+    @Test
+    void reservedColumnsInParquetInputAreRefusedUnlessMappedAway() throws Exception {
+        Path csv = writeGood();
+        Path parquet = dir.resolve("reserved");
+        TestSpark.session().read().option("header", "true").csv(csv.toString())
+                .withColumn("reject_reason", org.apache.spark.sql.functions.lit("from last night")).write().parquet(parquet.toString());
+        String out = dir.resolve("reserved-out").toString();
+        badInput(run("reserved.yaml", parquet.toString(), "parquet", out, ""), "has a column named 'reject_reason', which lawfit sets itself");
+        Result mapped = run("mapped.yaml", parquet.toString(), "parquet", out, ", columns: {earlier_reason: reject_reason}");
+        assertEquals(0, mapped.exit(), mapped.err());
+        assertEquals(12L, Tables.current(out, "laws").where("law = 'chinchilla'").first().<Integer>getAs("n_points").longValue());
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsExit2AndNoStackTrace() throws Exception {
+        Path csv = writeGood();
+        Files.writeString(dir.resolve("in-the-way"), "a file");
+        badInput(run("blocked.yaml", csv.toString(), "csv", dir.resolve("in-the-way/out").toString(), ""), "output.path", "is a file, not a directory");
     }
 }

@@ -115,4 +115,71 @@ class SpecCheckTest {
         assertEquals("2", r[0]);
         assertTrue(r[1].contains("has no column tokens (the checkpoint contract needs it"), r[1]);
     }
+
+    @Test
+    void identifierCannotSmuggleAFunctionPastTheDoor() throws Exception {
+        String[] derive = check(spec(GOOD_INPUT.replace("dataset: \"'web'\"", "dataset: \"IDENTIFIER('reflect')('java.lang.System', 'exit', 1)\""), "[model]"));
+        assertEquals("2", derive[0], derive[2]);
+        assertTrue(derive[1].contains("input.derive.dataset refused: IDENTIFIER(...) is not allowed"), derive[1]);
+        String[] filter = check(spec(GOOD_INPUT + "  filter: \"IDENTIFIER('java_method')('java.lang.System', 'exit', 1) IS NULL\"\n", "[model]"));
+        assertEquals("2", filter[0], filter[2]);
+        assertTrue(filter[1].contains("input.filter refused: IDENTIFIER(...) is not allowed"), filter[1]);
+    }
+
+    @Test
+    void derivedGroupKeysAreCheckedLikeReadOnes() throws Exception {
+        // dataset is derived from the size: every group has one size, which the check now sees through the expression
+        String[] r = check(spec(GOOD_INPUT.replace("dataset: \"'web'\"", "dataset: \"concat('n', params)\""), "[model, dataset]"));
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[2].contains("3 of 3 groups of group_by [model, dataset] have one model size"), r[2]);
+        assertTrue(!r[2].contains("left to the run"), r[2]);
+    }
+
+    @Test
+    void rowsTheRunWillRejectDoNotRaiseWarnings(@TempDir Path own) throws Exception {
+        StringBuilder csv = new StringBuilder("run,model,N,D,loss\n");
+        for (double n : new double[] {1e8, 2e8, 4e8}) {
+            for (int c = 1; c <= 3; c++) csv.append("r").append((int) (n / 1e8)).append(",llama,").append(n).append(',').append(n * 5 * c).append(",3.").append(c).append('\n');
+        }
+        csv.append("r1,,1.0E8,5.0E8,3.5\n");          // no model: rejected, and would be a group of one size
+        csv.append("r1,llama,1.0E8,5.0E8,abc\n");     // loss not a number: rejected, and would repeat a checkpoint
+        Files.createDirectories(own.resolve("a"));
+        Files.writeString(own.resolve("a/evals.csv"), csv.toString());
+        String yaml = spec(GOOD_INPUT, "[model]").replace(dir.resolve("archive").toString(), own.resolve("a").toString());
+        String[] r = check(yaml);
+        assertEquals("0", r[0], r[1]);
+        assertTrue(!r[2].contains("one model size") && !r[2].contains("more than once"), r[2]);
+    }
+
+    @Test
+    void anInputDirectoryTheRunSkipsIsSkippedByTheCheck(@TempDir Path own) throws Exception {
+        Files.createDirectories(own.resolve("_staging"));
+        Files.copy(dir.resolve("archive/evals.csv"), own.resolve("_staging/evals.csv"));
+        String[] r = check(spec(GOOD_INPUT, "[model]").replace(dir.resolve("archive").toString(), own.resolve("_staging").toString()));
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[1].contains("hold no data files") && r[1].contains("_staging is skipped"), r[1]);
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsExit2(@TempDir Path own) throws Exception {
+        Files.writeString(own.resolve("a-file"), "not a directory");
+        String[] r = check(spec(GOOD_INPUT, "[model]").replace(dir.resolve("out").toString(), own.resolve("a-file/out").toString()));
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[1].contains("output.path: ") && r[1].contains("a-file is a file, not a directory"), r[1]);
+        assertTrue(!r[1].contains("\n"), r[1]);
+    }
+
+    @Test
+    void aReservedInputColumnIsExit2(@TempDir Path own) throws Exception {
+        Files.createDirectories(own.resolve("r"));
+        Files.writeString(own.resolve("r/evals.csv"), Files.readString(dir.resolve("archive/evals.csv"))
+                .replaceFirst("\n", ",reject_reason\n").replaceAll("(?m)^(r\\d.*)$", "$1,fine"));
+        String yaml = spec(GOOD_INPUT, "[model]").replace(dir.resolve("archive").toString(), own.resolve("r").toString());
+        String[] r = check(yaml);
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[1].contains("has a column named 'reject_reason', which lawfit sets itself"), r[1]);
+        // mapped to another name, it is an ordinary column
+        String[] mapped = check(yaml.replace("columns: {run_id: run,", "columns: {input_reject_reason: reject_reason, run_id: run,"));
+        assertEquals("0", mapped[0], mapped[1]);
+    }
 }

@@ -198,6 +198,94 @@ class SqlSandboxTest {
     }
 
     @Test
+    void specExpressionsAreCheckedAgainAsSparkAnalysesThem() {
+        org.apache.spark.sql.types.StructType schema = TestSpark.session().table("sandbox_laws").schema();
+        // the analysed check alone (the parsed one runs before it) refuses what would run Java, however it is named
+        for (String text : List.of("reflect('java.lang.System', 'getProperty', 'user.home')",
+                "IDENTIFIER('java_method')('java.lang.System', 'getProperty', 'user.home')")) {
+            LawfitException e = assertThrows(LawfitException.class,
+                    () -> SqlSandbox.checkAnalyzedExpression(TestSpark.session(), "input.derive.x", text, schema), text);
+            assertTrue(e.getMessage().startsWith("input.derive.x refused: the query uses"), e.getMessage());
+        }
+        for (String text : List.of("concat(model, '-x')", "row_number() over (order by law desc)", "parameters['alpha'] * 2",
+                "CASE WHEN status = 'ok' THEN 1 ELSE 0 END", "transform(losses, x -> x + 1)")) {
+            SqlSandbox.checkAnalyzedExpression(TestSpark.session(), "input.derive.x", text, schema);
+            SqlSandbox.checkExpression("input.derive.x", text);
+        }
+    }
+
+    @Test
+    void commentMarksInsideLiteralsAreNotComments(@TempDir Path empty) throws Exception {
+        Path out = publishedLaws(empty);
+        for (String engine : List.of("duckdb", "spark")) {
+            StringWriter err = new StringWriter();
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream saved = System.out;
+            System.setOut(new java.io.PrintStream(printed, true));
+            try {
+                assertEquals(0, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--engine", engine, "--format", "csv", "--output",
+                        out.toString(), "SELECT 'a/*b' AS x, 'c*/d' AS y, count(*) AS n FROM laws WHERE law <> '--' -- a real comment"), err.toString());
+            } finally {
+                System.setOut(saved);
+            }
+            assertEquals("x,y,n\na/*b,c*/d,3", printed.toString().strip(), engine);
+        }
+    }
+
+    /** An output with a CURRENT version holding one small table. */
+    private static Path publishedLaws(Path root) throws Exception {
+        Path out = root.resolve("out");
+        Path version = out.resolve("versions").resolve("v1");
+        TestSpark.session().table("sandbox_laws").drop("parameters", "losses", "fit").write().parquet(version.resolve("laws").toString());
+        Files.createDirectories(out.resolve("runs"));
+        Files.writeString(version.resolve("_lawfit_run.json"), "{}");
+        Files.writeString(out.resolve("CURRENT"), "v1\n");
+        return out;
+    }
+
+    @Test
+    void theDuckDbDoorKeepsToTheVersion(@TempDir Path empty) throws Exception {
+        Path out = publishedLaws(empty);
+        // DuckDB's default temporary directory, <cwd>/.tmp, is neither readable nor where it spills
+        Path cwdTmp = Path.of(".tmp").toAbsolutePath();
+        boolean made = !Files.exists(cwdTmp);
+        Files.createDirectories(cwdTmp);
+        Path leak = cwdTmp.resolve("lawfit-canary-" + System.nanoTime());
+        Files.writeString(leak, "secret-canary-content");
+        try {
+            String[] probes = {"SELECT * FROM read_csv('" + leak + "', header = false)", "SELECT count(*) FROM glob('" + cwdTmp + "/*')",
+                    "SELECT count(*) FROM glob('.tmp/*')"};
+            for (String probe : probes) {
+                StringWriter err = new StringWriter();
+                assertEquals(2, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--output", out.toString(), probe), probe + " -> " + err);
+                assertTrue(err.toString().contains("Permission Error") && !err.toString().contains("secret"), probe + " -> " + err);
+            }
+        } finally {
+            Files.deleteIfExists(leak);
+            if (made) Files.deleteIfExists(cwdTmp);
+        }
+        String settings = dev.lawfit.job.results.DuckDbQuery.answer(out.toString(), null, false,
+                "SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t", "csv", 10, 60, "1GB", new ArrayList<>());
+        assertTrue(settings.contains("953.6 MiB") && !settings.contains(".tmp"), settings);
+        // a pointer that leads out of the versions is refused, not followed
+        Files.writeString(out.resolve("CURRENT"), "../../../etc\n");
+        for (String engine : List.of("duckdb", "spark")) {
+            StringWriter err = new StringWriter();
+            assertEquals(2, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--engine", engine, "--output", out.toString(), "SHOW TABLES"));
+            assertTrue(err.toString().contains("names version '../../../etc', which is not a version name"), err.toString());
+        }
+        Files.writeString(out.resolve("CURRENT"), "v1\n");
+        // DuckDB's own suggestion survives into the one line
+        StringWriter err = new StringWriter();
+        assertEquals(2, LawfitCommand.execute(new PrintWriter(err, true), "sql", "--output", out.toString(), "SELECT stauts FROM laws"));
+        assertTrue(err.toString().contains("stauts") && err.toString().contains("\"status\"") && err.toString().strip().lines().count() == 1,
+                err.toString());
+        StringWriter bad = new StringWriter();
+        assertEquals(2, LawfitCommand.execute(new PrintWriter(bad, true), "sql", "--memory-limit", "lots", "--output", out.toString(), "SELECT 1"));
+        assertTrue(bad.toString().contains("--memory-limit must be a size"), bad.toString());
+    }
+
+    @Test
     void aQueryThatRunsTooLongIsCancelled() {
         LawfitException e = assertThrows(LawfitException.class, () -> ResultQuery.answer(TestSpark.session(),
                 "SELECT count(*) FROM range(100000000) a CROSS JOIN range(100000000) b WHERE a.id + b.id < 0", "table", 10, 2));

@@ -1,5 +1,6 @@
 package dev.lawfit.job.ingest;
 
+import dev.lawfit.spec.CheckpointContract;
 import dev.lawfit.LawfitException;
 import dev.lawfit.law.FlopAccounting;
 import org.apache.spark.sql.api.java.UDF6;
@@ -22,12 +23,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import static dev.lawfit.job.ingest.CheckpointContract.FLOPS;
-import static dev.lawfit.job.ingest.CheckpointContract.FLOPS_DERIVED;
-import static dev.lawfit.job.ingest.CheckpointContract.PARAMS;
-import static dev.lawfit.job.ingest.CheckpointContract.REJECT_REASON;
-import static dev.lawfit.job.ingest.CheckpointContract.STEP;
-import static dev.lawfit.job.ingest.CheckpointContract.TOKENS;
+import static dev.lawfit.spec.CheckpointContract.FLOPS;
+import static dev.lawfit.spec.CheckpointContract.FLOPS_DERIVED;
+import static dev.lawfit.spec.CheckpointContract.PARAMS;
+import static dev.lawfit.spec.CheckpointContract.REJECT_REASON;
+import static dev.lawfit.spec.CheckpointContract.STEP;
+import static dev.lawfit.spec.CheckpointContract.TOKENS;
 import static dev.lawfit.job.ingest.InputReader.column;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.concat;
@@ -312,10 +313,10 @@ public final class CheckpointValidator {
         String file = null;
         for (Throwable t = e; t != null && file == null; t = t.getCause()) {
             String message = t.getMessage();
-            if (message != null && (message.contains("file:") || message.contains("://"))) file = InputReader.firstLine(t);
+            if (message != null && (message.contains("file:") || message.contains("://"))) file = LawfitException.firstLine(t);
         }
-        if (file == null) return InputReader.firstLine(e);
-        String innermost = InputReader.innermostLine(e);
+        if (file == null) return LawfitException.firstLine(e);
+        String innermost = LawfitException.innermostLine(e);
         return file.contains(innermost) ? file : file + ": " + innermost;
     }
 

@@ -1,5 +1,6 @@
 package dev.lawfit.job.ingest;
 
+import dev.lawfit.spec.CheckpointContract;
 import dev.lawfit.LawfitException;
 import dev.lawfit.spec.JobSpec;
 import org.apache.commons.csv.CSVFormat;
@@ -126,10 +127,7 @@ public final class CsvInput {
             partitions.addAll(h.partitions().keySet());
         }
         for (Header h : headers) InputFiles.checkNotShadowed(h.path(), h.partitions(), h.columns());
-        for (String reserved : List.of(CheckpointContract.SOURCE_FILE, LINE, MALFORMED, CheckpointContract.REJECT_REASON)) {
-            if (columns.contains(reserved)) throw new LawfitException("input " + input.paths() + " has a column named '" + reserved
-                    + "', which lawfit sets itself; rename it (input.columns) or drop it");
-        }
+        for (Header h : headers) CheckpointContract.checkNotReserved(h.columns(), input.columns().values(), "input file " + h.path());
         if (columns.isEmpty()) {
             throw new LawfitException("input " + input.paths() + " has no rows: its " + files.size() + " CSV file(s) are empty, not even a header; "
                     + "nothing was published and the current version stays");
@@ -184,12 +182,28 @@ public final class CsvInput {
 
     public static Header header(Configuration conf, Settings settings, String path, String base) {
         Map<String, String> partitions = InputFiles.partitionValues(base, path);
-        try (CSVParser parser = open(conf, settings, path)) {
+        MarkingDecoder decoder;
+        try {
+            decoder = new MarkingDecoder(openBytes(conf, path), Charset.forName(settings.charset()));
+        } catch (IOException e) {
+            return new Header(path, List.of(), partitions, "cannot read the header: " + LawfitException.firstLine(e));
+        }
+        try (CSVParser parser = open(conf, settings, path, decoder)) {
             Iterator<CSVRecord> it = parser.iterator();
             if (!it.hasNext()) return new Header(path, List.of(), partitions, null);
             List<String> names = new ArrayList<>();
             Set<String> seen = new java.util.HashSet<>();
             CSVRecord header = it.next();
+            long headerEnd;
+            try {
+                headerEnd = it.hasNext() ? it.next().getCharacterPosition() : Long.MAX_VALUE;
+            } catch (UncheckedIOException | IllegalStateException e) {
+                headerEnd = 0; // the first record is broken: the records say so, with their line
+            }
+            if (decoder.badBetween(0, headerEnd)) {
+                return new Header(path, List.of(), partitions, "the header (line 1) holds bytes that are not valid " + settings.charset()
+                        + " (input.options.encoding names the file's encoding)");
+            }
             for (int i = 0; i < header.size(); i++) {
                 String name = header.get(i).strip();
                 if (i == 0 && name.startsWith("\uFEFF")) name = name.substring(1).strip();
@@ -201,27 +215,125 @@ public final class CsvInput {
             }
             return new Header(path, names, partitions, null);
         } catch (IOException | UncheckedIOException e) {
-            return new Header(path, List.of(), partitions, "cannot read the header: " + InputReader.firstLine(e));
+            return new Header(path, List.of(), partitions, "cannot read the header: " + LawfitException.firstLine(e));
         }
     }
 
     private static CSVParser open(Configuration conf, Settings settings, String path) throws IOException {
-        Path p = new Path(path);
-        InputStream in = p.getFileSystem(conf).open(p);
-        Reader reader = new InputStreamReader(in, Charset.forName(settings.charset()).newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        return open(conf, settings, path, new MarkingDecoder(openBytes(conf, path), Charset.forName(settings.charset())));
+    }
+
+    private static CSVParser open(Configuration conf, Settings settings, String path, MarkingDecoder reader) throws IOException {
         return CSVParser.builder().setReader(reader).setFormat(settings.format()).get();
+    }
+
+    private static InputStream openBytes(Configuration conf, String path) throws IOException {
+        Path p = new Path(path);
+        return p.getFileSystem(conf).open(p);
+    }
+
+    /**
+     * Decodes a file's bytes, and where they are not valid in its encoding puts one U+FFFD in the text and remembers where
+     * (as a character position), instead of failing: the record that holds them is rejected at its own line, and every
+     * other record of the file is read. (A reader that fails on them fails where it happens to fill its buffer, which is
+     * lines before the bad one, and the rest of the file is lost.)
+     */
+    static final class MarkingDecoder extends Reader {
+        private final InputStream in;
+        private final java.nio.charset.CharsetDecoder decoder;
+        private final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8192);
+        private final java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(8192);
+        /** Character positions of the replaced bytes, ascending. */
+        private final List<Long> bad = new ArrayList<>();
+        private long base;
+        private boolean eof;
+        private boolean flushed;
+
+        MarkingDecoder(InputStream in, Charset charset) {
+            this.in = in;
+            this.decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            bytes.flip();
+            chars.flip();
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            if (length == 0) return 0;
+            if (!chars.hasRemaining() && fill() < 0) return -1;
+            int n = Math.min(length, chars.remaining());
+            chars.get(buffer, offset, n);
+            return n;
+        }
+
+        private int fill() throws IOException {
+            base += chars.limit();
+            chars.clear();
+            if (flushed) {
+                chars.flip();
+                return -1;
+            }
+            while (true) {
+                java.nio.charset.CoderResult r = decoder.decode(bytes, chars, eof);
+                if (r.isError()) {
+                    if (!chars.hasRemaining()) break;
+                    bad.add(base + chars.position());
+                    bytes.position(bytes.position() + r.length());
+                    chars.put('\uFFFD');
+                    continue;
+                }
+                if (r.isOverflow()) break;
+                if (eof) {
+                    if (decoder.flush(chars).isOverflow()) break;
+                    flushed = true;
+                    break;
+                }
+                if (chars.position() > 0 && bytes.hasRemaining()) break;
+                bytes.compact();
+                int read = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (read < 0) {
+                    eof = true;
+                } else {
+                    bytes.position(bytes.position() + read);
+                }
+                bytes.flip();
+            }
+            chars.flip();
+            return chars.hasRemaining() ? chars.remaining() : -1;
+        }
+
+        /** Whether bytes not valid in the encoding were replaced in the characters [from, to). */
+        boolean badBetween(long from, long to) {
+            int at = java.util.Collections.binarySearch(bad, from);
+            int first = at >= 0 ? at : -at - 1;
+            return first < bad.size() && bad.get(first) < to;
+        }
+
+        /** Characters handed out so far (at the end of the file: all of them). */
+        long position() {
+            return base + chars.position();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** Every record of one file after its header, as a row in the common layout; a record that does not fit says why. */
     public static Iterator<Row> records(Configuration conf, Settings settings, Header header, List<String> columns, List<String> partitions)
             throws IOException {
-        return new Records(open(conf, settings, header.path()), settings, header, columns, partitions);
+        MarkingDecoder decoder = new MarkingDecoder(openBytes(conf, header.path()), Charset.forName(settings.charset()));
+        return new Records(open(conf, settings, header.path(), decoder), decoder, settings, header, columns, partitions);
     }
 
-    /** Streams one file's records (the file is never held whole); closes the file after the last one. */
+    /**
+     * Streams one file's records (the file is never held whole); closes the file after the last one. A record is turned into
+     * a row once the next one is read, which is where the decoder knows whether the record held bytes not valid in the
+     * file's encoding.
+     */
     private static final class Records implements Iterator<Row> {
         private final CSVParser parser;
+        private final MarkingDecoder decoder;
         private final Iterator<CSVRecord> it;
         private final Settings settings;
         private final Header header;
@@ -229,11 +341,15 @@ public final class CsvInput {
         private final List<String> partitions;
         private final int[] target;
         private long end;
-        private Row next;
+        /** The record read ahead, and the line it starts on; null when none is pending. */
+        private CSVRecord pending;
+        private long pendingLine;
+        private final java.util.ArrayDeque<Row> ready = new java.util.ArrayDeque<>();
         private boolean done;
 
-        Records(CSVParser parser, Settings settings, Header header, List<String> columns, List<String> partitions) {
+        Records(CSVParser parser, MarkingDecoder decoder, Settings settings, Header header, List<String> columns, List<String> partitions) {
             this.parser = parser;
+            this.decoder = decoder;
             this.it = parser.iterator();
             this.settings = settings;
             this.header = header;
@@ -251,47 +367,60 @@ public final class CsvInput {
 
         @Override
         public boolean hasNext() {
-            if (next == null && !done) next = advance();
-            return next != null;
+            while (ready.isEmpty() && !done) advance();
+            return !ready.isEmpty();
         }
 
         @Override
         public Row next() {
             if (!hasNext()) throw new java.util.NoSuchElementException();
-            Row row = next;
-            next = null;
-            return row;
+            return ready.poll();
         }
 
-        private Row advance() {
-            while (true) {
-                long start = end + 1;
-                CSVRecord record;
-                try {
-                    if (!it.hasNext()) {
-                        finish();
-                        return null;
-                    }
+        /** Reads one record ahead and queues the rows that are then known. */
+        private void advance() {
+            long start = end + 1;
+            CSVRecord record = null;
+            Row broken = null;
+            try {
+                if (it.hasNext()) {
                     record = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    Object[] values = row(start);
-                    values[2] = "line " + start + ": " + brokenRecord(e) + "; the rest of the file from this line on is one malformed record";
-                    finish();
-                    return RowFactory.create(values);
+                    end = parser.getCurrentLineNumber();
                 }
-                end = parser.getCurrentLineNumber();
-                if (record.size() == 1 && record.get(0).isEmpty() && target.length > 1) continue; // a blank line
+            } catch (UncheckedIOException | IllegalStateException e) {
                 Object[] values = row(start);
-                for (int i = 0; i < Math.min(record.size(), target.length); i++) {
-                    String v = record.get(i);
-                    values[target[i]] = v.isEmpty() || v.equals(settings.nullValue()) ? null : v;
-                }
-                if (record.size() != target.length) {
-                    values[2] = "line " + start + ": " + record.size() + " fields where the header has " + target.length
-                            + (record.size() > target.length ? " (an unquoted comma, such as a thousands separator, splits a value)" : "");
-                }
-                return RowFactory.create(values);
+                values[2] = "line " + start + ": " + brokenRecord(e) + "; the rest of the file from this line on is one malformed record";
+                broken = RowFactory.create(values);
             }
+            CSVRecord previous = pending;
+            long previousLine = pendingLine;
+            pending = record;
+            pendingLine = start;
+            if (record == null) finish();
+            if (previous != null) {
+                long to = record != null ? record.getCharacterPosition() : decoder.position();
+                Row row = toRow(previous, previousLine, decoder.badBetween(previous.getCharacterPosition(), to));
+                if (row != null) ready.add(row);
+            }
+            if (broken != null) ready.add(broken);
+        }
+
+        /** The record as a row, or null for a blank line. */
+        private Row toRow(CSVRecord record, long line, boolean badBytes) {
+            if (record.size() == 1 && record.get(0).isEmpty() && target.length > 1) return null;
+            Object[] values = row(line);
+            for (int i = 0; i < Math.min(record.size(), target.length); i++) {
+                String v = record.get(i);
+                values[target[i]] = v.isEmpty() || v.equals(settings.nullValue()) ? null : v;
+            }
+            if (badBytes) {
+                values[2] = "line " + line + ": the record holds bytes that are not valid " + settings.charset()
+                        + " (input.options.encoding names the file's encoding)";
+            } else if (record.size() != target.length) {
+                values[2] = "line " + line + ": " + record.size() + " fields where the header has " + target.length
+                        + (record.size() > target.length ? " (an unquoted comma, such as a thousands separator, splits a value)" : "");
+            }
+            return RowFactory.create(values);
         }
 
         private Object[] row(long line) {
@@ -303,6 +432,7 @@ public final class CsvInput {
         }
 
         private void finish() {
+            if (done) return;
             done = true;
             try {
                 parser.close();
@@ -313,7 +443,7 @@ public final class CsvInput {
     }
 
     private static String brokenRecord(Exception e) {
-        String message = InputReader.firstLine(e);
+        String message = LawfitException.firstLine(e);
         if (message.contains("EOF reached before encapsulated token finished")) return "a quoted field is never closed";
         if (message.contains("Input length") || message.contains("Malformed") || message.contains("Unmappable")) {
             return "the text is not valid in the file's encoding (input.options.encoding)";

@@ -106,7 +106,7 @@ public final class InputFiles {
             String schema = new ParquetToSparkSchemaConverter(new org.apache.spark.sql.internal.SQLConf()).convert(reader.getFooter().getFileMetaData().getSchema()).json();
             return new Footer(path, schema, reader.getRecordCount(), null);
         } catch (IOException | RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : InputReader.firstLine(e);
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : LawfitException.firstLine(e);
             return new Footer(path, null, -1, message);
         }
     }
@@ -183,7 +183,11 @@ public final class InputFiles {
     }
 
     private static boolean hidden(Path p) {
-        String name = p.getName();
+        return hidden(p.getName());
+    }
+
+    /** Whether a file or directory of this name is skipped, as Spark skips it: {@code _x} (not {@code _x=1}) and {@code .x}. */
+    public static boolean hidden(String name) {
         return (name.startsWith("_") && !name.contains("=")) || name.startsWith(".");
     }
 

@@ -1,5 +1,6 @@
 package dev.lawfit.job.ingest;
 
+import dev.lawfit.spec.CheckpointContract;
 import dev.lawfit.job.results.SqlSandbox;
 
 import dev.lawfit.LawfitException;
@@ -72,13 +73,14 @@ public final class InputReader {
                 }
                 checkParquetColumns(conf, files, footers);
                 rows = readParquet(spark, input, options, files, footers, !bad.isEmpty());
+                CheckpointContract.checkNotReserved(List.of(rows.columns()), input.columns().values(), "input " + input.paths());
             } else {
                 rows = CsvInput.read(spark, input, files);
             }
         } catch (LawfitException e) {
             throw e;
         } catch (Exception e) { // AnalysisException is checked in Java but thrown undeclared from Scala
-            throw new LawfitException("cannot read input " + input.paths() + " as " + input.format() + ": " + firstLine(e), e);
+            throw new LawfitException("cannot read input " + input.paths() + " as " + input.format() + ": " + LawfitException.firstLine(e), e);
         }
         return new Read(contractTerms(rows, input), files, bad);
     }
@@ -163,29 +165,29 @@ public final class InputReader {
     }
 
     private static Dataset<Row> contractTerms(Dataset<Row> rows, JobSpec.Input input) {
+        rows = mapColumns(unpivot(rows, input), input);
+        // CSV rows come with their file and line; a Parquet row's file is Spark's to name
         if (!Arrays.asList(rows.columns()).contains(CheckpointContract.SOURCE_FILE)) {
             rows = rows.withColumn(CheckpointContract.SOURCE_FILE, input_file_name());
         }
-        rows = unpivot(rows, input);
-        rows = mapColumns(rows, input);
         for (Map.Entry<String, String> derived : input.derive().entrySet()) {
-            SqlSandbox.checkExpression(rows.sparkSession(), "input.derive." + derived.getKey(), derived.getValue());
+            SqlSandbox.checkExpression(rows.sparkSession(), "input.derive." + derived.getKey(), derived.getValue(), rows.schema());
             try {
                 rows = rows.withColumn(derived.getKey(), expr(derived.getValue()));
             } catch (Exception e) { // AnalysisException and ParseException are checked in Java but thrown undeclared from Scala
                 throw new LawfitException("input.derive." + derived.getKey() + ": cannot evaluate '" + derived.getValue()
-                        + "' over the columns " + Arrays.toString(rows.columns()) + ": " + firstLine(e), e);
+                        + "' over the columns " + Arrays.toString(rows.columns()) + ": " + LawfitException.firstLine(e), e);
             }
         }
         Column kept = lit(true);
         if (input.filter() != null && !input.filter().isBlank()) {
-            SqlSandbox.checkExpression(rows.sparkSession(), "input.filter", input.filter());
+            SqlSandbox.checkExpression(rows.sparkSession(), "input.filter", input.filter(), rows.schema());
             try {
                 kept = coalesce(expr(input.filter()).cast("boolean"), lit(false));
                 rows.select(kept).schema();
             } catch (Exception e) { // AnalysisException and ParseException are checked in Java but thrown undeclared from Scala
                 throw new LawfitException("input.filter: cannot evaluate '" + input.filter() + "' over the columns "
-                        + Arrays.toString(rows.columns()) + ": " + firstLine(e), e);
+                        + Arrays.toString(rows.columns()) + ": " + LawfitException.firstLine(e), e);
             }
         }
         // a malformed record is rejected whatever the filter says: it cannot be known what it would have been
@@ -249,26 +251,5 @@ public final class InputReader {
             }
         }
         return rows.select(projection.toArray(Column[]::new));
-    }
-
-    /** The first line of the innermost cause that says something: what went wrong at the bottom of a wrapped failure. */
-    public static String innermostLine(Throwable e) {
-        String line = firstLine(e);
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) line = firstLine(t);
-        }
-        return line;
-    }
-
-    /** The first non-blank line of an exception's message (Spark puts plans and blank lines after it), else of its causes'. */
-    public static String firstLine(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message == null) continue;
-            for (String line : message.split("\n")) {
-                if (!line.isBlank()) return line.strip();
-            }
-        }
-        return e.getClass().getSimpleName();
     }
 }

@@ -1,5 +1,6 @@
 package dev.lawfit.job.ingest;
 
+import dev.lawfit.spec.CheckpointContract;
 import dev.lawfit.LawfitException;
 import dev.lawfit.job.results.SqlSandbox;
 import dev.lawfit.spec.JobSpec;
@@ -58,6 +59,7 @@ public final class SpecCheck {
     public static Result check(JobSpec spec, boolean scanData) {
         long started = System.nanoTime();
         List<String> warnings = new ArrayList<>(), notes = new ArrayList<>();
+        checkOutputWritable(spec.output().path());
         JobSpec.Input input = spec.input();
         List<File> files = new ArrayList<>();
         boolean readable = true;
@@ -80,11 +82,18 @@ public final class SpecCheck {
             }
             files.addAll(dataFiles(f, input.format(), warnings, "input.paths[" + i + "]"));
         }
-        if (!readable || files.isEmpty()) {
-            if (readable) warnings.add("input.paths " + input.paths() + " hold no " + input.format() + " file: the run would read no rows");
-            return new Result(files.size(), List.of(), warnings, notes, millis(started));
+        if (readable && files.isEmpty()) {
+            throw new LawfitException("input.paths " + input.paths() + " hold no data files (names starting with _ or . are skipped, as Spark "
+                    + "does): the run would stop here" + (warnings.isEmpty() ? "" : "; " + String.join("; ", warnings)));
         }
+        if (!readable) return new Result(files.size(), List.of(), warnings, notes, millis(started));
+        java.nio.file.Path spill = null;
         try (Connection c = dev.lawfit.job.results.DuckDbQuery.open()) {
+            // the engine reads the input files and nothing else, whatever an expression asks of it
+            spill = Files.createTempDirectory("lawfit-check-");
+            List<File> dirs = new ArrayList<>();
+            for (File f : files) dirs.add(f.getAbsoluteFile().getParentFile());
+            dev.lawfit.job.results.DuckDbQuery.lockDown(c, dirs, spill, dev.lawfit.job.results.DuckDbQuery.DEFAULT_MEMORY_LIMIT);
             String source = source(files, input.format());
             List<String> schema = new ArrayList<>();
             // one row is enough to know the input is not empty
@@ -103,12 +112,36 @@ public final class SpecCheck {
                 notes.add("the input's schema could not be read here (" + firstLine(e.getMessage()) + "): columns not checked; the run reports bad files");
                 return new Result(files.size(), List.of(), warnings, notes, millis(started));
             }
+            CheckpointContract.checkNotReserved(schema, input.columns().values(), "input " + input.paths());
             Columns columns = resolve(spec, schema);
-            if (scanData) dataWarnings(c, spec, source, columns, warnings, notes);
+            if (scanData) dataWarnings(c, spec, source, schema, warnings, notes);
             return new Result(files.size(), new ArrayList<>(columns.available.values()), warnings, notes, millis(started));
         } catch (SQLException e) {
             notes.add("the data checks could not run: " + firstLine(e.getMessage()));
             return new Result(files.size(), List.of(), warnings, notes, millis(started));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a temporary directory for the check: " + e.getMessage(), e);
+        } finally {
+            if (spill != null) dev.lawfit.job.results.DuckDbQuery.deleteTree(spill);
+        }
+    }
+
+    /**
+     * A local output path must be a directory lawfit can create and write: a file in the way (the path, or one of its
+     * parents) or a directory that cannot be written is exit 2 here, not a stack trace from the middle of a run.
+     */
+    static void checkOutputWritable(String outputPath) {
+        java.net.URI uri = new org.apache.hadoop.fs.Path(outputPath).toUri();
+        if (uri.getScheme() != null && !uri.getScheme().equals("file")) return;
+        File target = new File(uri.getPath()).getAbsoluteFile();
+        File existing = target;
+        while (existing != null && !existing.exists()) existing = existing.getParentFile();
+        if (existing == null) return;
+        if (!existing.isDirectory()) {
+            throw new LawfitException("output.path: '" + outputPath + "' cannot be created: " + existing + " is a file, not a directory");
+        }
+        if (!Files.isWritable(existing.toPath()) || !Files.isExecutable(existing.toPath())) {
+            throw new LawfitException("output.path: '" + outputPath + "' cannot be written: " + existing + " is not writable by this user");
         }
     }
 
@@ -192,27 +225,104 @@ public final class SpecCheck {
         return new Columns(available, sourceOf, derived);
     }
 
-    /** Warnings from the data itself, on the columns read as they are (derived ones are left to the run). */
-    private static void dataWarnings(Connection c, JobSpec spec, String source, Columns columns, List<String> warnings, List<String> notes)
+    /**
+     * The input as the run sees it, in DuckDB: unpivoted, mapped, with the derived columns evaluated (a spec expression is
+     * Spark SQL; most that give group keys, such as a constant or {@code concat(model, '-web')}, mean the same in DuckDB),
+     * filtered by {@code input.filter} where DuckDB can evaluate it, and without the rows the run would reject for a
+     * missing key or a missing or non-positive number. {@code unknown} gets the derived columns DuckDB could not evaluate.
+     */
+    private static String asTheRunSees(Connection c, JobSpec spec, String source, List<String> schema, Set<String> unknown, List<String> notes) {
+        JobSpec.Input input = spec.input();
+        String rel = "SELECT * FROM " + source;
+        Set<String> present = new LinkedHashSet<>();
+        for (String col : schema) present.add(col.toLowerCase(Locale.ROOT));
+        if (!input.unpivot().isEmpty()) {
+            List<String> on = new ArrayList<>();
+            input.unpivot().forEach((eval, col) -> on.add(quote(col) + " AS " + literal(eval)));
+            String unpivoted = "UNPIVOT (" + rel + ") ON " + String.join(", ", on) + " INTO NAME " + CheckpointContract.EVAL_DATASET + " VALUE "
+                    + CheckpointContract.LOSS;
+            if (!describes(c, unpivoted)) {
+                notes.add("input.unpivot could not be reproduced here: the checks on groups are left to the run");
+                return null;
+            }
+            rel = unpivoted;
+        }
+        if (!input.columns().isEmpty()) {
+            List<String> excluded = new ArrayList<>(), renamed = new ArrayList<>();
+            input.columns().forEach((contract, src) -> {
+                if (present.contains(contract.toLowerCase(Locale.ROOT)) && !src.equalsIgnoreCase(contract)) excluded.add(quote(contract));
+                renamed.add(quote(src) + " AS " + quote(contract));
+            });
+            rel = "SELECT * " + (excluded.isEmpty() ? "" : "EXCLUDE (" + String.join(", ", excluded) + ") ") + "RENAME (" + String.join(", ", renamed)
+                    + ") FROM (" + rel + ")";
+            if (!describes(c, rel)) {
+                notes.add("input.columns could not be reproduced here: the checks on groups are left to the run");
+                return null;
+            }
+        }
+        for (Map.Entry<String, String> d : input.derive().entrySet()) {
+            String name = quote(d.getKey());
+            String next = "SELECT * EXCLUDE (" + name + "), (" + d.getValue() + ") AS " + name + " FROM (SELECT *, NULL AS " + name + " FROM (" + rel + "))";
+            if (d.getValue().contains(";") || !describes(c, next)) {
+                unknown.add(d.getKey().toLowerCase(Locale.ROOT));
+                next = "SELECT * EXCLUDE (" + name + "), NULL AS " + name + " FROM (SELECT *, NULL AS " + name + " FROM (" + rel + "))";
+            }
+            rel = next;
+        }
+        if (input.filter() != null && !input.filter().isBlank()) {
+            String filtered = "SELECT * FROM (" + rel + ") WHERE coalesce(CAST((" + input.filter() + ") AS BOOLEAN), false)";
+            if (!input.filter().contains(";") && describes(c, filtered)) {
+                rel = filtered;
+            } else {
+                notes.add("input.filter could not be evaluated here: the data checks read every row (the run applies it)");
+            }
+        }
+        List<String> valid = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>(CheckpointContract.REQUIRED_KEYS);
+        keys.addAll(spec.groupBy());
+        for (String k : keys) {
+            if (!unknown.contains(k.toLowerCase(Locale.ROOT))) valid.add("nullif(trim(CAST(" + quote(k) + " AS VARCHAR)), '') IS NOT NULL");
+        }
+        for (String n : CheckpointContract.REQUIRED_NUMBERS) {
+            if (!unknown.contains(n)) valid.add("coalesce(isfinite(TRY_CAST(" + quote(n) + " AS DOUBLE)) AND TRY_CAST(" + quote(n) + " AS DOUBLE) > 0, false)");
+        }
+        return "(SELECT * FROM (" + rel + ")" + (valid.isEmpty() ? "" : " WHERE " + String.join(" AND ", valid)) + ")";
+    }
+
+    private static boolean describes(Connection c, String relation) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("DESCRIBE " + relation)) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Warnings from the data as the run will see it ({@link #asTheRunSees}): rows the run rejects do not count, and a
+     * derived group key counts once DuckDB could evaluate it.
+     */
+    private static void dataWarnings(Connection c, JobSpec spec, String source, List<String> schema, List<String> warnings, List<String> notes)
             throws SQLException {
-        java.util.function.Function<String, String> raw = name -> columns.derived.contains(name.toLowerCase(Locale.ROOT)) ? null
-                : columns.sourceOf.get(name.toLowerCase(Locale.ROOT));
-        if (spec.input().filter() != null && !spec.input().filter().isBlank()) notes.add("the data checks read every row (input.filter is applied by the run)");
+        Set<String> unknown = new LinkedHashSet<>();
+        String rows = asTheRunSees(c, spec, source, schema, unknown, notes);
+        if (rows == null) return;
+        Set<String> derived = new LinkedHashSet<>();
+        for (String d : spec.input().derive().keySet()) derived.add(d.toLowerCase(Locale.ROOT));
         List<String> keys = new ArrayList<>();
         for (String k : spec.groupBy()) {
-            if (raw.apply(k) == null) {
-                notes.add("group_by column '" + k + "' is derived: the checks on groups are left to the run");
+            if (unknown.contains(k.toLowerCase(Locale.ROOT))) {
+                notes.add("group_by column '" + k + "' is derived by an expression DuckDB cannot evaluate here: the checks on groups are left to the run");
                 keys = null;
                 break;
             }
-            keys.add(quote(raw.apply(k)));
+            keys.add(quote(k));
         }
-        String params = raw.apply(CheckpointContract.PARAMS), run = raw.apply(CheckpointContract.RUN_ID);
         if (keys != null && !keys.isEmpty()) {
             List<String> constant = new ArrayList<>();
             for (String k : spec.groupBy()) {
-                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(DISTINCT " + quote(raw.apply(k)) + "), min("
-                        + quote(raw.apply(k)) + ") FROM " + source)) {
+                if (derived.contains(k.toLowerCase(Locale.ROOT))) continue; // a derived key is the spec's own choice, constant or not
+                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(DISTINCT " + quote(k) + "), min("
+                        + quote(k) + ") FROM " + rows)) {
                     if (r.next() && r.getLong(1) == 1) constant.add(k + " = '" + r.getString(2) + "'");
                 }
             }
@@ -220,11 +330,11 @@ public final class SpecCheck {
                 warnings.add("group_by " + (constant.size() == 1 ? "key " : "keys ") + String.join(", ", constant)
                         + (constant.size() == 1 ? " has" : " each have") + " one value in the whole input: they split nothing (fine when intended)");
             }
-            if (params != null && !spec.laws().isEmpty()) {
+            if (!unknown.contains(CheckpointContract.PARAMS) && !spec.laws().isEmpty()) {
                 String groups = String.join(", ", keys);
                 try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE sizes < 2), count(*), "
                         + "min(label) FILTER (WHERE sizes < 2) FROM (SELECT " + groups + ", concat_ws(' / ', " + groups + ") AS label, count(DISTINCT TRY_CAST("
-                        + quote(params) + " AS DOUBLE)) AS sizes FROM " + source + " GROUP BY ALL)")) {
+                        + quote(CheckpointContract.PARAMS) + " AS DOUBLE)) AS sizes FROM " + rows + " GROUP BY ALL)")) {
                     if (r.next() && r.getLong(1) > 0) {
                         warnings.add(r.getLong(1) + " of " + r.getLong(2) + " groups of group_by " + spec.groupBy() + " have one model size (e.g. "
                                 + r.getString(3) + "): the laws in N (" + String.join(", ", spec.laws())
@@ -233,32 +343,31 @@ public final class SpecCheck {
                 }
             }
         }
-        String total = raw.apply(CheckpointContract.TOTAL_TOKENS);
-        if (run != null && total != null) {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), min(" + quote(run) + ") FROM (SELECT " + quote(run)
-                    + " FROM " + source + " GROUP BY 1 HAVING count(DISTINCT TRY_CAST(" + quote(total) + " AS DOUBLE)) > 1)")) {
+        String run = quote(CheckpointContract.RUN_ID);
+        boolean runKnown = !unknown.contains(CheckpointContract.RUN_ID);
+        if (runKnown && hasColumn(c, rows, CheckpointContract.TOTAL_TOKENS) && !unknown.contains(CheckpointContract.TOTAL_TOKENS)) {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), min(" + run + ") FROM (SELECT " + run
+                    + " FROM " + rows + " GROUP BY 1 HAVING count(DISTINCT TRY_CAST(" + quote(CheckpointContract.TOTAL_TOKENS) + " AS DOUBLE)) > 1)")) {
                 if (r.next() && r.getLong(1) > 0) {
                     warnings.add(r.getLong(1) + " run(s) change total_tokens between checkpoints (e.g. run_id '" + r.getString(2)
                             + "'): a run's planned tokens should be one number; the temporal law reads its largest");
                 }
             }
         }
-        String tokens = raw.apply(CheckpointContract.TOKENS), eval = raw.apply(CheckpointContract.EVAL_DATASET);
-        if (run != null && tokens != null) {
-            // a checkpoint is (run_id, eval_dataset, tokens); a derived eval_dataset is left out (one eval per row, or a constant)
-            String key = quote(run) + (eval != null ? ", " + quote(eval) : "") + ", " + quote(tokens);
+        if (runKnown && !unknown.contains(CheckpointContract.TOKENS) && !unknown.contains(CheckpointContract.EVAL_DATASET)) {
+            String key = run + ", " + quote(CheckpointContract.EVAL_DATASET) + ", TRY_CAST(" + quote(CheckpointContract.TOKENS) + " AS DOUBLE)";
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), sum(n), min(label) FROM (SELECT concat_ws(' / ', "
-                    + key + ") AS label, count(*) AS n FROM " + source + " GROUP BY ALL HAVING count(*) > 1)")) {
+                    + key + ") AS label, count(*) AS n FROM " + rows + " GROUP BY ALL HAVING count(*) > 1)")) {
                 if (r.next() && r.getLong(1) > 0) {
                     warnings.add(r.getLong(1) + " checkpoint(s) appear more than once (" + r.getLong(2) + " rows with the same run_id, "
-                            + (eval != null ? "eval_dataset " : "") + "and tokens, e.g. " + r.getString(3) + "): duplicates count twice in every fit");
+                            + "eval_dataset and tokens, e.g. " + r.getString(3) + "): duplicates count twice in every fit");
                 }
             }
         }
-        String step = raw.apply(CheckpointContract.STEP), lr = raw.apply(CheckpointContract.LR);
-        if (spec.schedule() != null && run != null && step != null && lr != null) {
+        String step = quote(CheckpointContract.STEP), lr = quote(CheckpointContract.LR);
+        if (spec.schedule() != null && runKnown && hasColumn(c, rows, CheckpointContract.STEP) && hasColumn(c, rows, CheckpointContract.LR)) {
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), min(label) FROM (SELECT concat_ws(' at step ', "
-                    + quote(run) + ", " + quote(step) + ") AS label FROM " + source + " GROUP BY ALL HAVING count(DISTINCT TRY_CAST(" + quote(lr)
+                    + run + ", " + step + ") AS label FROM " + rows + " GROUP BY ALL HAVING count(DISTINCT TRY_CAST(" + lr
                     + " AS DOUBLE)) > 1)")) {
                 if (r.next() && r.getLong(1) > 0) {
                     warnings.add(r.getLong(1) + " step(s) of a run carry two learning rates (e.g. " + r.getString(2)
@@ -268,8 +377,24 @@ public final class SpecCheck {
         }
     }
 
+    private static boolean hasColumn(Connection c, String relation, String column) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("DESCRIBE SELECT * FROM " + relation)) {
+            while (r.next()) if (r.getString(1).equalsIgnoreCase(column)) return true;
+        }
+        return false;
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
     private static List<File> dataFiles(File f, String format, List<String> warnings, String key) {
         List<File> out = new ArrayList<>();
+        if (InputFiles.hidden(f.getName())) {
+            warnings.add(key + ": " + f + " is skipped: names starting with '_' or '.' are skipped (as Spark skips them), so the run reads "
+                    + "nothing there");
+            return out;
+        }
         if (f.isFile()) {
             out.add(f);
             return out;
@@ -278,12 +403,13 @@ public final class SpecCheck {
             for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
                 String name = p.getFileName().toString();
                 boolean hidden = false;
-                for (Path part : f.toPath().relativize(p)) hidden |= part.toString().startsWith("_") || part.toString().startsWith(".");
+                for (Path part : f.toPath().relativize(p)) hidden |= InputFiles.hidden(part.toString());
                 if (hidden || name.endsWith(".crc")) continue;
                 boolean expected = format.equals("parquet") ? name.endsWith(".parquet") : name.matches("(?i).*\\.(csv|tsv|txt)(\\.gz)?");
                 if (expected) {
                     out.add(p.toFile());
                 } else if (format.equals("csv")) {
+                    out.add(p.toFile());
                     warnings.add(key + ": " + f.toPath().relativize(p) + " is not a .csv file but the run reads it as CSV (its lines will be rejected "
                             + "if they do not fit a header); list the CSV files or their directory only");
                 }
@@ -299,8 +425,8 @@ public final class SpecCheck {
         for (File f : files) list.append(list.length() > 1 ? ", " : "").append("'").append(f.getAbsolutePath().replace("'", "''")).append("'");
         list.append("]");
         return format.equals("parquet")
-                ? "read_parquet(" + list + ", union_by_name = true, hive_partitioning = true, filename = 'source_file')"
-                : "read_csv(" + list + ", header = true, union_by_name = true, all_varchar = true, hive_partitioning = true, filename = 'source_file', "
+                ? "read_parquet(" + list + ", union_by_name = true, hive_partitioning = true)"
+                : "read_csv(" + list + ", header = true, union_by_name = true, all_varchar = true, hive_partitioning = true, "
                         + "ignore_errors = true, null_padding = true)";
     }
 

@@ -2,7 +2,7 @@ package dev.lawfit.job.plan;
 
 import dev.lawfit.job.ingest.InputReader;
 
-import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.spec.CheckpointContract;
 
 import dev.lawfit.LawfitException;
 

@@ -1,6 +1,5 @@
 package dev.lawfit.job.publish;
 
-import dev.lawfit.job.ingest.InputReader;
 
 import dev.lawfit.LawfitException;
 import org.apache.spark.sql.SparkSession;
@@ -36,7 +35,7 @@ public final class CatalogPublisher {
                     + new org.apache.hadoop.fs.Path(outputPath, RunHistory.DIR).toString().replace("'", "\\'") + "'");
         } catch (RuntimeException e) {
             throw new LawfitException("published " + versionDir + ", but registering its tables in catalog database '" + database
-                    + "' failed: " + InputReader.firstLine(e), e);
+                    + "' failed: " + LawfitException.firstLine(e), e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.lawfit.job.publish;
 
-import dev.lawfit.job.ingest.InputReader;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lawfit.LawfitException;
@@ -24,15 +23,25 @@ import java.util.Map;
 
 /**
  * One writer per output: a run (or a rollback) holds {@code <output>/lock.json}, created atomically with its run id,
- * host, process id and start time, until it ends. A second writer fails at once, naming the holder. A lock left by a
- * dead process on this host (a killed driver) is detected, reported and taken over; one from another host cannot be
- * checked and is reported with its age, to be removed by hand if that run is gone.
+ * host, process id and the process's start time, until it ends. A second writer fails at once, naming the holder. A lock
+ * left by a dead process on this host (a killed driver) is detected, reported and taken over; a process id that now
+ * belongs to another process (the start time differs) counts as dead; an empty or unreadable lock file older than
+ * {@link #UNREADABLE_GRACE} is taken over too. One from another host cannot be checked and is reported with its age, to be
+ * removed by hand if that run is gone.
+ *
+ * <p>Taking a lock over is a read, a delete and a create: two writers that both found the dead lock would both take it
+ * (the slower deleting the lock the faster had just created). So every writer on a host does all three while holding an
+ * operating-system lock on a guard file ({@code <output>/.lock.json.guard}, or one in the temporary directory for an output
+ * on HDFS/S3), and threads of one JVM also queue on a lock of the JVM's: the takeover happens once.
  */
 public final class OutputLock implements AutoCloseable {
 
     public static final String FILE = "lock.json";
+    /** How old an empty or unreadable lock file must be before it counts as left by a crash rather than being written. */
+    static final java.time.Duration UNREADABLE_GRACE = java.time.Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(OutputLock.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.concurrent.locks.ReentrantLock IN_JVM = new java.util.concurrent.locks.ReentrantLock();
 
     private final Configuration conf;
     private final Path path;
@@ -51,28 +60,103 @@ public final class OutputLock implements AutoCloseable {
         mine.put("run_id", runId);
         mine.put("host", host());
         mine.put("pid", ProcessHandle.current().pid());
+        ProcessHandle.current().info().startInstant().ifPresent(t -> mine.put("pid_started", t.toString()));
         mine.put("started", Instant.now().toString());
-        try {
+        IN_JVM.lock();
+        try (Guard guard = Guard.take(conf, path)) {
             String text = JSON.writeValueAsString(mine) + "\n";
-            for (int attempt = 0; attempt < 2; attempt++) {
+            if (create(conf, path, text)) return new OutputLock(conf, path, runId);
+            Map<String, Object> holder = read(conf, path);
+            if (holder == null) { // released between our create and our read
                 if (create(conf, path, text)) return new OutputLock(conf, path, runId);
-                Map<String, Object> holder = read(conf, path);
-                if (holder == null) continue; // released between our try and our read
-                if (isDeadHere(holder)) {
-                    LOG.warn("output {} was locked by run {} (process {} on this host, {}), which is no longer running: taking the lock over",
-                            outputPath, holder.get("run_id"), holder.get("pid"), holder.get("started"));
-                    path.getFileSystem(conf).delete(path, false);
-                    continue;
-                }
-                throw new LawfitException("output " + outputPath + " is being written by run " + holder.get("run_id") + " (process "
-                        + holder.get("pid") + " on " + holder.get("host") + ") since " + holder.get("started")
-                        + "; wait for it to end, or if that run is dead, remove " + path);
+                holder = read(conf, path);
             }
-            throw new LawfitException("output " + outputPath + ": cannot take the lock " + path + " (it keeps reappearing)");
+            String stale = holder == null ? null : staleBecause(conf, path, holder);
+            if (stale != null) {
+                LOG.warn("output {}: {}: taking the lock over", outputPath, stale);
+                System.err.println("lawfit: warning: output " + outputPath + ": " + stale + "; taking the lock over");
+                path.getFileSystem(conf).delete(path, false);
+                if (create(conf, path, text)) return new OutputLock(conf, path, runId);
+                holder = read(conf, path);
+            }
+            if (holder == null) throw new LawfitException("output " + outputPath + ": cannot take the lock " + path + " (it keeps changing)");
+            if (holder.containsKey(UNREADABLE)) {
+                throw new LawfitException("output " + outputPath + " has a lock file " + path + " that is empty or unreadable and was written "
+                        + holder.get(UNREADABLE) + " ago: a run may be taking it right now; if not, it is taken over after "
+                        + UNREADABLE_GRACE.toSeconds() + " s");
+            }
+            throw new LawfitException("output " + outputPath + " is being written by run " + holder.get("run_id") + " (process "
+                    + holder.get("pid") + " on " + holder.get("host") + ") since " + holder.get("started")
+                    + "; wait for it to end, or if that run is dead, remove " + path);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot lock output " + outputPath + " (" + path + "): " + InputReader.firstLine(e), e);
+            throw new IllegalStateException("cannot lock output " + outputPath + " (" + path + "): " + LawfitException.firstLine(e), e);
+        } finally {
+            IN_JVM.unlock();
         }
     }
+
+    /** Why a holder's lock may be taken over (its process is gone, or the file is unreadable and old), or null. */
+    private static String staleBecause(Configuration conf, Path path, Map<String, Object> holder) throws IOException {
+        if (holder.containsKey(UNREADABLE)) {
+            long age = System.currentTimeMillis() - path.getFileSystem(conf).getFileStatus(path).getModificationTime();
+            holder.put(UNREADABLE, (age / 1000) + " s");
+            return age >= UNREADABLE_GRACE.toMillis() ? "the lock file " + path + " is empty or unreadable and " + (age / 1000)
+                    + " s old (left by a crash)" : null;
+        }
+        if (!host().equals(holder.get("host")) || !(holder.get("pid") instanceof Number pid)) return null;
+        java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid.longValue());
+        String who = "run " + holder.get("run_id") + " (process " + pid + " on this host, since " + holder.get("started") + ")";
+        if (process.isEmpty() || !process.get().isAlive()) return "the lock of " + who + " is left by a process that is no longer running";
+        Object recorded = holder.get("pid_started");
+        java.util.Optional<Instant> now = process.get().info().startInstant();
+        if (recorded != null && now.isPresent() && !now.get().toString().equals(recorded)) {
+            return "the lock of " + who + " names process " + pid + ", which is now another process (started " + now.get()
+                    + ", not " + recorded + ")";
+        }
+        return null;
+    }
+
+    /** An operating-system lock on the guard file of one output, held while a writer reads, deletes and creates its lock. */
+    private static final class Guard implements AutoCloseable {
+        private final java.nio.channels.FileChannel channel;
+        private final java.nio.channels.FileLock lock;
+
+        private Guard(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static Guard take(Configuration conf, Path lockPath) throws IOException {
+            FileSystem fs = lockPath.getFileSystem(conf);
+            java.nio.file.Path file;
+            if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+                fs.mkdirs(lockPath.getParent());
+                file = java.nio.file.Path.of(fs.makeQualified(lockPath).toUri()).resolveSibling("." + FILE + ".guard");
+            } else {
+                String id = Integer.toHexString(fs.makeQualified(lockPath).toString().hashCode());
+                file = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "lawfit-output-" + id + ".guard");
+            }
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                return new Guard(channel, channel.lock());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+
+    /** The key under which {@link #read} reports a lock file it could not read (with its age, once known). */
+    private static final String UNREADABLE = "_unreadable";
 
     /** Releases the lock if this run still holds it. */
     @Override
@@ -121,16 +205,12 @@ public final class OutputLock implements AutoCloseable {
             return JSON.readValue(in.readAllBytes(), Map.class);
         } catch (java.io.FileNotFoundException e) {
             return null;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (com.fasterxml.jackson.core.JacksonException | ClassCastException e) {
             Map<String, Object> unreadable = new LinkedHashMap<>();
             unreadable.put("run_id", "unknown (unreadable lock file)");
+            unreadable.put(UNREADABLE, "");
             return unreadable;
         }
-    }
-
-    private static boolean isDeadHere(Map<String, Object> holder) {
-        if (!host().equals(holder.get("host")) || !(holder.get("pid") instanceof Number pid)) return false;
-        return ProcessHandle.of(pid.longValue()).map(p -> !p.isAlive()).orElse(true);
     }
 
     private static String host() {

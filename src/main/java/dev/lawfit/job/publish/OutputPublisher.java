@@ -134,15 +134,29 @@ public final class OutputPublisher {
         }
     }
 
-    /** The directory of the current version under {@code outputPath}, or null when nothing was published. */
+    /**
+     * A version's name as lawfit writes it ({@code v20261207T004535.123Z}), or any plain name of letters, digits, '.', '_'
+     * and '-' that is not a way up: a CURRENT file or a {@code --version} naming {@code ../../etc} is refused, so a pointer
+     * cannot move a reader out of the output's versions.
+     */
+    private static final java.util.regex.Pattern VERSION_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /** The version name, checked; {@code where} says where it was read, for the message. */
+    public static String checkedVersion(String name, String where) {
+        if (!VERSION_NAME.matcher(name).matches() || name.contains("..")) {
+            throw new LawfitException(where + " names version '" + name.replaceAll("\\p{Cntrl}", "?")
+                    + "', which is not a version name (letters, digits, '.', '_', '-'; e.g. v20261207T004535.123Z)");
+        }
+        return name;
+    }
+
     /**
      * The current version's directory of an output on this machine, read without Hadoop's file system (which costs half a
      * second to start); null when the output is elsewhere (HDFS, S3). No CURRENT pointer is an error naming the path.
      */
     public static java.io.File localCurrentVersion(String outputPath) {
-        java.net.URI uri = new Path(outputPath).toUri();
-        if (uri.getScheme() != null && !uri.getScheme().equals("file")) return null;
-        java.io.File root = new java.io.File(uri.getPath()).getAbsoluteFile();
+        java.io.File root = localRoot(outputPath);
+        if (root == null) return null;
         java.io.File pointer = new java.io.File(root, CURRENT);
         String current;
         try {
@@ -153,9 +167,29 @@ public final class OutputPublisher {
         if (current.isEmpty()) {
             throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
         }
-        return new java.io.File(new java.io.File(root, VERSIONS), current);
+        return new java.io.File(new java.io.File(root, VERSIONS), checkedVersion(current, pointer.toString()));
     }
 
+    /** A kept, published version's directory of an output on this machine (null when the output is elsewhere). */
+    public static java.io.File localVersion(String outputPath, String version) {
+        java.io.File root = localRoot(outputPath);
+        if (root == null) return null;
+        java.io.File dir = new java.io.File(new java.io.File(root, VERSIONS), checkedVersion(version, "--version"));
+        if (!new java.io.File(dir, RUN_RECORD).isFile()) {
+            java.io.File[] kept = new java.io.File(root, VERSIONS).listFiles(f -> new java.io.File(f, RUN_RECORD).isFile());
+            List<String> names = kept == null ? List.of() : Arrays.stream(kept).map(java.io.File::getName).sorted().toList();
+            throw new LawfitException("version " + version + " is not a published version under " + outputPath + "; kept: " + names);
+        }
+        return dir;
+    }
+
+    private static java.io.File localRoot(String outputPath) {
+        java.net.URI uri = new Path(outputPath).toUri();
+        if (uri.getScheme() != null && !uri.getScheme().equals("file")) return null;
+        return new java.io.File(uri.getPath()).getAbsoluteFile();
+    }
+
+    /** The directory of the current version under {@code outputPath}, or null when nothing was published. */
     public static Path currentVersion(Configuration conf, String outputPath) {
         Path root = new Path(outputPath);
         try {
@@ -164,7 +198,7 @@ public final class OutputPublisher {
             if (!fs.exists(pointer)) return null;
             try (var in = fs.open(pointer)) {
                 String version = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-                return new Path(new Path(root, VERSIONS), version);
+                return new Path(new Path(root, VERSIONS), checkedVersion(version, pointer.toString()));
             }
         } catch (IOException e) {
             throw new LawfitException("cannot read " + new Path(root, CURRENT) + ": " + e.getMessage(), e);

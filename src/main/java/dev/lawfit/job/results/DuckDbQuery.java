@@ -46,24 +46,75 @@ public final class DuckDbQuery {
     private DuckDbQuery() {
     }
 
+    /** The default of {@code lawfit sql --memory-limit}: DuckDB's own default is 80% of the machine. */
+    public static final String DEFAULT_MEMORY_LIMIT = "2GB";
+    private static final Pattern MEMORY = Pattern.compile("\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
+
     /** The answer, formatted as {@code table}, {@code csv} or {@code json} lines; the views' names go to {@code tables}. */
     public static String answer(String outputPath, String sql, String format, int maxRows, long timeoutSeconds, List<String> tables) {
+        return answer(outputPath, null, false, sql, format, maxRows, timeoutSeconds, DEFAULT_MEMORY_LIMIT, tables);
+    }
+
+    /**
+     * The answer over {@code version} (null: the current one) of a local output, or with {@code history} over every kept
+     * version (each table the union of its versions, with a {@code version} column first). The engine's memory is capped at
+     * {@code memoryLimit} and it spills, if it must, into a directory of its own that is removed afterwards.
+     */
+    public static String answer(String outputPath, String version, boolean history, String sql, String format, int maxRows,
+                                long timeoutSeconds, String memoryLimit, List<String> tables) {
         if (!List.of("table", "csv", "json").contains(format)) throw new LawfitException("sql --format must be table, csv or json, got '" + format + "'");
-        File versionDir = OutputPublisher.localCurrentVersion(outputPath);
+        if (!MEMORY.matcher(memoryLimit).matches()) {
+            throw new LawfitException("sql --memory-limit must be a size such as 512MB or 4GB, got '" + memoryLimit + "'");
+        }
+        File versionDir = version == null ? OutputPublisher.localCurrentVersion(outputPath) : OutputPublisher.localVersion(outputPath, version);
         if (versionDir == null) {
             throw new LawfitException("sql: the DuckDB engine reads outputs on this machine; " + outputPath + " is on "
                     + new org.apache.hadoop.fs.Path(outputPath).toUri().getScheme() + ": run with --engine spark");
         }
-        File runsDir = new File(versionDir.getParentFile().getParentFile(), RunHistory.DIR);
+        File versionsDir = versionDir.getParentFile();
+        File runsDir = new File(versionsDir.getParentFile(), RunHistory.DIR);
+        List<File> read = history ? keptVersions(versionsDir) : List.of(versionDir);
+        java.nio.file.Path spill = null;
         try (Connection c = open()) {
-            String query = rewrite(ResultQuery.statement(sql));
+            String query = rewrite(SqlText.statement(sql, SqlText.Dialect.DUCKDB));
             checkOneSelect(c, query);
-            tables.addAll(registerViews(c, versionDir, runsDir));
-            lockDown(c, versionDir, runsDir);
+            tables.addAll(registerViews(c, read, history, runsDir));
+            spill = java.nio.file.Files.createTempDirectory("lawfit-sql-");
+            lockDown(c, history ? versionsDir : versionDir, runsDir, spill, memoryLimit);
             return run(c, query, format, maxRows, timeoutSeconds);
         } catch (SQLException e) {
-            throw new LawfitException("sql: " + firstLine(e.getMessage()), e);
+            throw new LawfitException("sql: " + message(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a temporary directory for the query engine: " + e.getMessage(), e);
+        } finally {
+            if (spill != null) deleteTree(spill);
         }
+    }
+
+    /** Removes a directory and what it holds (the engine's temporary directory). */
+    public static void deleteTree(java.nio.file.Path dir) {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+        } catch (IOException ignored) { // a leftover empty temporary directory is harmless
+        }
+    }
+
+    /**
+     * DuckDB's message in one line: its first line, with the lines that help (candidate columns, "did you mean") after it,
+     * and without the query echo ({@code LINE 1: ...}) and the caret under it.
+     */
+    static String message(String text) {
+        if (text == null) return "";
+        List<String> kept = new ArrayList<>();
+        for (String line : text.strip().split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty()) continue;
+            String lower = l.toLowerCase(Locale.ROOT);
+            if (kept.isEmpty() || lower.startsWith("candidate") || lower.startsWith("did you mean")) kept.add(l);
+        }
+        String first = kept.isEmpty() ? "" : kept.get(0);
+        if (first.toLowerCase(Locale.ROOT).startsWith("java.")) kept.set(0, first.substring(first.indexOf(':') + 1).strip());
+        return String.join("; ", kept);
     }
 
     /** A new in-memory DuckDB (lawfit sql, lawfit check and the report each open their own). */
@@ -109,19 +160,38 @@ public final class DuckDbQuery {
         }
     }
 
-    private static List<String> registerViews(Connection c, File versionDir, File runsDir) throws SQLException {
-        List<String> names = new ArrayList<>();
-        File[] dirs = versionDir.listFiles(f -> f.isDirectory() && !f.getName().startsWith("_") && !f.getName().startsWith("."));
-        if (dirs != null) {
-            java.util.Arrays.sort(dirs);
+    /** The published (complete) versions in a versions directory, oldest first. */
+    static List<File> keptVersions(File versionsDir) {
+        File[] dirs = versionsDir.listFiles(f -> f.isDirectory() && new File(f, OutputPublisher.RUN_RECORD).isFile());
+        List<File> out = new ArrayList<>(dirs == null ? List.of() : java.util.Arrays.asList(dirs));
+        out.sort(java.util.Comparator.comparing(File::getName));
+        return out;
+    }
+
+    /**
+     * One view per table of the versions read: with one version, its table; with {@code history}, the union (by column
+     * name) of the table in every version, with the version's name in a first column {@code version}.
+     */
+    private static List<String> registerViews(Connection c, List<File> versions, boolean history, File runsDir) throws SQLException {
+        Map<String, List<File>> byTable = new java.util.TreeMap<>();
+        for (File versionDir : versions) {
+            File[] dirs = versionDir.listFiles(f -> f.isDirectory() && !f.getName().startsWith("_") && !f.getName().startsWith("."));
+            if (dirs == null) continue;
             for (File d : dirs) {
-                if (!d.getName().matches("[A-Za-z_][A-Za-z0-9_]*") || !hasParquet(d)) continue;
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE VIEW " + d.getName() + " AS SELECT * FROM read_parquet(" + literal(d.getAbsolutePath() + "/**/*.parquet")
-                            + ", hive_partitioning = true, union_by_name = true)");
-                }
-                names.add(d.getName());
+                if (d.getName().matches("[A-Za-z_][A-Za-z0-9_]*") && hasParquet(d)) byTable.computeIfAbsent(d.getName(), k -> new ArrayList<>()).add(d);
             }
+        }
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, List<File>> table : byTable.entrySet()) {
+            List<String> parts = new ArrayList<>();
+            for (File d : table.getValue()) {
+                parts.add("SELECT " + (history ? literal(d.getParentFile().getName()) + " AS version, " : "") + "* FROM read_parquet("
+                        + literal(d.getAbsolutePath() + "/**/*.parquet") + ", hive_partitioning = true, union_by_name = true)");
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE VIEW " + table.getKey() + " AS " + String.join(" UNION ALL BY NAME ", parts));
+            }
+            names.add(table.getKey());
         }
         File[] records = runsDir.listFiles(f -> f.getName().endsWith(".json"));
         if (records != null && records.length > 0) {
@@ -143,12 +213,27 @@ public final class DuckDbQuery {
         }
     }
 
-    /** From here on the engine may read the version's and the history's files only, and nothing may change that. */
-    private static void lockDown(Connection c, File versionDir, File runsDir) throws SQLException {
+    /**
+     * From here on the engine may read the version's and the history's files only, and nothing may change that.
+     */
+    private static void lockDown(Connection c, File versionDir, File runsDir, java.nio.file.Path spill, String memoryLimit) throws SQLException {
+        lockDown(c, List.of(versionDir, runsDir), spill, memoryLimit);
+    }
+
+    /**
+     * From here on the engine may read files under {@code readable} only, installs and loads no extension, and nothing may
+     * change that. Its temporary directory, which DuckDB adds to the allowed ones, is {@code spill}, a new empty one of
+     * lawfit's (DuckDB's default, {@code <cwd>/.tmp}, would make that directory readable), and its memory is capped.
+     */
+    public static void lockDown(Connection c, List<File> readable, java.nio.file.Path spill, String memoryLimit) throws SQLException {
+        List<String> dirs = new ArrayList<>();
+        for (File d : new java.util.LinkedHashSet<>(readable)) dirs.add(literal(d.getAbsolutePath() + "/"));
         try (Statement s = c.createStatement()) {
             s.execute("SET autoinstall_known_extensions = false");
             s.execute("SET autoload_known_extensions = false");
-            s.execute("SET allowed_directories = [" + literal(versionDir.getAbsolutePath() + "/") + ", " + literal(runsDir.getAbsolutePath() + "/") + "]");
+            s.execute("SET temp_directory = " + literal(spill.toAbsolutePath().toString()));
+            s.execute("SET memory_limit = " + literal(memoryLimit));
+            s.execute("SET allowed_directories = [" + String.join(", ", dirs) + "]");
             s.execute("SET enable_external_access = false");
             s.execute("SET lock_configuration = true");
         }

@@ -1,6 +1,5 @@
 package dev.lawfit.job.results;
 
-import dev.lawfit.job.ingest.InputReader;
 import dev.lawfit.job.publish.OutputPublisher;
 import dev.lawfit.job.publish.RunHistory;
 
@@ -38,24 +37,48 @@ public final class ResultQuery {
      * {@code runs}; returns the table names.
      */
     public static List<String> registerViews(SparkSession spark, String outputPath) {
+        return registerViews(spark, outputPath, null, false);
+    }
+
+    /**
+     * Registers each table of {@code version} (null: the current one), or with {@code history} the union of each table over
+     * every kept version with the version's name in a first column {@code version}; and the run history as {@code runs}.
+     */
+    public static List<String> registerViews(SparkSession spark, String outputPath, String version, boolean history) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Path version = OutputPublisher.currentVersion(conf, outputPath);
-        if (version == null) {
+        Path current = OutputPublisher.currentVersion(conf, outputPath);
+        if (current == null) {
             throw new LawfitException("no published results under " + outputPath + " (no CURRENT file): run a job with output.path: " + outputPath);
         }
+        List<String> kept = OutputPublisher.publishedVersions(conf, outputPath);
+        List<Path> read = new ArrayList<>();
+        if (history) {
+            for (String v : kept) read.add(new Path(current.getParent(), v));
+        } else if (version != null) {
+            if (!kept.contains(OutputPublisher.checkedVersion(version, "--version"))) {
+                throw new LawfitException("version " + version + " is not a published version under " + outputPath + "; kept: " + kept);
+            }
+            read.add(new Path(current.getParent(), version));
+        } else {
+            read.add(current);
+        }
         lockDown(spark);
-        List<String> tables = new ArrayList<>();
+        java.util.Map<String, Dataset<Row>> views = new java.util.TreeMap<>();
         try {
-            FileSystem fs = version.getFileSystem(conf);
-            for (FileStatus s : fs.listStatus(version)) {
-                if (!s.isDirectory() || s.getPath().getName().startsWith("_") || s.getPath().getName().startsWith(".")) continue;
-                String name = s.getPath().getName();
-                spark.read().parquet(s.getPath().toString()).createOrReplaceTempView(name);
-                tables.add(name);
+            for (Path dir : read) {
+                FileSystem fs = dir.getFileSystem(conf);
+                for (FileStatus s : fs.listStatus(dir)) {
+                    if (!s.isDirectory() || s.getPath().getName().startsWith("_") || s.getPath().getName().startsWith(".")) continue;
+                    Dataset<Row> table = spark.read().parquet(s.getPath().toString());
+                    if (history) table = table.select(org.apache.spark.sql.functions.lit(dir.getName()).as("version"), org.apache.spark.sql.functions.col("*"));
+                    views.merge(s.getPath().getName(), table, (a, b) -> a.unionByName(b, true));
+                }
             }
         } catch (IOException e) {
-            throw new LawfitException("cannot list the tables of " + version + ": " + e.getMessage(), e);
+            throw new LawfitException("cannot list the tables of " + read + ": " + e.getMessage(), e);
         }
+        views.forEach((name, table) -> table.createOrReplaceTempView(name));
+        List<String> tables = new ArrayList<>(views.keySet());
         RunHistory.table(spark, outputPath).createOrReplaceTempView(RunHistory.DIR);
         tables.add(RunHistory.DIR);
         tables.sort(null);
@@ -78,7 +101,7 @@ public final class ResultQuery {
         try {
             plan = spark.sessionState().sqlParser().parsePlan(trimmed);
         } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
-            throw new LawfitException("sql: cannot parse the query: " + InputReader.firstLine(e), e);
+            throw new LawfitException("sql: cannot parse the query: " + LawfitException.firstLine(e), e);
         }
         SqlSandbox.checkParsed(plan);
         return plan;
@@ -101,7 +124,7 @@ public final class ResultQuery {
             throw e;
         } catch (Exception e) { // AnalysisException is checked in Java but thrown undeclared from Scala
             LOG.debug("query failed", e);
-            throw new LawfitException("sql: " + InputReader.firstLine(e), e);
+            throw new LawfitException("sql: " + LawfitException.firstLine(e), e);
         }
     }
 
@@ -130,7 +153,7 @@ public final class ResultQuery {
             throw e;
         } catch (Exception e) { // SparkException (a cancelled job) is checked in Java but thrown undeclared from Scala
             if (timedOut.get()) throw timeout(timeoutSeconds, e);
-            throw new LawfitException("sql: " + InputReader.firstLine(e), e);
+            throw new LawfitException("sql: " + LawfitException.firstLine(e), e);
         } finally {
             timer.shutdownNow();
             spark.sparkContext().clearJobGroup();
@@ -147,10 +170,9 @@ public final class ResultQuery {
         spark.conf().set("spark.sql.runSQLOnFiles", "false");
     }
 
-    /** The statement without comments, surrounding blanks and one trailing ';'. */
+    /** The statement without comments (outside literals), surrounding blanks and one trailing ';'. */
     static String statement(String sql) {
-        String s = sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ").trim();
-        return s.endsWith(";") ? s.substring(0, s.length() - 1).trim() : s;
+        return SqlText.statement(sql, SqlText.Dialect.SPARK);
     }
 
     /** Rows as an aligned text table (nulls as NULL), CSV (RFC 4180 quoting) or JSON lines. */

@@ -1,6 +1,5 @@
 package dev.lawfit.job.results;
 
-import dev.lawfit.job.ingest.InputReader;
 
 import dev.lawfit.LawfitException;
 import org.apache.spark.sql.SparkSession;
@@ -105,9 +104,15 @@ public final class SqlSandbox {
         try {
             parsed = spark.sessionState().sqlParser().parseExpression(text);
         } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
-            throw new LawfitException(key + ": cannot parse '" + text + "': " + InputReader.firstLine(e), e);
+            throw new LawfitException(key + ": cannot parse '" + text + "': " + LawfitException.firstLine(e), e);
         }
         checkParsedExpression(key, text, parsed);
+    }
+
+    /** Both checks of a spec expression: as parsed, then as analysed over the columns it reads. */
+    public static void checkExpression(SparkSession spark, String key, String text, org.apache.spark.sql.types.StructType schema) {
+        checkExpression(spark, key, text);
+        checkAnalyzedExpression(spark, key, text, schema);
     }
 
     /**
@@ -119,7 +124,7 @@ public final class SqlSandbox {
         try {
             parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(text);
         } catch (Exception e) { // ParseException is checked in Java but thrown undeclared from Scala
-            throw new LawfitException(key + ": cannot parse '" + text + "': " + InputReader.firstLine(e), e);
+            throw new LawfitException(key + ": cannot parse '" + text + "': " + LawfitException.firstLine(e), e);
         }
         checkParsedExpression(key, text, parsed);
         Set<String> columns = new java.util.LinkedHashSet<>();
@@ -129,12 +134,65 @@ public final class SqlSandbox {
         return columns;
     }
 
+    /**
+     * A parsed expression passes node by node, by construction: a call of an allowed function by its plain name, an
+     * expression class of an allowed function (operators such as {@code +}, {@code AND}, {@code LIKE}), a structural
+     * expression (columns, literals, casts, windows, lambdas) or one of the parser's unresolved placeholders for those.
+     * Anything else is refused naming it: {@code IDENTIFIER('reflect')(...)}, which names its function by a string the
+     * parser does not resolve, a subquery, and whatever node a later Spark adds.
+     */
     private static void checkParsedExpression(String key, String text, Expression parsed) {
         walk(parsed, node -> {
-            String problem = node instanceof UnresolvedFunction f ? functionProblem(f)
-                    : node instanceof LogicalPlan ? "a subquery is not allowed (an expression reads the row's own columns)" : null;
+            String problem = null;
+            if (node instanceof UnresolvedFunction f) {
+                problem = functionProblem(f);
+            } else if (node instanceof LogicalPlan) {
+                problem = "a subquery is not allowed (an expression reads the row's own columns)";
+            } else if (node instanceof Expression e && !PARSED_PLACEHOLDERS.contains(simpleName(e)) && !STRUCTURAL_EXPRESSIONS.contains(simpleName(e))
+                    && !BUILTIN_CLASSES.contains(e.getClass().getName())) {
+                problem = simpleName(e).contains("Identifier") ? "IDENTIFIER(...) is not allowed (it names a function or column by a string)"
+                        : e.prettyName() + " (" + simpleName(e) + ") is not allowed";
+            }
             if (problem != null) throw new LawfitException(key + " refused: " + problem + " in '" + text + "'");
         });
+    }
+
+    /** The parser's placeholders for what analysis resolves: columns, fields, map keys, stars, aliases, lambda variables, windows. */
+    private static final Set<String> PARSED_PLACEHOLDERS = Set.of("UnresolvedAttribute", "UnresolvedExtractValue", "UnresolvedStar",
+            "UnresolvedAlias", "UnresolvedNamedLambdaVariable", "UnresolvedWindowExpression", "UnresolvedRegex", "UnresolvedOrdinal");
+
+    /** The expression classes of the allowed functions in Spark's built-in registry (no session needed). */
+    private static final Set<String> BUILTIN_CLASSES = builtinClasses();
+
+    private static Set<String> builtinClasses() {
+        Set<String> classes = new HashSet<>();
+        var registry = org.apache.spark.sql.catalyst.analysis.FunctionRegistry$.MODULE$.builtin();
+        for (String function : FUNCTIONS) {
+            scala.Option<ExpressionInfo> info = registry.lookupFunction(FunctionIdentifier.apply(function));
+            if (info.isDefined() && info.get().getClassName() != null) classes.add(info.get().getClassName());
+        }
+        return Set.copyOf(classes);
+    }
+
+    /**
+     * Checks a spec expression once more as Spark analyses it, against the columns it will read ({@code schema}), with the
+     * allow-list of {@code lawfit sql}'s analysed plans: whatever the parser let through, the functions that would run are
+     * allowed ones. The expression is analysed over an empty relation of that schema, so nothing is read or run.
+     */
+    public static void checkAnalyzedExpression(SparkSession spark, String key, String text, org.apache.spark.sql.types.StructType schema) {
+        LogicalPlan analyzed;
+        try {
+            analyzed = spark.createDataFrame(java.util.List.of(), schema).select(org.apache.spark.sql.functions.expr(text).as("_lawfit_checked"))
+                    .queryExecution().analyzed();
+        } catch (Exception e) { // AnalysisException is checked in Java but thrown undeclared from Scala; the caller reports it
+            return;
+        }
+        try {
+            checkAnalyzed(spark, analyzed);
+        } catch (LawfitException e) {
+            throw new LawfitException(key + " refused: " + e.getMessage().replaceFirst("^sql refused: ", "").replace(" in lawfit sql", "")
+                    + " in '" + text + "'");
+        }
     }
 
     /** Why a call may not run (a qualified name, or a function not on the allow-list), or null. */

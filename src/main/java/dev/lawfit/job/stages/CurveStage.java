@@ -1,6 +1,6 @@
 package dev.lawfit.job.stages;
 
-import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.spec.CheckpointContract;
 
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.fit.BootstrapSettings;

@@ -2,7 +2,7 @@ package dev.lawfit.job.stages;
 
 import dev.lawfit.job.ingest.InputReader;
 
-import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.spec.CheckpointContract;
 
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.downstream.DownstreamForm;

@@ -2,7 +2,7 @@ package dev.lawfit.job.stages;
 
 import dev.lawfit.job.ingest.InputReader;
 
-import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.spec.CheckpointContract;
 import dev.lawfit.job.tables.BootstrapTables;
 import dev.lawfit.job.tables.Columns;
 import dev.lawfit.job.tables.GroupResult;

@@ -4,7 +4,7 @@ import dev.lawfit.job.tables.LineFactorsTable;
 
 import dev.lawfit.job.ingest.InputReader;
 
-import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.spec.CheckpointContract;
 
 import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.law.Law;

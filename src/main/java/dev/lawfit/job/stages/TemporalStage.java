@@ -6,7 +6,7 @@ import dev.lawfit.job.tables.TemporalTables;
 
 import dev.lawfit.job.ingest.InputReader;
 
-import dev.lawfit.job.ingest.CheckpointContract;
+import dev.lawfit.spec.CheckpointContract;
 
 import dev.lawfit.temporal.PredictionQuality;
 import dev.lawfit.temporal.RunCurve;

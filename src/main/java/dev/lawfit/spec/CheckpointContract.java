@@ -1,4 +1,4 @@
-package dev.lawfit.job.ingest;
+package dev.lawfit.spec;
 
 import java.util.List;
 
@@ -33,6 +33,29 @@ public final class CheckpointContract {
     /** Optional, for the data-constrained law: the unique tokens of the run's data (its epochs are tokens / unique_tokens). */
     public static final String UNIQUE_TOKENS = "unique_tokens";
     public static final List<String> OPTIONAL_NUMBERS = List.of(STEP, FLOPS, UNIQUE_TOKENS);
+
+    /** Columns lawfit sets on every row itself (besides every name starting with {@code _lawfit_}). */
+    public static final List<String> RESERVED = List.of(SOURCE_FILE, "source_line", REJECT_REASON);
+
+    /** Whether lawfit sets a column of this name itself, so an input column of the name would be overwritten or trusted. */
+    public static boolean reserved(String column) {
+        String lower = column.toLowerCase(java.util.Locale.ROOT);
+        return RESERVED.contains(lower) || lower.startsWith("_lawfit_");
+    }
+
+    /**
+     * Refuses input columns with reserved names (exit 2, naming the column and where it is), unless the spec maps them to
+     * another name with {@code input.columns}. {@code mappedAway} are the source columns {@code input.columns} renames.
+     */
+    public static void checkNotReserved(java.util.Collection<String> columns, java.util.Collection<String> mappedAway, String where) {
+        for (String c : columns) {
+            if (reserved(c) && !mappedAway.contains(c)) {
+                throw new dev.lawfit.LawfitException(where + " has a column named '" + c + "', which lawfit sets itself on every row ("
+                        + String.join(", ", RESERVED) + ", _lawfit_*); its values would be lost: rename it, e.g. input.columns: {input_" + c
+                        .replaceFirst("^_+", "") + ": " + c + "}");
+            }
+        }
+    }
 
     private CheckpointContract() {
     }
