@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 /** The {@code lawfit} command line: {@code run}, {@code generate}, {@code sql}, {@code report}, {@code rollback}. Exit 0 ok, 1 internal failure, 2 bad input. */
 @Command(name = "lawfit", mixinStandardHelpOptions = true, version = "lawfit 0.1.0",
         description = "Fits scaling laws to archives of checkpoint evaluations on Apache Spark.",
-        subcommands = {RunCommand.class, CheckCommand.class, GenerateCommand.class, SqlCommand.class, ReportCommand.class, RollbackCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, GenerateCommand.class, SqlCommand.class, ReportCommand.class, DiffCommand.class, PredictCommand.class,
+                RollbackCommand.class})
 public final class LawfitCommand implements Runnable {
 
     public static final int EXIT_BAD_INPUT = 2;

@@ -40,8 +40,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--allow-empty", description = "publish a version even when the input has no row (by default such a run stops with exit 2 and the current version stays)")
     boolean allowEmpty;
 
+    @Option(names = "--fail-on", split = ",", paramLabel = "KIND",
+            description = "exit 3 (after publishing) when the run's changes include one of these kinds, e.g. moved_forecast,status_changed "
+                    + "(for a scheduler to alert on). " + DiffCommand.KINDS)
+    java.util.List<String> failOn = java.util.List.of();
+
     @Override
     public Integer call() {
+        DiffCommand.kinds(failOn, "--fail-on"); // a typo is exit 2 before anything runs
         JobSpec read = JobSpecReader.read(spec);
         JobSpec job = output != null ? read.withOutputPath(output) : read;
         // the spec against its input's footers and headers before Spark starts: a wrong path or column is exit 2 in a
@@ -51,6 +57,6 @@ final class RunCommand implements Callable<Integer> {
         RunSummary summary = SparkSessions.using(master != null ? master : job.spark().master(), job.spark().conf(),
                 spark -> LawfitJob.run(spark, job, new RunOptions(full, keepStale, skipBadFiles, allowEmpty)));
         System.out.println(summary.toText());
-        return 0;
+        return DiffCommand.exitFor(summary.changes(), failOn);
     }
 }

@@ -50,6 +50,12 @@ public final class LawfitJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(LawfitJob.class);
 
+    /** The table of every family's published bootstrap resamples. */
+    public static final String RESAMPLES = "resamples";
+
+    /** The table of what changed since the version a run started from. */
+    public static final String CHANGES = "changes";
+
     private LawfitJob() {
     }
 
@@ -177,6 +183,7 @@ public final class LawfitJob {
         TemporalStage.Tables temporal = null;
         ScheduleStage.Tables schedule = null;
         RunSummary published;
+        List<Runnable> released = new java.util.ArrayList<>();
         try {
             temporal = spec.temporal() == null ? null
                     : TemporalStage.fit(runRows, spec.groupBy(), spec.temporal().toSettings(), partitions);
@@ -184,6 +191,8 @@ public final class LawfitJob {
             schedule = spec.schedule() == null ? null
                     : ScheduleStage.fit(validated.accepted(), spec.groupBy(), spec.schedule().toSettings(), settings, partitions, null);
             Dataset<Row> curveLaws = curves == null ? null : spec.schedule() == null ? CurveStage.withoutSchedule(curves.laws()) : curves.laws();
+            Dataset<Row> resamples = union(union(compute == null ? null : compute.resamples(), curves == null ? null : curves.resamples()),
+                    schedule == null ? null : schedule.laws().resamples());
             Dataset<Row> freshLaws = union(union(union(compute == null ? null : compute.laws(), curveLaws),
                     temporal == null ? null : temporal.laws()), schedule == null ? null : schedule.laws().laws());
             if (freshLaws != null) {
@@ -218,7 +227,8 @@ public final class LawfitJob {
                     publisher.write("downstream", downstream.table());
                     publisher.write("downstream_predictions", downstream.stage().predictions());
                     publisher.write("downstream_backtest", downstream.stage().backtest());
-                    downstream.stage().release();
+                    released.add(downstream.stage()::release);
+                    resamples = union(resamples, downstream.stage().resamples());
                 }
             }
             if (spec.lossToLoss() != null) {
@@ -227,8 +237,12 @@ public final class LawfitJob {
                 publisher.write("line_factors", l2l.factors());
                 publisher.write("loss_to_loss_predictions", l2l.predictions());
                 publisher.write("loss_to_loss_backtest", l2l.backtest());
-                l2l.release();
+                released.add(l2l::release);
+                resamples = union(resamples, l2l.stage().resamples());
             }
+            // every family's published resamples in one table (the reused groups' from the previous version)
+            Dataset<Row> allResamples = combine(plan, RESAMPLES, resamples, SpecHashes.COMPUTE, SpecHashes.RUNS);
+            if (allResamples != null) publisher.write(RESAMPLES, allResamples);
             if (temporal != null) {
                 publisher.write("temporal_points", plan.combine("temporal_points", temporal.points(), SpecHashes.RUNS));
                 publisher.write("temporal_quality", plan.combine("temporal_quality", temporal.quality(), SpecHashes.RUNS));
@@ -236,6 +250,14 @@ public final class LawfitJob {
             }
             if (plan != null) publisher.write(IncrementalPlan.GROUPS, plan.groupsTable());
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
+
+            // what moved since the version this run started from, read back from the tables just written
+            List<dev.lawfit.changes.Changes.Change> moved = previous == null ? List.of()
+                    : dev.lawfit.changes.Changes.between(dev.lawfit.job.results.VersionReader.spark(spark, previous),
+                            dev.lawfit.job.results.VersionReader.spark(spark, publisher.versionDir()));
+            publisher.write(CHANGES, spark.createDataFrame(dev.lawfit.job.tables.ChangesTable.rows(moved,
+                    previous == null ? null : previous.getName(), publisher.version()), dev.lawfit.job.tables.ChangesTable.SCHEMA).coalesce(1));
+            record.put("changes", dev.lawfit.changes.Changes.counts(moved));
 
             Map<String, Long> byStatus = new TreeMap<>();
             if (allLaws != null) {
@@ -252,10 +274,11 @@ public final class LawfitJob {
             RunSummary summary = new RunSummary(publisher.version(), spec.output().path(), publisher.versionDir().toString(),
                     validated.rowsRead(), validated.rowsFiltered(), validated.rowsAccepted(), validated.rowsRejected(),
                     allLaws != null ? groupCount : 0, changes, byStatus, read.badFiles().stream().map(InputFiles.Footer::path).toList(),
-                    publisher.tables(), System.currentTimeMillis() - started);
+                    publisher.tables(), System.currentTimeMillis() - started, previous == null ? null : previous.getName(),
+                    dev.lawfit.changes.Changes.counts(moved), dev.lawfit.changes.Changes.summary(moved));
             RunHistory.end(record, RunHistory.SUCCEEDED, null);
             record.put("version", publisher.version());
-            publisher.publish(RunHistory.toJson(record), spec.output().keepVersions());
+            publisher.publish(RunHistory.toJson(record), dev.lawfit.spec.JobSpecReader.write(spec), spec.output().keepVersions());
             published = summary;
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
@@ -263,6 +286,7 @@ public final class LawfitJob {
             throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
                     + LawfitException.firstLine(e), e);
         } finally {
+            released.forEach(Runnable::run);
             progress.close();
             if (temporal != null) temporal.release();
             if (schedule != null) schedule.release();

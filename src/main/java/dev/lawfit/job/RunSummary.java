@@ -9,7 +9,8 @@ import java.util.Map;
 /** What a run did, printed at its end (the run history and the version keep the full record). */
 public record RunSummary(String version, String outputPath, String versionPath, long rowsRead, long rowsFiltered,
                          long rowsAccepted, long rowsRejected, long groups, IncrementalPlan.Counts groupChanges,
-                         Map<String, Long> fitsByStatus, List<String> badFiles, List<String> tables, long millis) {
+                         Map<String, Long> fitsByStatus, List<String> badFiles, List<String> tables, long millis,
+                         String previousVersion, Map<String, Long> changes, String changeSummary) {
 
     public String toText() {
         StringBuilder s = new StringBuilder();
@@ -23,6 +24,8 @@ public record RunSummary(String version, String outputPath, String versionPath, 
             s.append("  left out ").append(badFiles.size()).append(" unreadable input file(s) (--skip-bad-files): ")
                     .append(String.join(", ", badFiles)).append('\n');
         }
+        s.append("  changes since ").append(previousVersion == null ? "nothing (the first version of this output)" : previousVersion + ": "
+                + changeSummary + (changes.isEmpty() ? "" : "; lawfit diff --output " + outputPath + " lists them")).append('\n');
         s.append("  tables: ").append(versionPath).append("/{").append(String.join(",", tables)).append("}\n");
         s.append("  current version recorded in ").append(outputPath).append("/").append(OutputPublisher.CURRENT)
                 .append("; run history: lawfit sql --output ").append(outputPath).append(" \"select * from runs\"");

@@ -85,6 +85,13 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         spark = spark == null ? new Spark(null, null) : spark;
     }
 
+    /** The settings the catalog builds this spec's laws with (the curve forms' warm-up, the loss line's E route and targets). */
+    public LawCatalog.Options lawOptions() {
+        double warmup = temporal == null ? 0 : temporal.toSettings().warmupFraction();
+        if (lossToLoss == null) return new LawCatalog.Options(warmup, LawCatalog.Options.DEFAULT.irreducible());
+        return new LawCatalog.Options(warmup, lossToLoss.irreducible(), lossToLoss.robust(), lossToLoss.predictX());
+    }
+
     /**
      * Where rows come from. {@code unpivot} turns wide rows (a loss column per eval dataset, eval name to
      * column) into one row per eval dataset; {@code columns} maps a contract column to a source column; {@code derive}
@@ -324,12 +331,16 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
     }
 
     /** Bootstrap confidence intervals; {@code resamples: 0} turns them off. */
-    public record Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize) {
+    public record Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize, Integer keep) {
+        public Bootstrap(Integer resamples, Double level, String mode, Boolean fromGrid, Long seed, Integer chunkSize) {
+            this(resamples, level, mode, fromGrid, seed, chunkSize, null);
+        }
+
         BootstrapSettings toSettings() {
             BootstrapSettings d = BootstrapSettings.DEFAULT;
             return new BootstrapSettings(resamples == null ? d.resamples() : resamples, level == null ? d.level() : level,
                     mode == null ? d.mode() : mode, fromGrid == null ? d.fromGrid() : fromGrid, seed == null ? d.seed() : seed,
-                    chunkSize == null ? d.chunkSize() : chunkSize);
+                    chunkSize == null ? d.chunkSize() : chunkSize, keep == null ? d.keep() : keep);
         }
     }
 

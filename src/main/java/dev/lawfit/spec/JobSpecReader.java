@@ -22,6 +22,19 @@ public final class JobSpecReader {
     private JobSpecReader() {
     }
 
+    private static final ObjectMapper WRITER = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+
+    /** The spec as YAML that {@link #parse} reads back to an equal spec (kept in every published version). */
+    public static String write(JobSpec spec) {
+        try {
+            return WRITER.writeValueAsString(spec);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the job spec as YAML: " + e.getMessage(), e);
+        }
+    }
+
     public static JobSpec read(Path file) {
         if (!Files.isReadable(file)) {
             throw new LawfitException("job spec " + file + " does not exist or cannot be read");

@@ -94,7 +94,7 @@ public final class SpecCheck {
             List<File> dirs = new ArrayList<>();
             for (File f : files) dirs.add(f.getAbsoluteFile().getParentFile());
             dev.lawfit.job.results.DuckDbQuery.lockDown(c, dirs, spill, dev.lawfit.job.results.DuckDbQuery.DEFAULT_MEMORY_LIMIT);
-            String source = source(files, input.format());
+            String source = source(files, input.format(), false);
             List<String> schema = new ArrayList<>();
             // one row is enough to know the input is not empty
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT 1 FROM " + source + " LIMIT 1")) {
@@ -114,7 +114,7 @@ public final class SpecCheck {
             }
             CheckpointContract.checkNotReserved(schema, input.columns().values(), "input " + input.paths());
             Columns columns = resolve(spec, schema);
-            if (scanData) dataWarnings(c, spec, source, schema, warnings, notes);
+            if (scanData) dataWarnings(c, spec, source(files, input.format(), true), schema, warnings, notes);
             return new Result(files.size(), new ArrayList<>(columns.available.values()), warnings, notes, millis(started));
         } catch (SQLException e) {
             notes.add("the data checks could not run: " + firstLine(e.getMessage()));
@@ -231,7 +231,8 @@ public final class SpecCheck {
      * filtered by {@code input.filter} where DuckDB can evaluate it, and without the rows the run would reject for a
      * missing key or a missing or non-positive number. {@code unknown} gets the derived columns DuckDB could not evaluate.
      */
-    private static String asTheRunSees(Connection c, JobSpec spec, String source, List<String> schema, Set<String> unknown, List<String> notes) {
+    private static String asTheRunSees(Connection c, JobSpec spec, String source, List<String> schema, Set<String> unknown, List<String> notes)
+            throws SQLException {
         JobSpec.Input input = spec.input();
         String rel = "SELECT * FROM " + source;
         Set<String> present = new LinkedHashSet<>();
@@ -285,6 +286,14 @@ public final class SpecCheck {
         }
         for (String n : CheckpointContract.REQUIRED_NUMBERS) {
             if (!unknown.contains(n)) valid.add("coalesce(isfinite(TRY_CAST(" + quote(n) + " AS DOUBLE)) AND TRY_CAST(" + quote(n) + " AS DOUBLE) > 0, false)");
+        }
+        for (String n : CheckpointContract.OPTIONAL_NUMBERS) {
+            // a value that is there must be a finite number, positive (step: not negative)
+            String bound = n.equals(CheckpointContract.STEP) ? " >= 0" : " > 0";
+            if (!unknown.contains(n) && hasColumn(c, "(" + rel + ")", n)) {
+                valid.add("(" + quote(n) + " IS NULL OR coalesce(isfinite(TRY_CAST(" + quote(n) + " AS DOUBLE)) AND TRY_CAST(" + quote(n)
+                        + " AS DOUBLE)" + bound + ", false))");
+            }
         }
         return "(SELECT * FROM (" + rel + ")" + (valid.isEmpty() ? "" : " WHERE " + String.join(" AND ", valid)) + ")";
     }
@@ -420,14 +429,16 @@ public final class SpecCheck {
         return out;
     }
 
-    private static String source(List<File> files, String format) {
+    /** The files as DuckDB reads them; {@code withFile} adds each row's file as {@code source_file}, as the run does. */
+    private static String source(List<File> files, String format, boolean withFile) {
         StringBuilder list = new StringBuilder("[");
         for (File f : files) list.append(list.length() > 1 ? ", " : "").append("'").append(f.getAbsolutePath().replace("'", "''")).append("'");
         list.append("]");
+        String file = withFile ? ", filename = '" + CheckpointContract.SOURCE_FILE + "'" : "";
         return format.equals("parquet")
-                ? "read_parquet(" + list + ", union_by_name = true, hive_partitioning = true)"
+                ? "read_parquet(" + list + ", union_by_name = true, hive_partitioning = true" + file + ")"
                 : "read_csv(" + list + ", header = true, union_by_name = true, all_varchar = true, hive_partitioning = true, "
-                        + "ignore_errors = true, null_padding = true)";
+                        + "ignore_errors = true, null_padding = true" + file + ")";
     }
 
     private static String quote(String column) {

@@ -31,6 +31,8 @@ public final class OutputPublisher {
     public static final String CURRENT = "CURRENT";
     public static final String VERSIONS = "versions";
     public static final String RUN_RECORD = "_lawfit_run.json";
+    /** The job spec a version was made with (YAML), for what reads the version later (lawfit predict, the report). */
+    public static final String SPEC = "_lawfit_spec.yaml";
     private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Configuration conf;
@@ -66,10 +68,13 @@ public final class OutputPublisher {
         return java.util.List.copyOf(written);
     }
 
-    /** Records the run beside its tables, then makes this version the current one. */
-    public void publish(String runRecordJson, int keepVersions) {
+    /** Records the run and its spec beside its tables, then makes this version the current one. */
+    public void publish(String runRecordJson, String specYaml, int keepVersions) {
         try {
             FileSystem fs = root.getFileSystem(conf);
+            try (FSDataOutputStream out = fs.create(new Path(versionDir(), SPEC), false)) {
+                out.write(specYaml.getBytes(StandardCharsets.UTF_8));
+            }
             try (FSDataOutputStream out = fs.create(new Path(versionDir(), RUN_RECORD), false)) {
                 out.write(runRecordJson.getBytes(StandardCharsets.UTF_8));
             }

@@ -306,7 +306,7 @@ public final class DuckDbQuery {
     }
 
     /** JDBC's arrays and structs as lists and maps. */
-    private static Object plain(Object v) throws SQLException {
+    static Object plain(Object v) throws SQLException {
         if (v instanceof java.sql.Array a) {
             List<Object> out = new ArrayList<>();
             for (Object item : (Object[]) a.getArray()) out.add(plain(item));
@@ -348,7 +348,7 @@ public final class DuckDbQuery {
         return String.valueOf(v);
     }
 
-    private static String literal(String s) {
+    static String literal(String s) {
         return "'" + s.replace("'", "''") + "'";
     }
 

@@ -7,12 +7,12 @@ import java.util.List;
  * How {@code lawfit sql} prints an answer, whichever engine found it: cells as text (null as {@code null}), rendered as an
  * aligned table (nulls as NULL, a row count, a note when rows were cut at --max-rows) or as CSV (RFC 4180 quoting).
  */
-final class TextTable {
+public final class TextTable {
 
     private TextTable() {
     }
 
-    static String render(String format, String[] columns, List<String[]> rows, boolean more) {
+    public static String render(String format, String[] columns, List<String[]> rows, boolean more) {
         StringBuilder out = new StringBuilder();
         if (format.equals("csv")) {
             out.append(String.join(",", java.util.Arrays.stream(columns).map(TextTable::csv).toList())).append('\n');

@@ -37,8 +37,10 @@ public final class BootstrapStage {
     }
 
     /**
-     * One row per (group, law): the key columns, {@code law} and the interval columns of {@link BootstrapTables#INTERVALS};
-     * {@code progress} (may be null) is told how many chunks are planned and how many are done.
+     * One row per (group, law): the key columns, {@code law}, the interval columns of {@link BootstrapTables#INTERVALS}, the
+     * law's {@code family} and the published resamples' parameters ({@link BootstrapTables#DRAWS}); cached, as both the
+     * intervals and the {@code resamples} table read it. {@code progress} (may be null) is told how many chunks are planned
+     * and how many are done.
      */
     public static Dataset<Row> intervals(Dataset<Row> fitted, List<String> keys, List<Law> laws, FitSettings settings, int partitions,
                                          FitProgress progress) {
@@ -54,7 +56,57 @@ public final class BootstrapStage {
         List<Column> flat = new ArrayList<>(Columns.flatKey(keys));
         flat.add(column("law"));
         for (String c : BootstrapTables.INTERVALS.fieldNames()) flat.add(column(c));
-        return summarized.select(flat.toArray(Column[]::new));
+        flat.add(column("family"));
+        flat.add(column(BootstrapTables.DRAWS));
+        return summarized.select(flat.toArray(Column[]::new)).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /** The interval columns alone, to join onto the laws table. */
+    public static Dataset<Row> withoutDraws(Dataset<Row> intervals) {
+        return intervals.drop("family", BootstrapTables.DRAWS);
+    }
+
+    /** The {@code resamples} table: group keys, then {@link BootstrapTables#RESAMPLES}, one row per published resample. */
+    public static Dataset<Row> resamples(Dataset<Row> intervals, List<String> keys, List<Law> laws) {
+        Map<String, Law> byName = new LinkedHashMap<>();
+        for (Law law : laws) byName.put(law.name(), law);
+        List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>();
+        for (String key : keys) fields.add(intervals.schema().apply(key));
+        fields.addAll(List.of(BootstrapTables.RESAMPLES.fields()));
+        StructType schema = new StructType(fields.toArray(org.apache.spark.sql.types.StructField[]::new));
+        return intervals.flatMap(new DrawExploder(keys, byName, schema), Encoders.row(schema));
+    }
+
+    /** One row per published resample: its parameters by name. */
+    static final class DrawExploder implements FlatMapFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final List<String> keys;
+        private final Map<String, Law> laws;
+        private final StructType schema;
+
+        DrawExploder(List<String> keys, Map<String, Law> laws, StructType schema) {
+            this.keys = keys;
+            this.laws = laws;
+            this.schema = schema;
+        }
+
+        @Override
+        public java.util.Iterator<Row> call(Row row) {
+            Law law = laws.get(row.<String>getAs("law"));
+            List<String> names = new ArrayList<>(law.parameters(new double[law.dimension()]).keySet());
+            List<Row> out = new ArrayList<>();
+            List<Object> draws = row.getList(row.fieldIndex(BootstrapTables.DRAWS));
+            for (int r = 0; r < draws.size(); r++) {
+                double[] values = doubles(CollectionConverters.asJava((scala.collection.Seq<Object>) draws.get(r)));
+                if (values.length == 0 || Double.isNaN(values[0])) continue; // a resample that did not fit
+                Map<String, Double> parameters = new LinkedHashMap<>();
+                for (int k = 0; k < names.size() && k < values.length; k++) parameters.put(names.get(k), values[k]);
+                RowBuilder b = RowBuilder.of(schema);
+                for (String key : keys) b.set(key, row.getAs(key));
+                out.add(b.set("family", law.family()).set("law", law.name()).set("resample", r).set("parameters", parameters).build());
+            }
+            return out.iterator();
+        }
     }
 
     /** Splits each ok (group, law) into chunks of resamples. */
@@ -145,8 +197,16 @@ public final class BootstrapStage {
             }
             Bootstrap.Intervals intervals = Bootstrap.summarize(Bootstrap.estimateNames(law, theta, settings),
                     estimates.toArray(double[][]::new), settings.bootstrap().level());
+            // the first parameters of each estimate row are the law's parameters, in its order
+            int parameters = law.parameters(theta).size();
+            List<Object> draws = new ArrayList<>();
+            for (int r = 0; r < Math.min(settings.bootstrap().kept(), estimates.size()); r++) {
+                double[] e = estimates.get(r);
+                draws.add(CollectionConverters.asScala(java.util.Arrays.stream(e, 0, Math.min(parameters, e.length)).boxed().toList()).toList());
+            }
             return BootstrapTables.setIntervals(RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("law", law.name()),
-                    intervals, settings.bootstrap().level(), settings.bootstrap().mode()).build();
+                    intervals, settings.bootstrap().level(), settings.bootstrap().mode())
+                    .set("family", law.family()).set(BootstrapTables.DRAWS, draws).build();
         }
     }
 

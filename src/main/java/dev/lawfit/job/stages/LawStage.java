@@ -17,11 +17,16 @@ import java.util.List;
  */
 public final class LawStage {
 
-    /** The stage's tables; {@link #release} frees the cached fits once they are written. */
-    public record Tables(Dataset<Row> fitted, Dataset<Row> laws, Dataset<Row> predictions, Dataset<Row> backtest) {
+    /**
+     * The stage's tables; {@code resamples} is null without a bootstrap. {@link #release} frees the cached fits once they are
+     * written.
+     */
+    public record Tables(Dataset<Row> fitted, Dataset<Row> laws, Dataset<Row> predictions, Dataset<Row> backtest, Dataset<Row> resamples,
+                         Dataset<Row> intervals) {
         public void release() {
             laws.unpersist();
             fitted.unpersist();
+            if (intervals != null) intervals.unpersist();
         }
     }
 
@@ -34,7 +39,9 @@ public final class LawStage {
         Dataset<Row> fits = GroupFitting.fit(rows, keys, laws, settings, partitions, progress == null ? null : progress.counter())
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> intervals = settings.bootstrap().enabled() ? BootstrapStage.intervals(fits, keys, laws, settings, partitions, progress) : null;
-        Dataset<Row> lawRows = GroupFitting.lawsTable(fits, keys, intervals).persist(StorageLevel.MEMORY_AND_DISK());
-        return new Tables(fits, lawRows, GroupFitting.predictionsTable(fits, keys), GroupFitting.backtestTable(fits, keys));
+        Dataset<Row> lawRows = GroupFitting.lawsTable(fits, keys, intervals == null ? null : BootstrapStage.withoutDraws(intervals))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        return new Tables(fits, lawRows, GroupFitting.predictionsTable(fits, keys), GroupFitting.backtestTable(fits, keys),
+                intervals == null ? null : BootstrapStage.resamples(intervals, keys, laws), intervals);
     }
 }

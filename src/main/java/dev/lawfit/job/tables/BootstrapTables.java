@@ -45,10 +45,25 @@ public final class BootstrapTables {
                 field("estimates", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, true), false)));
     }
 
+    /** Between stages: the published resamples' parameters, in the law's parameter order, per (group, law). */
+    public static final String DRAWS = "draws";
+
     public static StructType intervals(List<String> keys) {
-        StructField[] fields = new StructField[INTERVALS.size() + 1];
+        StructField[] fields = new StructField[INTERVALS.size() + 3];
         fields[0] = field("law", DataTypes.StringType);
         System.arraycopy(INTERVALS.fields(), 0, fields, 1, INTERVALS.size());
+        fields[INTERVALS.size() + 1] = field("family", DataTypes.StringType);
+        fields[INTERVALS.size() + 2] = field(DRAWS, DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, true), false));
         return Columns.withKey(keys, fields);
     }
+
+    /**
+     * The {@code resamples} table after the group keys: one row per published resample of a (group, law): the first
+     * {@code bootstrap.keep} resamples' parameters, as the law's {@code parameters} map; failed resamples are left out.
+     */
+    public static final StructType RESAMPLES = Columns.schema(
+            field("family", DataTypes.StringType),
+            field("law", DataTypes.StringType),
+            field("resample", DataTypes.IntegerType),
+            field("parameters", MAP));
 }

@@ -18,6 +18,12 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class Columns {
 
+    /** A column by name, quoted for Spark so dots and spaces in source names are taken literally. */
+    public static org.apache.spark.sql.Column column(String name) {
+        return org.apache.spark.sql.functions.col("`" + name.replace("`", "``") + "`");
+    }
+
+
     public static final String KEY = "key";
     public static final DataType MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType);
 
