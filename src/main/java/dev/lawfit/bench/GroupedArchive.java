@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /** A generated archive split into per-group {@link Points}, as the core sees it without Spark. */
-final class GroupedArchive {
+public final class GroupedArchive {
 
     private GroupedArchive() {
     }
 
-    static List<Points> byModel(List<CheckpointEvaluation> rows) {
+    public static List<Points> byModel(List<CheckpointEvaluation> rows) {
         Map<String, List<CheckpointEvaluation>> groups = new LinkedHashMap<>();
         for (CheckpointEvaluation row : rows) groups.computeIfAbsent(row.model(), k -> new ArrayList<>()).add(row);
         List<Points> out = new ArrayList<>(groups.size());

@@ -39,7 +39,16 @@ public final class DownstreamFit {
     private DownstreamFit() {
     }
 
+    /** As {@link #fit}, from one start (a bootstrap resample: the full fit's coefficients); all starts when that one fails. */
+    public static Result fitFrom(DownstreamForm form, double[] loss, double[] error, double[] start) {
+        return fit(form, loss, error, java.util.List.of(start));
+    }
+
     public static Result fit(DownstreamForm form, double[] loss, double[] error) {
+        return fit(form, loss, error, null);
+    }
+
+    private static Result fit(DownstreamForm form, double[] loss, double[] error, java.util.List<double[]> only) {
         int n = loss.length;
         if (n < MIN_POINTS || Arrays.stream(loss).distinct().count() < 3) {
             return new Result(form, dev.lawfit.fit.FitStatus.TOO_FEW_POINTS.label(), form.label() + " needs " + MIN_POINTS + " pairs with 3 distinct losses; the group has "
@@ -50,7 +59,7 @@ public final class DownstreamFit {
         double[] best = null;
         double bestSse = Double.POSITIVE_INFINITY;
         String lastProblem = "";
-        for (double[] start : starts(form, loss, error)) {
+        for (double[] start : only != null ? only : java.util.Arrays.asList(starts(form, loss, error))) {
             try {
                 double[] c = new BoundedFitter(form, start).fit(points.toList());
                 double sse = sse(form, c, loss, error);
@@ -62,6 +71,7 @@ public final class DownstreamFit {
                 lastProblem = e.getMessage();
             }
         }
+        if (best == null && only != null) return fit(form, loss, error, null);
         if (best == null) return new Result(form, dev.lawfit.fit.FitStatus.FAILED.label(), "no start converged: " + lastProblem, Map.of(), null, n, Double.NaN, Double.NaN);
         double mean = Arrays.stream(error).average().orElse(0);
         double total = Arrays.stream(error).map(e -> (e - mean) * (e - mean)).sum();

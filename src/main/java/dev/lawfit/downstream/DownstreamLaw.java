@@ -116,7 +116,8 @@ public final class DownstreamLaw implements DirectLaw, SolvedLaw {
         @Override
         public Solution solve(Law law, Points points, double[] weights, FitSettings settings, double[] start) {
             Points data = weights == null ? points : points.repeated(weights);
-            DownstreamFit.Result r = DownstreamFit.fit(form, data.x(), data.loss());
+            // a resample starts from the full fit alone (the full fit's few starts when that one fails)
+            DownstreamFit.Result r = start == null ? DownstreamFit.fit(form, data.x(), data.loss()) : DownstreamFit.fitFrom(form, data.x(), data.loss(), start);
             if (!r.ok()) throw new IllegalStateException(r.message());
             return new Solution(r.coefficients(), r.rmse() * r.rmse() * r.n(), 0, 1, 0, 0, "levenberg-marquardt");
         }

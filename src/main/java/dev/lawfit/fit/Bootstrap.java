@@ -2,6 +2,7 @@ package dev.lawfit.fit;
 
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
+import dev.lawfit.law.Target;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 import java.util.ArrayList;
@@ -20,9 +21,15 @@ import java.util.TreeMap;
  */
 public final class Bootstrap {
 
-    /** Percentile interval and standard error of every estimate, over the resamples that fitted. */
+    /**
+     * Percentile interval and standard error of every estimate, over the resamples that fitted; {@code fallbacks} counts the
+     * resamples the fast solver handed to L-BFGS-B.
+     */
     public record Intervals(Map<String, Double> low, Map<String, Double> high, Map<String, Double> standardError,
-                            int resamples, int failed) {
+                            int resamples, int failed, int fallbacks) {
+        public Intervals(Map<String, Double> low, Map<String, Double> high, Map<String, Double> standardError, int resamples, int failed) {
+            this(low, high, standardError, resamples, failed, 0);
+        }
     }
 
     private Bootstrap() {
@@ -40,21 +47,48 @@ public final class Bootstrap {
     }
 
     /**
-     * Fits resamples {@code from} (inclusive) to {@code to} (exclusive). Row k holds the estimates of
-     * resample from + k in {@link #estimateNames} order, or NaN where that resample did not fit.
+     * Fits resamples {@code from} (inclusive) to {@code to} (exclusive). Row k holds the estimates of resample from + k in
+     * {@link #estimateNames} order, or NaN where that resample did not fit, then one more value: 1 where the fast solver
+     * handed the resample to L-BFGS-B ({@link ScreenedGridSearch#FALLBACK}), else 0. Estimates go straight into the row.
      */
     public static double[][] resample(Law law, Points points, FitSettings settings, double[] fullTheta,
                                       long groupSeed, int from, int to) {
         BootstrapSettings b = settings.bootstrap();
         Solver solver = Solver.of(law);
-        return resample(points, b.mode(), b.seed(), groupSeed, from, to, estimateNames(law, fullTheta, settings), (data, weights) -> {
-            Solution fit = solver.solve(law, data, weights, settings, b.fromGrid() ? null : fullTheta);
-            if (!Double.isFinite(fit.objective())) return Map.of();
-            Map<String, Double> values = new LinkedHashMap<>(law.parameters(fit.theta()));
-            values.putAll(law.derived(fit.theta(), settings.computeBudgets()));
-            Fitter.forecasts(law, fit.theta(), settings).forEach((target, value) -> values.put(FORECAST + target, value));
-            return values;
-        });
+        List<String> names = estimateNames(law, fullTheta, settings);
+        int parameters = law.parameters(fullTheta).size(), derived = law.derived(fullTheta, settings.computeBudgets()).size();
+        List<Target> targets = law.family().equals("compute") ? settings.forecastTargets() : List.of();
+        Points at = targets.isEmpty() ? null : Target.points(targets);
+        Map<String, int[]> pointsByRun = b.mode().equals("runs") ? pointsByRun(points) : null;
+        double[][] out = new double[to - from][];
+        double[] weights = new double[points.size()];
+        for (int r = from; r < to; r++) {
+            drawWeights(weights, new SplittableRandom(mix(b.seed(), groupSeed, r)), pointsByRun);
+            double[] row = new double[names.size() + 1];
+            java.util.Arrays.fill(row, Double.NaN);
+            row[names.size()] = 0;
+            try {
+                Solution fit = solver.solve(law, points, weights, settings, b.fromGrid() ? null : fullTheta);
+                if (fit.stopReason() != null && fit.stopReason().startsWith(ScreenedGridSearch.FALLBACK)) row[names.size()] = 1;
+                if (Double.isFinite(fit.objective())) {
+                    double[] theta = fit.theta();
+                    int k = 0;
+                    for (double v : law.parameters(theta).values()) if (k < parameters) row[k++] = v;
+                    k = parameters;
+                    for (double v : law.derived(theta, settings.computeBudgets()).values()) if (k < parameters + derived) row[k++] = v;
+                    k = parameters + derived;
+                    if (at != null) {
+                        for (int t = 0; t < targets.size(); t++) row[k++] = law.predict(theta, at, t);
+                    } else {
+                        for (double v : law.forecasts(theta).values()) if (k < names.size()) row[k++] = v;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // a resample that cannot be fitted is NaN, counted as failed
+            }
+            out[r - from] = row;
+        }
+        return out;
     }
 
     /**
@@ -86,8 +120,11 @@ public final class Bootstrap {
     /** Percentile intervals (linear interpolation between order statistics) and standard errors. */
     public static Intervals summarize(List<String> names, double[][] estimates, double level) {
         Map<String, Double> low = new LinkedHashMap<>(), high = new LinkedHashMap<>(), se = new LinkedHashMap<>();
-        int failed = 0;
-        for (double[] row : estimates) if (row.length == 0 || Double.isNaN(row[0])) failed++;
+        int failed = 0, fallbacks = 0;
+        for (double[] row : estimates) {
+            if (row.length == 0 || Double.isNaN(row[0])) failed++;
+            if (row.length > names.size() && row[names.size()] == 1) fallbacks++;
+        }
         Percentile percentile = new Percentile().withEstimationType(Percentile.EstimationType.R_7);
         double tail = (1 - level) / 2;
         for (int k = 0; k < names.size(); k++) {
@@ -98,7 +135,7 @@ public final class Bootstrap {
             high.put(names.get(k), percentile.evaluate(100 * (1 - tail)));
             se.put(names.get(k), new org.apache.commons.math3.stat.descriptive.moment.StandardDeviation().evaluate(values));
         }
-        return new Intervals(low, high, se, estimates.length, failed);
+        return new Intervals(low, high, se, estimates.length, failed, fallbacks);
     }
 
     /** All resamples of one law on one group in this thread (tests, small jobs). */

@@ -55,6 +55,21 @@ public final class ScreenedGridSearch implements Solver {
         if (settings.exhaustive()) return exhaustive(objective, grid, lower, upper, settings);
 
         int[] starts = chooseStarts(law, objective, grid, settings.polishStarts());
+        if (law.gaussNewtonSearch()) return minimizeByLm(law, points, settings, weights, objective, grid, starts);
+        return lbfgsSearch(law, settings, objective, grid, starts);
+    }
+
+    /** The search with L-BFGS-B polishes whatever the law prefers (the comparison the tests and the benchmark make). */
+    public static Solution minimizeByLbfgs(Law law, Points points, FitSettings settings, double[] weights) {
+        HuberLogObjective objective = new HuberLogObjective(law, points, settings.huberDelta(), weights);
+        double[][] grid = settings.gridFor(law).points(law.coordinateNames());
+        for (double[] start : grid) clamp(start, law.lowerBounds(), law.upperBounds());
+        return lbfgsSearch(law, settings, objective, grid, chooseStarts(law, objective, grid, settings.polishStarts()));
+    }
+
+    private static Solution lbfgsSearch(Law law, FitSettings settings, HuberLogObjective objective, double[][] grid, int[] starts) {
+        double[] lower = law.lowerBounds();
+        double[] upper = law.upperBounds();
         LbfgsSettings explore = new LbfgsSettings(Math.min(EXPLORE_MAX_ITERATIONS, settings.lbfgs().maxIterations()),
                 settings.lbfgs().memory(), Math.max(EXPLORE_TOLERANCE, settings.lbfgs().tolerance()), settings.lbfgs().maxLineSearchSteps());
         long evaluations = grid.length;
@@ -71,8 +86,60 @@ public final class ScreenedGridSearch implements Solver {
                 refined.iterations(), refined.stopReason());
     }
 
-    /** Polishes from a single given start (a bootstrap resample started at the full fit's optimum). */
+    /**
+     * Explore and refine by Levenberg-Marquardt: each start polished by the reweighted variant (which moves from far away),
+     * the best refined by Gauss-Newton's (which converges in a few steps near an optimum), L-BFGS-B where that does not
+     * converge. About three times faster than the L-BFGS-B search and, on 200 generated groups per law, never worse
+     * (ScreenedSearchTest).
+     */
+    private static Solution minimizeByLm(Law law, Points points, FitSettings settings, double[] weights, HuberLogObjective objective,
+                                         double[][] grid, int[] starts) {
+        HuberLevenbergMarquardt.Workspace workspace = WORKSPACES.get().computeIfAbsent(((long) law.dimension() << 32) | points.size(),
+                k -> new HuberLevenbergMarquardt.Workspace(law.dimension(), points.size()));
+        long evaluations = grid.length;
+        HuberLevenbergMarquardt.Outcome best = null;
+        for (int start : starts) {
+            HuberLevenbergMarquardt.Outcome run = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), grid[start],
+                    workspace, EXPLORE_MAX_ITERATIONS, true);
+            evaluations += run.evaluations();
+            if (Double.isFinite(run.objective()) && (best == null || run.objective() < best.objective())) best = run;
+        }
+        if (best == null) return new Solution(grid[starts[0]].clone(), Double.NaN, grid.length, starts.length, evaluations, 0, "no finite start");
+        HuberLevenbergMarquardt.Outcome refined = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), best.x(), workspace);
+        evaluations += refined.evaluations();
+        if (refined.converged()) {
+            return new Solution(refined.x(), refined.objective(), grid.length, starts.length, evaluations, refined.iterations(), "levenberg-marquardt");
+        }
+        OptimizerOutcome lbfgs = BreezeBoundedLbfgs.minimize(objective, refined.x(), law.lowerBounds(), law.upperBounds(), settings.lbfgs());
+        return new Solution(lbfgs.x(), objective.summedHuber(lbfgs.x()), grid.length, starts.length, evaluations + lbfgs.evaluations(),
+                lbfgs.iterations(), FALLBACK + lbfgs.stopReason());
+    }
+
+    /** The stop reason of a resample the Levenberg-Marquardt solver handed to L-BFGS-B (it did not converge). */
+    public static final String FALLBACK = "levenberg-marquardt did not converge; L-BFGS-B: ";
+
+    private static final ThreadLocal<java.util.Map<Long, HuberLevenbergMarquardt.Workspace>> WORKSPACES =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+
+    /**
+     * Polishes from a single given start (a bootstrap resample started at the full fit's optimum): bounded
+     * Levenberg-Marquardt ({@link HuberLevenbergMarquardt}), and L-BFGS-B from where it stopped when it did not converge
+     * (its stop reason then starts with {@link #FALLBACK}).
+     */
     public static Solution polish(Law law, Points points, FitSettings settings, double[] weights, double[] start) {
+        HuberLevenbergMarquardt.Workspace workspace = WORKSPACES.get().computeIfAbsent(((long) law.dimension() << 32) | points.size(),
+                k -> new HuberLevenbergMarquardt.Workspace(law.dimension(), points.size()));
+        HuberLevenbergMarquardt.Outcome lm = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), start, workspace);
+        if (lm.converged()) {
+            return new Solution(lm.x(), lm.objective(), 0, 1, lm.evaluations(), lm.iterations(), "levenberg-marquardt");
+        }
+        Solution lbfgs = polishLbfgs(law, points, settings, weights, Double.isFinite(lm.objective()) ? lm.x() : start);
+        return new Solution(lbfgs.theta(), lbfgs.objective(), 0, 1, lm.evaluations() + lbfgs.objectiveEvaluations(),
+                lm.iterations() + lbfgs.iterations(), FALLBACK + lbfgs.stopReason());
+    }
+
+    /** Polishes from a single given start by bounded L-BFGS-B (the resample solver before Levenberg-Marquardt; its fallback). */
+    public static Solution polishLbfgs(Law law, Points points, FitSettings settings, double[] weights, double[] start) {
         HuberLogObjective objective = new HuberLogObjective(law, points, settings.huberDelta(), weights);
         double[] x0 = start.clone();
         clamp(x0, law.lowerBounds(), law.upperBounds());

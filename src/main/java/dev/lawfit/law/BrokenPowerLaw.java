@@ -14,6 +14,12 @@ public final class BrokenPowerLaw implements Law {
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "a", "alpha", "delta", "log_cb", "f");
 
+    /** Its basins (where the break sits) are close in value: the Levenberg-Marquardt search found a worse one on 52 of 200 groups. */
+    @Override
+    public boolean gaussNewtonSearch() {
+        return false;
+    }
+
     @Override
     public String name() {
         return "broken_power_compute";

@@ -97,6 +97,14 @@ public interface Law extends java.io.Serializable {
      */
     List<String> shapeCoordinates();
 
+    /**
+     * Whether the screened grid search polishes its starts by Levenberg-Marquardt (true) or by L-BFGS-B. A law whose
+     * objective has many basins close in value may keep L-BFGS-B, whose polishes land where the field's procedure lands.
+     */
+    default boolean gaussNewtonSearch() {
+        return true;
+    }
+
     /** Fewer points than this and the law is not fitted (status too_few_points). */
     int minPoints();
 

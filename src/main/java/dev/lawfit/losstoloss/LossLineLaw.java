@@ -137,8 +137,24 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
         return new LineSolver(irreducible, robust);
     }
 
-    /** The E route (compute fits, or joint), then K and kappa in closed form. */
-    private record LineSolver(String irreducible, boolean robust) implements Solver {
+    /**
+     * The E route (compute fits, or joint), then K and kappa in closed form. A resample (a start given) reuses what the
+     * full data fixed: each loss's compute fit is polished from the full data's optimum by the resample solver (its full
+     * search runs once per solver, i.e. once per chunk of resamples), and the joint search looks only near the full fit's E.
+     */
+    private static final class LineSolver implements Solver {
+        private static final long serialVersionUID = 1L;
+        private final String irreducible;
+        private final boolean robust;
+        /** The full data's compute fits (x, y) for {@link #fullFor}, kept for that data's resamples. */
+        private transient Points fullFor;
+        private transient double[] fullX, fullY;
+
+        LineSolver(String irreducible, boolean robust) {
+            this.irreducible = irreducible;
+            this.robust = robust;
+        }
+
         @Override
         public Solution solve(Law law, Points points, double[] weights, FitSettings settings, double[] start) {
             Points data = weights == null ? points : points.repeated(weights);
@@ -146,9 +162,20 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
             ShiftedPowerLine line;
             String note = "";
             if (irreducible.equals(LossToLossFit.GIVEN)) {
-                FitSettings computeFit = start == null ? settings : settings.withPolishStarts(RESAMPLE_POLISH_STARTS);
-                IrreducibleLoss.Estimate ex = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), lx, computeFit);
-                IrreducibleLoss.Estimate ey = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), ly, computeFit);
+                IrreducibleLoss.Estimate ex, ey;
+                if (start != null && weights != null) {
+                    if (fullFor != points) {
+                        fullX = IrreducibleLoss.computeFitTheta(points.params(), points.tokens(), points.x(), settings);
+                        fullY = IrreducibleLoss.computeFitTheta(points.params(), points.tokens(), points.loss(), settings);
+                        fullFor = points;
+                    }
+                    ex = IrreducibleLoss.polished(points.params(), points.tokens(), points.x(), weights, fullX, settings);
+                    ey = IrreducibleLoss.polished(points.params(), points.tokens(), points.loss(), weights, fullY, settings);
+                } else {
+                    FitSettings computeFit = start == null ? settings : settings.withPolishStarts(RESAMPLE_POLISH_STARTS);
+                    ex = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), lx, computeFit);
+                    ey = IrreducibleLoss.fromComputeFit(data.params(), data.tokens(), ly, computeFit);
+                }
                 if (ex.ok() && ey.ok()) {
                     line = LossToLossFit.withIrreducible(lx, ly, ex.e(), ey.e(), LossToLossFit.GIVEN, robust);
                 } else {
@@ -156,7 +183,7 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
                     note = "E fitted jointly: " + (ex.ok() ? "" : "x " + ex.message() + (ey.ok() ? "" : "; ")) + (ey.ok() ? "" : "y " + ey.message());
                 }
             } else {
-                line = LossToLossFit.joint(lx, ly, robust);
+                line = start == null ? LossToLossFit.joint(lx, ly, robust) : LossToLossFit.joint(lx, ly, robust, start[2], start[3]);
             }
             if (!line.ok()) throw new IllegalStateException("no line could be fitted" + (note.isEmpty() ? "" : " (" + note + ")"));
             return new Solution(new double[] {line.k(), line.kappa(), line.ex(), line.ey()}, line.rss(), 0, 1, 0, 0, line.eSource(), note);

@@ -97,10 +97,18 @@ public final class LossToLossFit {
      * compared by the Huber loss of their residuals in loss space (threshold from the plain fit's robust scale).
      */
     public static ShiftedPowerLine joint(double[] lx, double[] ly, boolean robust) {
+        return joint(lx, ly, robust, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * As above; with a previous fit's E_x, E_y (a bootstrap resample of the same data: not NaN), the search covers a box of
+     * a tenth of the loss range around them instead of the whole range.
+     */
+    public static ShiftedPowerLine joint(double[] lx, double[] ly, boolean robust, double nearX, double nearY) {
         if (lx.length < 4) return ShiftedPowerLine.failed(JOINT, lx.length);
         double delta = Double.NaN;
         if (robust) {
-            ShiftedPowerLine plain = joint(lx, ly, false);
+            ShiftedPowerLine plain = joint(lx, ly, false, nearX, nearY);
             if (!plain.ok()) return plain;
             double[] r = new double[lx.length];
             for (int i = 0; i < r.length; i++) r[i] = ly[i] - plain.predict(lx[i]);
@@ -112,6 +120,12 @@ public final class LossToLossFit {
             minY = Math.min(minY, ly[i]);
         }
         double loX = 0, hiX = minX, loY = 0, hiY = minY;
+        if (!Double.isNaN(nearX) && !Double.isNaN(nearY)) {
+            loX = Math.max(0, nearX - 0.1 * minX);
+            hiX = Math.min(minX, nearX + 0.1 * minX);
+            loY = Math.max(0, nearY - 0.1 * minY);
+            hiY = Math.min(minY, nearY + 0.1 * minY);
+        }
         ShiftedPowerLine best = null;
         double bestObjective = Double.POSITIVE_INFINITY;
         for (int round = 0; round <= REFINEMENTS; round++) {

@@ -142,22 +142,29 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
         return new VariableProjection();
     }
 
-    /** {@link CurveFit} on the points (a resample's weights as repeated points); the objective is the summed Huber of relative residuals. */
+    /**
+     * {@link CurveFit} on the points (variable projection: a global search over theta), polished by Levenberg-Marquardt to
+     * the exact minimum of the summed Huber loss of relative residuals; a resample (a start given) is that polish alone from
+     * the full fit's optimum, with the resample's weights.
+     */
     private final class VariableProjection implements Solver {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Solution solve(dev.lawfit.law.Law law, Points points, double[] weights, FitSettings settings, double[] start) {
-            Points data = weights == null ? points : points.repeated(weights);
-            Curve c = CurveFit.fit(form, data.x(), data.loss(), data.size(), warmup, settings.huberDelta());
-            if (c == null || !c.ok()) throw new IllegalStateException(name() + ": the curve could not be determined from " + data.size() + " checkpoints");
-            double[] theta = java.util.Arrays.copyOf(new double[] {c.p0(), c.p1(), c.theta()}, form.parameterCount());
-            double objective = 0, delta = settings.huberDelta();
-            for (int i = 0; i < data.size(); i++) {
-                double r = Math.abs(c.at(data.x()[i]) / data.loss()[i] - 1);
-                objective += r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
+            double[] from = start;
+            if (from == null) {
+                Points data = weights == null ? points : points.repeated(weights);
+                Curve c = CurveFit.fit(form, data.x(), data.loss(), data.size(), warmup, settings.huberDelta());
+                if (c == null || !c.ok()) throw new IllegalStateException(name() + ": the curve could not be determined from " + data.size() + " checkpoints");
+                from = java.util.Arrays.copyOf(new double[] {c.p0(), c.p1(), c.theta()}, form.parameterCount());
             }
-            return new Solution(theta, objective, CurveFit.GRID, 1, 0, 0, "variable projection");
+            dev.lawfit.fit.HuberLevenbergMarquardt.Outcome polished = dev.lawfit.fit.HuberLevenbergMarquardt.minimize(law, points, weights,
+                    settings.huberDelta(), from, null, dev.lawfit.fit.HuberLevenbergMarquardt.MAX_ITERATIONS, false,
+                    dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE);
+            if (!Double.isFinite(polished.objective())) throw new IllegalStateException(name() + ": the curve's objective is not finite");
+            return new Solution(polished.x(), polished.objective(), start == null ? CurveFit.GRID : 0, 1, polished.evaluations(),
+                    polished.iterations(), start == null ? "variable projection, levenberg-marquardt" : "levenberg-marquardt");
         }
     }
 }

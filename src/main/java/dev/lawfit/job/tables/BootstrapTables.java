@@ -21,7 +21,8 @@ public final class BootstrapTables {
             field("ci_level", DataTypes.DoubleType),
             field("bootstrap_mode", DataTypes.StringType),
             field("bootstrap_resamples", DataTypes.IntegerType),
-            field("bootstrap_failed", DataTypes.IntegerType));
+            field("bootstrap_failed", DataTypes.IntegerType),
+            field("bootstrap_fallbacks", DataTypes.IntegerType));
 
     private BootstrapTables() {
     }
@@ -30,7 +31,7 @@ public final class BootstrapTables {
     public static RowBuilder setIntervals(RowBuilder row, dev.lawfit.fit.Bootstrap.Intervals intervals, double level, String mode) {
         return row.set("ci_low", intervals.low()).set("ci_high", intervals.high()).set("std_error", intervals.standardError())
                 .set("ci_level", level).set("bootstrap_mode", mode).set("bootstrap_resamples", intervals.resamples())
-                .set("bootstrap_failed", intervals.failed());
+                .set("bootstrap_failed", intervals.failed()).set("bootstrap_fallbacks", intervals.fallbacks());
     }
 
     public static StructType task(List<String> keys) {

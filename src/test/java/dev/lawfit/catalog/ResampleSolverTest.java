@@ -1,0 +1,80 @@
+package dev.lawfit.catalog;
+
+import dev.lawfit.fit.FitSettings;
+import dev.lawfit.fit.Fitter;
+import dev.lawfit.fit.LawFit;
+import dev.lawfit.fit.ScreenedGridSearch;
+import dev.lawfit.fit.Solution;
+import dev.lawfit.fit.Solver;
+import dev.lawfit.law.ChinchillaLaw;
+import dev.lawfit.law.Law;
+import dev.lawfit.law.Points;
+import dev.lawfit.testing.EpochChinchillaPoints;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The resample solver (bounded Levenberg-Marquardt, L-BFGS-B where it does not converge) reaches the optimum L-BFGS-B
+ * reaches, to 1e-9 of the objective, on every resample of a corpus: every grid-searched law of the catalog on its generated
+ * data, and Epoch's Chinchilla points; and it falls back rarely.
+ */
+class ResampleSolverTest {
+
+    private static final int RESAMPLES = 60;
+
+    /** Worse-by ratios beyond 1e-9 and fallbacks, per law. */
+    private static String compare(Law law, Points points, long seed, List<String> worse) {
+        FitSettings settings = FitSettings.DEFAULT;
+        LawFit full = Fitter.fit(law, points, settings, false);
+        assertTrue(full.ok(), law.name() + ": " + full.message());
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] weights = new double[points.size()];
+        int fallbacks = 0;
+        double largest = 0;
+        for (int r = 0; r < RESAMPLES; r++) {
+            java.util.Arrays.fill(weights, 0);
+            for (int i = 0; i < weights.length; i++) weights[random.nextInt(weights.length)] += 1;
+            Solution lm = ScreenedGridSearch.polish(law, points, settings, weights, full.theta());
+            Solution lbfgs = ScreenedGridSearch.polishLbfgs(law, points, settings, weights, full.theta());
+            if (lm.stopReason().startsWith(ScreenedGridSearch.FALLBACK)) fallbacks++;
+            double excess = (lm.objective() - lbfgs.objective()) / lbfgs.objective();
+            largest = Math.max(largest, excess);
+            if (excess > 1e-9) worse.add(law.name() + " resample " + r + ": " + lm.objective() + " vs L-BFGS-B " + lbfgs.objective());
+        }
+        return law.name() + ": largest excess " + largest + ", fallbacks " + fallbacks + " of " + RESAMPLES;
+    }
+
+    @Test
+    void reachesTheLbfgsOptimumOnEveryResampleOfTheCatalog() {
+        List<String> worse = new ArrayList<>(), summary = new ArrayList<>();
+        for (String name : LawCatalog.names()) {
+            Law law = LawCatalog.byName(name);
+            if (Solver.of(law) != ScreenedGridSearch.INSTANCE) continue; // laws with their own solver
+            summary.add(compare(law, CatalogCases.generate(law, 11), 5, worse));
+        }
+        System.out.println(String.join("\n", summary));
+        assertTrue(worse.isEmpty(), worse.size() + " resamples worse than L-BFGS-B:\n" + String.join("\n", worse.subList(0, Math.min(20, worse.size()))));
+    }
+
+    /**
+     * Epoch's points have a flat ridge along B and beta with several local minima on it: L-BFGS-B's own path there depends on
+     * the BLAS build (with the JDK's vector module it reaches 0.0011244753 on resample 58, without it 0.0011244816, where
+     * Levenberg-Marquardt ends). The two solvers agree to 1e-9 on all but such resamples, and those differ by under 1e-5.
+     */
+    @Test
+    void reachesTheLbfgsOptimumOnEpochsPointsUpToItsRidge() throws Exception {
+        List<String> worse = new ArrayList<>();
+        System.out.println(compare(new ChinchillaLaw(), EpochChinchillaPoints.load(), 9, worse));
+        assertTrue(worse.size() <= 2, String.join("\n", worse));
+        for (String w : worse) {
+            String[] parts = w.replaceAll(".*: ", "").split(" vs L-BFGS-B ");
+            double lm = Double.parseDouble(parts[0]), lbfgs = Double.parseDouble(parts[1]);
+            assertTrue((lm - lbfgs) / lbfgs < 1e-5, w);
+        }
+    }
+}
