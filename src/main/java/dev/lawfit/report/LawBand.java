@@ -1,24 +1,18 @@
 package dev.lawfit.report;
 
-import dev.lawfit.fit.Bootstrap;
-import dev.lawfit.fit.BootstrapSettings;
-import dev.lawfit.fit.FitSettings;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
-import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.apache.spark.sql.Row;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the report draws for one fitted law: its prediction along a line of covariates, computed by the law
- * itself (no formula here), and a pointwise interval band around it from a small bootstrap of the same fit
- * (the shared {@link Bootstrap}, resamples polished from the published optimum).
+ * itself (no formula here), and a pointwise interval band around it from the law's published bootstrap resamples
+ * (the {@code resamples} table): the report reads them, it refits nothing.
  */
 final class LawBand {
-
-    static final int RESAMPLES = 60;
 
     record Curve(double[] predicted, double[] low, double[] high) {
     }
@@ -34,34 +28,48 @@ final class LawBand {
     }
 
     /**
-     * The prediction along {@code along} with a {@code level} band over bootstrap refits on {@code data}; the band
-     * is null when fewer than 10 resamples fit.
+     * The prediction along {@code along} with a {@code level} band over the published resamples' predictions; the band is
+     * null when fewer than 10 resamples were published (the bootstrap was off).
      */
-    static Curve withBand(Law law, Map<String, Double> parameters, Points data, Points along, FitSettings settings, double level) {
-        double[] theta = law.theta(parameters);
-        double[] predicted = predict(law, theta, along);
-        FitSettings s = settings.withBootstrap(new BootstrapSettings(RESAMPLES, level, "points", false, 20240417L, RESAMPLES));
-        List<String> names = Bootstrap.estimateNames(law, theta, s);
-        double[][] estimates = Bootstrap.resample(law, data, s, theta, 1, 0, RESAMPLES);
-        double[][] curves = new double[estimates.length][];
-        int fitted = 0;
-        for (double[] e : estimates) {
-            if (e.length == 0 || Double.isNaN(e[0])) continue;
-            Map<String, Double> p = new LinkedHashMap<>();
-            for (int k = 0; k < names.size(); k++) p.put(names.get(k), e[k]);
-            curves[fitted++] = predict(law, law.theta(p), along);
-        }
-        if (fitted < 10) return new Curve(predicted, null, null);
+    static Curve withBand(Law law, Map<String, Double> parameters, List<Map<String, Double>> resamples, Points along, double level) {
+        double[] predicted = predict(law, law.theta(parameters), along);
+        if (resamples.size() < 10) return new Curve(predicted, null, null);
+        dev.lawfit.predict.PublishedLaw published = new dev.lawfit.predict.PublishedLaw(law, parameters, resamples, level);
         double[] low = new double[along.size()], high = new double[along.size()];
-        Percentile percentile = new Percentile().withEstimationType(Percentile.EstimationType.R_7);
-        double tail = 100 * (1 - level) / 2;
         for (int i = 0; i < low.length; i++) {
-            double[] values = new double[fitted];
-            for (int r = 0; r < fitted; r++) values[r] = curves[r][i];
-            percentile.setData(values);
-            low[i] = percentile.evaluate(tail);
-            high[i] = percentile.evaluate(100 - tail);
+            dev.lawfit.predict.PublishedLaw.Prediction p = published.predict(along, i);
+            low[i] = p.low();
+            high[i] = p.high();
         }
         return new Curve(predicted, low, high);
+    }
+
+    /** The published resamples of every law of a version, found by a fit row's identity (its group keys) and law. */
+    static final class Resamples {
+        private final Map<String, List<Row>> byLaw = new java.util.HashMap<>();
+        private final List<String> columns;
+
+        Resamples(List<Row> rows, String[] columns) {
+            this.columns = List.of(columns);
+            for (Row r : rows) byLaw.computeIfAbsent(r.getAs("law"), k -> new java.util.ArrayList<>()).add(r);
+        }
+
+        static Resamples none() {
+            return new Resamples(List.of(), new String[0]);
+        }
+
+        /** The resamples' parameters of the law of {@code fit}, whose group is named by {@code keys}. */
+        List<Map<String, Double>> of(Row fit, List<String> keys) {
+            List<Map<String, Double>> out = new java.util.ArrayList<>();
+            for (Row r : byLaw.getOrDefault(fit.<String>getAs("law"), List.of())) {
+                boolean same = true;
+                for (String k : keys) {
+                    if (!columns.contains(k)) continue;
+                    same &= java.util.Objects.equals(String.valueOf(fit.<Object>getAs(k)), String.valueOf(r.<Object>getAs(k)));
+                }
+                if (same) out.add(r.getJavaMap(r.fieldIndex("parameters")));
+            }
+            return out;
+        }
     }
 }

@@ -38,8 +38,6 @@ public final class ReportWriter {
     static final double EXTRAPOLATE = 4;
     /** Lines and downstream laws are drawn this share of their loss range beyond the lowest observed loss. */
     static final double EXTEND_LOSS = 0.25;
-    /** Sections per family that get a bootstrap band (each band refits the law {@value LawBand#RESAMPLES} times). */
-    static final int BANDS_PER_FAMILY = 24;
     /** Runs drawn in one curve chart. */
     static final int RUNS_PER_CHART = 8;
 
@@ -84,7 +82,11 @@ public final class ReportWriter {
         return family.equals("compute") && LawCatalog.names("compute").contains((String) r.getAs("law"));
     }
 
+    /** The version's published resamples, for the bands of the report being written (the report is written on one thread). */
+    private static LawBand.Resamples resamples = LawBand.Resamples.none();
+
     static int write(ReportSource source, String outputPath, java.nio.file.Path target) {
+        resamples = source.has("resamples") ? new LawBand.Resamples(source.rows("resamples"), source.columns("resamples")) : LawBand.Resamples.none();
         List<Family> families = new ArrayList<>();
         if (source.has("laws")) {
             List<Row> laws = source.rows("laws");
@@ -130,8 +132,8 @@ public final class ReportWriter {
                 .append(esc(String.join(", ", families.stream().map(Family::name).toList()) + (schedules ? (families.isEmpty() ? "" : ", ") + "schedule" : "")))
                 .append(".</p>")
                 .append("<p>Every chart is drawn by the fitted law itself: observed points, the fit (solid) over the data, its ")
-                .append("extrapolation (dashed), a pointwise bootstrap band (dotted, ").append(LawBand.RESAMPLES)
-                .append(" refits) and the backtest's forecasts of held-out points (crosses).</p>");
+                .append("extrapolation (dashed), a pointwise band (dotted) over the law's published bootstrap resamples (the ")
+                .append("<code>resamples</code> table: nothing is refitted here) and the backtest's forecasts of held-out points (crosses).</p>");
         html.append("<section id=\"overview\"><h2>Overview</h2>");
         overview(html, families);
         for (Family f : families) {
@@ -271,6 +273,11 @@ public final class ReportWriter {
         return out;
     }
 
+    /** A fit row's identity columns: those before its family column (the group keys, and run_id for a run's laws). */
+    private static List<String> keysOf(Row fit) {
+        return dev.lawfit.changes.VersionTables.keysOf("laws", List.of(fit.schema().fieldNames()));
+    }
+
     private static FitSettings settings(Row fit) {
         Object delta = fit.getAs("huber_delta");
         return delta == null ? FitSettings.DEFAULT : FitSettings.DEFAULT.withHuberDelta((Double) delta);
@@ -335,7 +342,7 @@ public final class ReportWriter {
                         "loss against compute"));
                 html.append(img(ReportCharts.lossCurves(group + ": loss against tokens, per model size" + lawName, points, sizeLaw, null, false, EXTRAPOLATE),
                         "loss against tokens"));
-                if (sizeFit != null && sections < BANDS_PER_FAMILY) {
+                if (sizeFit != null) {
                     html.append(img(largestSizeBand(group, sizeFit, observed), "extrapolation of the largest size with its band"));
                 }
                 html.append(img(ReportCharts.residuals(group + ": " + drawn.getAs("law") + " residuals", points), "residuals"));
@@ -452,8 +459,8 @@ public final class ReportWriter {
         Arrays.fill(n, largest);
         Arrays.fill(one, 1);
         for (int i = 0; i < c.length; i++) c[i] = 6 * largest * tokens[i];
-        LawBand.Curve curve = LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("parameters")), data, Points.of(n, tokens, c, one),
-                settings(fit), level(fit));
+        LawBand.Curve curve = LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("parameters")), resamples.of(fit, keysOf(fit)),
+                Points.of(n, tokens, c, one), level(fit));
         List<ReportCharts.Series> series = new ArrayList<>();
         series.add(new ReportCharts.Series("N = " + ReportCharts.human(largest), mine.stream().mapToDouble(i -> data.tokens()[i]).toArray(),
                 mine.stream().mapToDouble(i -> data.loss()[i]).toArray(), ReportCharts.Kind.POINTS, 0));
@@ -511,9 +518,7 @@ public final class ReportWriter {
                 Law law = LawCatalog.byName(fit.getAs("law"));
                 double xMax = Arrays.stream(data.x()).max().orElse(1);
                 double[] xs = grid(Arrays.stream(data.x()).min().orElse(0.01), Math.max(1, xMax), 60, false);
-                LawBand.Curve curve = sections < BANDS_PER_FAMILY
-                        ? LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("parameters")), data, along(xs), settings(fit), level(fit))
-                        : new LawBand.Curve(LawBand.predict(law, law.theta(fit.getJavaMap(fit.fieldIndex("parameters"))), along(xs)), null, null);
+                LawBand.Curve curve = LawBand.withBand(law, fit.getJavaMap(fit.fieldIndex("parameters")), resamples.of(fit, f.keys()), along(xs), level(fit));
                 String run = fit.getAs("run_id");
                 series.add(new ReportCharts.Series(run, data.x(), data.loss(), ReportCharts.Kind.POINTS, colour));
                 addFit(series, run + " " + law.name(), xs, curve, x -> x <= xMax * (1 + 1e-12), colour);
@@ -671,8 +676,7 @@ public final class ReportWriter {
                 double from = lo - EXTEND_LOSS * (hi - lo);
                 if (line) from = Math.max(from, parameters.get("E_x") + 0.02 * (hi - parameters.get("E_x")));
                 double[] xs = grid(from, hi, 60, false);
-                LawBand.Curve curve = sections < BANDS_PER_FAMILY ? LawBand.withBand(law, parameters, data, along(xs), settings(fit), level(fit))
-                        : new LawBand.Curve(LawBand.predict(law, law.theta(parameters), along(xs)), null, null);
+                LawBand.Curve curve = LawBand.withBand(law, parameters, resamples.of(fit, f.keys()), along(xs), level(fit));
                 if (!pointsDrawn) {
                     series.add(new ReportCharts.Series("observed", data.x(), data.loss(), ReportCharts.Kind.POINTS, 7));
                     pointsDrawn = true;

@@ -59,9 +59,13 @@ public final class OutputPublisher {
     }
 
     public void write(String table, Dataset<Row> rows) {
+        long started = System.nanoTime();
         rows.write().mode("errorifexists").parquet(tablePath(table).toString());
         written.add(table);
+        LOG.info("wrote {} in {} ms", table, (System.nanoTime() - started) / 1_000_000);
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutputPublisher.class);
 
     /** The tables written so far, in order. */
     public java.util.List<String> tables() {
