@@ -107,6 +107,12 @@ public final class DownstreamLaw implements DirectLaw, SolvedLaw {
         return form;
     }
 
+    /** The x loss below (or above) the fitted range: bigger models lie at lower x losses, ln(x_min / x). */
+    @Override
+    public double distance(Points fit, Points at, int i) {
+        return dev.lawfit.law.Law.outside(fit.x(), at.x()[i]);
+    }
+
     @Override
     public Solver solver() {
         return new LeastSquares(form);

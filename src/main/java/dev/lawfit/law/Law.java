@@ -159,4 +159,32 @@ public interface Law extends java.io.Serializable {
     default int dimension() {
         return coordinateNames().size();
     }
+
+    /**
+     * How far point {@code i} of {@code at} lies outside the data {@code fit} was fitted on, in natural-log units: 0 inside,
+     * ln 2 at twice the largest value. The (N, D, C) laws measure the box of model size, tokens, compute and tokens per
+     * parameter, by the coordinate that extrapolates most (a forecast at 20x the compute is ln 20 away); a family with a
+     * covariate of its own says how it extrapolates along it.
+     */
+    default double distance(Points fit, Points at, int i) {
+        double d = 0;
+        double[][] columns = {fit.params(), fit.tokens(), fit.flops()};
+        double[] values = {at.params()[i], at.tokens()[i], at.flops()[i]};
+        for (int c = 0; c < columns.length; c++) d = Math.max(d, outside(columns[c], values[c]));
+        double[] ratios = new double[fit.size()];
+        for (int k = 0; k < ratios.length; k++) ratios[k] = fit.tokens()[k] / fit.params()[k];
+        return Math.max(d, outside(ratios, at.tokens()[i] / at.params()[i]));
+    }
+
+    /** How far {@code value} lies outside the range of {@code values}, in natural-log units (0 inside). */
+    static double outside(double[] values, double value) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            if (!(v > 0) || Double.isInfinite(v)) continue;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        if (!(value > 0) || !(hi > 0)) return 0;
+        return Math.max(0, Math.max(Math.log(value / hi), Math.log(lo / value)));
+    }
 }

@@ -778,6 +778,8 @@ public final class ReportWriter {
         if (families.stream().anyMatch(f -> f.name().equals("compute"))) drawn.add("comparison");
         if (schedules) drawn.addAll(List.of("schedule_quality", "schedule_predictions", "schedule_ranking"));
         if (html.indexOf("<h4>Forms compared</h4>") >= 0) drawn.addAll(List.of("law_selection", "forecasts"));
+        // the resamples are drawn as every fit's band
+        if (!families.isEmpty()) drawn.add("resamples");
         Map<String, String> how = new java.util.TreeMap<>();
         for (String name : all) if (drawn.contains(name)) how.put(name, "picture");
         html.append("<h2 class=\"family\">Tables</h2>");

@@ -62,6 +62,12 @@ public abstract class ScheduleLaw implements DirectLaw {
         return "step, lr schedule";
     }
 
+    /** Steps past the last fitted step, ln(step / step_max), over the group's runs. */
+    @Override
+    public double distance(Points fit, Points at, int i) {
+        return Math.max(0, dev.lawfit.law.Law.outside(fit.steps(), at.steps()[i]));
+    }
+
     @Override
     public HoldOut holdOut() {
         return HoldOut.LATE_PROGRESS;

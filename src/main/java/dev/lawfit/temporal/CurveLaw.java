@@ -57,6 +57,12 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
         return "L(x) = " + form.formula();
     }
 
+    /** A run's later checkpoints: how far past the last fitted progress, ln(x / x_max). */
+    @Override
+    public double distance(Points fit, Points at, int i) {
+        return Math.max(0, dev.lawfit.law.Law.outside(fit.x(), at.x()[i]));
+    }
+
     @Override
     public HoldOut holdOut() {
         return HoldOut.LATE_PROGRESS;

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public final class ReportCoverage {
 
     /** Tables shown as their rows, not drawn: bookkeeping and long-form copies of what is drawn elsewhere. */
-    public static final List<String> TABLES_AS_ROWS = List.of("groups", "parameters", "forecasts", "law_selection", "comparison");
+    public static final List<String> TABLES_AS_ROWS = List.of("groups", "parameters", "forecasts", "law_selection", "comparison", "changes");
 
     private ReportCoverage() {
     }
