@@ -65,8 +65,22 @@ public final class RollingOrigin {
         } else {
             level = Backtest.levels(points, split);
             double[] distinct = Arrays.stream(level).distinct().sorted().toArray();
-            // a cut after level k fits levels[0..k] and predicts the rest; the largest cuts first, up to MAX_CUTS
-            for (int k = distinct.length - 2; k >= 1 && cuts.size() < MAX_CUTS; k--) cuts.add(0, new double[] {distinct[k], distinct[k]});
+            // a cut after level k fits levels[0..k] and predicts the rest. With few levels every cut from the second to the
+            // last but one (the largest MAX_CUTS); with many (digitised sizes, continuous compute) MAX_CUTS spread evenly in
+            // log level over the upper half, so the folds extrapolate as far as forecasts do, not a step past the data
+            if (distinct.length - 2 <= MAX_CUTS) {
+                for (int k = 1; k <= distinct.length - 2; k++) cuts.add(new double[] {distinct[k], distinct[k]});
+            } else {
+                double lo = Math.log(distinct[0]), hi = Math.log(distinct[distinct.length - 1]);
+                java.util.TreeSet<Integer> chosen = new java.util.TreeSet<>();
+                for (int j = 0; j < MAX_CUTS; j++) {
+                    double target = lo + (hi - lo) * (0.5 + 0.4 * j / (MAX_CUTS - 1));
+                    int k = 1;
+                    while (k + 1 <= distinct.length - 2 && Math.log(distinct[k + 1]) <= target) k++;
+                    chosen.add(k);
+                }
+                for (int k : chosen) cuts.add(new double[] {distinct[k], distinct[k]});
+            }
         }
         List<Error> errors = new ArrayList<>();
         int fitted = 0;
