@@ -45,12 +45,15 @@ public final class Fitter {
             double[] theta = best.theta();
             double[] predicted = new double[n];
             for (int i = 0; i < n; i++) predicted[i] = law.predict(theta, points, i);
-            Backtest.Result backtest = withBacktest && Backtest.enabled(law, settings) ? Backtest.run(law, points, settings) : null;
+            boolean backtested = withBacktest && Backtest.enabled(law, settings);
+            Backtest.Result backtest = backtested ? Backtest.run(law, points, settings) : null;
+            RollingOrigin.Folds folds = backtested ? RollingOrigin.run(law, points, settings) : RollingOrigin.Folds.NONE;
             String message = join(join(best.note(), law.note(points)), warning);
             return new LawFit(law.name(), law.formula(), FitStatus.OK, message, law.parameters(theta), law.derived(theta, settings.computeBudgets()),
                     theta, n, best.objective(), rmseLog(points.loss(), predicted), r2(points.loss(), predicted),
                     best.gridPoints(), best.startsPolished(), best.objectiveEvaluations(), best.iterations(),
-                    best.stopReason(), millisSince(started), fingerprint, predicted, backtest, forecasts(law, theta, settings));
+                    best.stopReason(), millisSince(started), fingerprint, predicted, backtest, forecasts(law, theta, settings), folds,
+                    forecastDistances(law, points, settings));
         } catch (RuntimeException e) {
             return LawFit.notFitted(law, FitStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), n,
                     millisSince(started), fingerprint);
@@ -67,6 +70,16 @@ public final class Fitter {
         java.util.List<dev.lawfit.law.Target> targets = settings.forecastTargets();
         Points at = dev.lawfit.law.Target.points(targets);
         for (int i = 0; i < targets.size(); i++) out.put(targets.get(i).name(), law.predict(theta, at, i));
+        return out;
+    }
+
+    /** How far each forecast target lies outside the group's data (the settings' targets, or the law's own), by target name. */
+    public static java.util.Map<String, Double> forecastDistances(Law law, Points points, FitSettings settings) {
+        if (!law.family().equals("compute")) return law.forecastDistances(points);
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        java.util.List<dev.lawfit.law.Target> targets = settings.forecastTargets();
+        Points at = dev.lawfit.law.Target.points(targets);
+        for (int i = 0; i < targets.size(); i++) out.put(targets.get(i).name(), law.distance(points, at, i));
         return out;
     }
 

@@ -26,7 +26,7 @@ public final class RollingOrigin {
     /** At most this many cuts (the largest ones): each is a full refit. */
     public static final int MAX_CUTS = 5;
     /** The curve laws' cuts, as fractions of the run. */
-    static final double[] PROGRESS_CUTS = {0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
+    static final double[] PROGRESS_CUTS = {0.2, 0.3, 0.5, 0.7};
 
     /**
      * One held-out point of one fold; {@code spread} is the standard deviation of the log prediction there over a small

@@ -15,6 +15,7 @@ import dev.lawfit.job.stages.ComparisonTable;
 import dev.lawfit.job.stages.CurveStage;
 import dev.lawfit.job.stages.DownstreamStage;
 import dev.lawfit.job.stages.FitProgress;
+import dev.lawfit.job.stages.ForecastIntervals;
 import dev.lawfit.job.stages.GroupFitting;
 import dev.lawfit.job.stages.LawStage;
 import dev.lawfit.job.stages.SelectionStage;
@@ -49,6 +50,9 @@ import static dev.lawfit.job.ingest.InputReader.column;
 public final class LawfitJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(LawfitJob.class);
+
+    /** The table of every family's rolling-origin folds. */
+    public static final String FOLDS = "folds";
 
     /** The table of every family's published bootstrap resamples. */
     public static final String RESAMPLES = "resamples";
@@ -196,7 +200,8 @@ public final class LawfitJob {
             Dataset<Row> freshLaws = union(union(union(compute == null ? null : compute.laws(), curveLaws),
                     temporal == null ? null : temporal.laws()), schedule == null ? null : schedule.laws().laws());
             if (freshLaws != null) {
-                publisher.write("laws", combine(plan, "laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS));
+                // every forecast's interval recalibrated by the folds of all the groups now published, reused ones included
+                publisher.write("laws", ForecastIntervals.apply(combine(plan, "laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS)));
                 publisher.write("predictions", combine(plan, "predictions", union(union(union(compute == null ? null : compute.predictions(),
                         curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions()),
                         schedule == null ? null : schedule.laws().predictions()), SpecHashes.COMPUTE, SpecHashes.RUNS));
@@ -208,6 +213,8 @@ public final class LawfitJob {
                 publisher.write("backtest", combine(plan, "backtest", union(union(compute == null ? null : compute.backtest(),
                         curves == null ? null : curves.backtest()), schedule == null ? null : schedule.laws().backtest()), SpecHashes.COMPUTE, SpecHashes.RUNS));
             }
+            Dataset<Row> folds = union(union(compute == null ? null : compute.folds(), curves == null ? null : curves.folds()),
+                    schedule == null ? null : schedule.laws().folds());
             if (schedule != null) {
                 publisher.write("schedule_quality", schedule.quality());
                 publisher.write("schedule_predictions", schedule.predictions());
@@ -224,7 +231,8 @@ public final class LawfitJob {
                 if (spec.downstream() != null) {
                     DownstreamStage.Tables downstream = DownstreamStage.stage(validated.accepted(), allLaws, spec.groupBy(), spec.downstream(),
                             spec.laws(), settings, partitions);
-                    publisher.write("downstream", downstream.table());
+                    publisher.write("downstream", ForecastIntervals.apply(downstream.table()));
+                    folds = union(folds, downstream.stage().folds());
                     publisher.write("downstream_predictions", downstream.stage().predictions());
                     publisher.write("downstream_backtest", downstream.stage().backtest());
                     released.add(downstream.stage()::release);
@@ -233,13 +241,17 @@ public final class LawfitJob {
             }
             if (spec.lossToLoss() != null) {
                 LossToLossStage.Tables l2l = LossToLossStage.fit(validated.accepted(), spec.lossToLoss(), spec.groupBy(), settings, partitions);
-                publisher.write("loss_to_loss", l2l.lines());
+                publisher.write("loss_to_loss", ForecastIntervals.apply(l2l.lines()));
+                folds = union(folds, l2l.stage().folds());
                 publisher.write("line_factors", l2l.factors());
                 publisher.write("loss_to_loss_predictions", l2l.predictions());
                 publisher.write("loss_to_loss_backtest", l2l.backtest());
                 released.add(l2l::release);
                 resamples = union(resamples, l2l.stage().resamples());
             }
+            // every family's rolling-origin folds in one table (the reused groups' from the previous version)
+            Dataset<Row> allFolds = combine(plan, FOLDS, folds, SpecHashes.COMPUTE, SpecHashes.RUNS);
+            if (allFolds != null) publisher.write(FOLDS, allFolds);
             // every family's published resamples in one table (the reused groups' from the previous version)
             Dataset<Row> allResamples = combine(plan, RESAMPLES, resamples, SpecHashes.COMPUTE, SpecHashes.RUNS);
             if (allResamples != null) publisher.write(RESAMPLES, allResamples);

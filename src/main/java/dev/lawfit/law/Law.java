@@ -176,6 +176,11 @@ public interface Law extends java.io.Serializable {
         return Math.max(d, outside(ratios, at.tokens()[i] / at.params()[i]));
     }
 
+    /** How far each of the law's own forecasts ({@link #forecasts}) lies outside {@code fit}, by name; empty by default. */
+    default Map<String, Double> forecastDistances(Points fit) {
+        return Map.of();
+    }
+
     /** How far {@code value} lies outside the range of {@code values}, in natural-log units (0 inside). */
     static double outside(double[] values, double value) {
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;

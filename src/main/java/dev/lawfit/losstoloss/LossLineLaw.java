@@ -59,6 +59,14 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
         return out;
     }
 
+    /** How far below (or above) the fitted x range each predict_x value lies. */
+    @Override
+    public Map<String, Double> forecastDistances(Points fit) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (double x : predictX) out.put("L_x=" + x, dev.lawfit.law.Law.outside(fit.x(), x));
+        return out;
+    }
+
     @Override
     public String name() {
         return NAME;

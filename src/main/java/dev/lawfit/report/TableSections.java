@@ -115,6 +115,35 @@ final class TableSections {
         return html.append("</section>").toString();
     }
 
+    /**
+     * The rolling-origin folds: every held-out point's log error against how far past its fold it lay, a colour per law,
+     * per family. Where a law's points fan out or drift from zero as the distance grows, its forecasts far out are less
+     * trustworthy, and their intervals say so.
+     */
+    static String folds(List<Row> rows) {
+        StringBuilder html = new StringBuilder("<section class=\"table\" id=\"table-folds\"><h2>Extrapolation error by distance</h2>")
+                .append("<p>Each law refitted on a group's smaller levels (rolling-origin folds) predicts every larger one: the log error ")
+                .append("(positive: the law predicted too low) against the distance past the fold, in natural-log units (ln 10 = 10x). These ")
+                .append("errors calibrate every forecast's interval.</p>");
+        Map<String, Map<String, List<double[]>>> byFamily = new TreeMap<>();
+        for (Row r : rows) {
+            String family = r.getAs("family") == null ? "compute" : r.getAs("family");
+            byFamily.computeIfAbsent(family, k -> new TreeMap<>()).computeIfAbsent(r.getAs("law"), k -> new ArrayList<>())
+                    .add(new double[] {number(r, "distance"), number(r, "log_error")});
+        }
+        for (Map.Entry<String, Map<String, List<double[]>>> f : byFamily.entrySet()) {
+            List<ReportCharts.Series> series = new ArrayList<>();
+            int colour = 0;
+            for (Map.Entry<String, List<double[]>> law : f.getValue().entrySet()) {
+                series.add(new ReportCharts.Series(law.getKey(), law.getValue().stream().mapToDouble(v -> v[0]).toArray(),
+                        law.getValue().stream().mapToDouble(v -> v[1]).toArray(), ReportCharts.Kind.POINTS, colour++));
+            }
+            html.append(img(ReportCharts.xy(f.getKey() + " laws: fold errors against distance past the fold", "distance (natural log)",
+                    "log(observed / predicted)", false, series), "folds " + f.getKey()));
+        }
+        return html.append("</section>").toString();
+    }
+
     /** The rejects: how many rows each reason stopped, and an example of each. */
     static String rejects(List<Row> rows) {
         StringBuilder html = new StringBuilder("<section class=\"table\" id=\"table-rejects\"><h2>Rejects</h2>");

@@ -48,6 +48,14 @@ public abstract class ScheduleLaw implements DirectLaw {
         return out;
     }
 
+    /** How far each candidate's last step lies past the steps fitted. */
+    @Override
+    public Map<String, Double> forecastDistances(Points fit) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String c : candidates) out.put(FINAL + c, Math.max(0, dev.lawfit.law.Law.outside(fit.steps(), schedules.get(c).lastStep())));
+        return out;
+    }
+
     public Map<String, LrSchedule> schedules() {
         return schedules;
     }

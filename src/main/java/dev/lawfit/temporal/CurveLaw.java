@@ -132,6 +132,21 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
         return theta[0] + (form == TrajectoryForm.CONSTANT ? 0 : p1 * g);
     }
 
+    /** The name of a curve law's forecast: the run's loss at its end (x = 1), with its extrapolation-aware interval. */
+    public static final String FINAL = "final";
+
+    /** The loss at the run's end: the rest of the run forecast from its checkpoints. */
+    @Override
+    public Map<String, Double> forecasts(double[] theta) {
+        return Map.of(FINAL, curve(theta).at(1.0));
+    }
+
+    /** The run's end (x = 1) past the last checkpoint fitted. */
+    @Override
+    public Map<String, Double> forecastDistances(Points fit) {
+        return Map.of(FINAL, Math.max(0, dev.lawfit.law.Law.outside(fit.x(), 1.0)));
+    }
+
     /** The loss the curve predicts at the end of the run (x = 1). */
     @Override
     public Map<String, Double> derived(double[] theta, double[] computeBudgets) {

@@ -247,8 +247,9 @@ class ResultQueryTest {
         long bands = Tables.current(output, "laws").where("law = 'chinchilla' and status = 'ok'").count();
         // where both laws fitted, the forms are compared: along a ratio, and on the held-out runs
         long frontiers = Tables.current(output, "frontier").where("status = 'ok'").select("model").distinct().count();
-        assertEquals(1 + 4 * 3 + bands + 2 * bands + frontiers + 2, count,
+        assertEquals(1 + 4 * 3 + bands + 2 * bands + frontiers + 3, count,
                 "the overview chart, three charts per group, the largest size's band and the two comparison charts where chinchilla fitted, "
+                        + "the folds' errors by distance, "
                         + "a frontier chart per group with a frontier, the backtests and the rejects");
         assertEquals(bands, html.split("<h4>Forms compared</h4>", -1).length - 1);
         // tnl's chinchilla fit failed: its charts show the observed points without a fitted law

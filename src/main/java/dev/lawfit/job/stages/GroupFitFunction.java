@@ -52,7 +52,8 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         if (fitted != null) fitted.add(1);
         int derivedFlops = PointsColumn.derivedFlops(pointRows);
         String conventions = group.getAs("flops_conventions");
-        List<Row> lawRows = new ArrayList<>(), predictions = new ArrayList<>(), backtest = new ArrayList<>(), frontierRows = new ArrayList<>();
+        List<Row> lawRows = new ArrayList<>(), predictions = new ArrayList<>(), backtest = new ArrayList<>(), frontierRows = new ArrayList<>(),
+                folds = new ArrayList<>();
         for (int l = 0; l < result.fits().size(); l++) {
             LawFit fit = result.fits().get(l);
             String family = laws.get(l).family();
@@ -60,6 +61,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
                     settings.splitFor(laws.get(l)).label()));
             if (fit.ok()) predictions.addAll(PredictionsTable.rows(family, fit, result.points()));
             if (fit.backtest() != null && fit.backtest().status() == FitStatus.OK) backtest.addAll(BacktestTable.rows(family, fit, result.points()));
+            folds.addAll(dev.lawfit.job.tables.FoldsTable.rows(family, fit, result.points()));
         }
         if (frontier) {
             for (FrontierAnalysis.Result r : FrontierAnalysis.analyse(result.points(), laws, result.fits(), settings.computeBudgets(),
@@ -70,7 +72,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         return RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY))
                 // only the bootstrap refits from the points: without it, do not carry a copy per group
                 .set("points", settings.bootstrap().enabled() ? PointsColumn.rows(result.points()) : List.of())
-                .set("laws", lawRows).set("predictions", predictions).set("backtest", backtest).set("frontier", frontierRows).build();
+                .set("laws", lawRows).set("predictions", predictions).set("backtest", backtest).set("frontier", frontierRows).set("folds", folds).build();
     }
 
     /** Root mean square of observed - predicted, in the target's units. */

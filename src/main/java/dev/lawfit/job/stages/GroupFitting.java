@@ -101,6 +101,11 @@ public final class GroupFitting {
         return explodeTable(fitted, keys, "backtest", List.of("law", "params", "tokens", "run_id", "step", "observed"));
     }
 
+    /** The {@code folds} table: one row per (group, law, rolling-origin cut, held-out point). */
+    public static Dataset<Row> foldsTable(Dataset<Row> fitted, List<String> keys) {
+        return explodeTable(fitted, keys, "folds", List.of("law", "cut", "params", "tokens", "run_id", "step", "observed"));
+    }
+
     /** The {@code predictions} table: one row per (group, law, point). */
     public static Dataset<Row> predictionsTable(Dataset<Row> fitted, List<String> keys) {
         return explodeTable(fitted, keys, "predictions", List.of("law", "params", "tokens", "run_id", "step", "observed"));

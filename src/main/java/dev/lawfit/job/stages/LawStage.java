@@ -22,7 +22,7 @@ public final class LawStage {
      * written.
      */
     public record Tables(Dataset<Row> fitted, Dataset<Row> laws, Dataset<Row> predictions, Dataset<Row> backtest, Dataset<Row> resamples,
-                         Dataset<Row> intervals) {
+                         Dataset<Row> intervals, Dataset<Row> folds) {
         public void release() {
             laws.unpersist();
             fitted.unpersist();
@@ -42,6 +42,6 @@ public final class LawStage {
         Dataset<Row> lawRows = GroupFitting.lawsTable(fits, keys, intervals == null ? null : BootstrapStage.withoutDraws(intervals))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         return new Tables(fits, lawRows, GroupFitting.predictionsTable(fits, keys), GroupFitting.backtestTable(fits, keys),
-                intervals == null ? null : BootstrapStage.resamples(intervals, keys, laws), intervals);
+                intervals == null ? null : BootstrapStage.resamples(intervals, keys, laws), intervals, GroupFitting.foldsTable(fits, keys));
     }
 }

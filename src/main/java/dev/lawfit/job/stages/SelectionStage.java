@@ -52,6 +52,10 @@ public final class SelectionStage {
         select.add(column("ci_low"));
         select.add(column("ci_high"));
         select.add(column("ci_level"));
+        select.add(column(ForecastIntervals.LOW));
+        select.add(column(ForecastIntervals.HIGH));
+        select.add(column(ForecastIntervals.METHOD));
+        select.add(column("forecast_distance"));
         select.add(explode(column("forecasts")).as(new String[] {"target", "prediction"}));
         Dataset<Row> exploded = computeLaws(laws).where(column("status").equalTo("ok")).select(select.toArray(Column[]::new));
         Column at = concat(lit(Bootstrap.FORECAST), column("target"));
@@ -60,9 +64,13 @@ public final class SelectionStage {
         out.add(column("law"));
         for (String c : SelectionTables.TARGET.fieldNames()) out.add(column(c));
         out.add(column("prediction"));
-        out.add(element_at(column("ci_low"), at).as("low"));
-        out.add(element_at(column("ci_high"), at).as("high"));
+        out.add(element_at(column(ForecastIntervals.LOW), column("target")).as("low"));
+        out.add(element_at(column(ForecastIntervals.HIGH), column("target")).as("high"));
         out.add(column("ci_level"));
+        out.add(element_at(column("forecast_distance"), column("target")).as("distance"));
+        out.add(column(ForecastIntervals.METHOD).as("interval_method"));
+        out.add(element_at(column("ci_low"), at).as("bootstrap_low"));
+        out.add(element_at(column("ci_high"), at).as("bootstrap_high"));
         List<Column> order = new ArrayList<>();
         for (String key : keys) order.add(column(key));
         order.add(column("target_flops"));

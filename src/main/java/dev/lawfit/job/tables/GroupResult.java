@@ -16,6 +16,6 @@ public final class GroupResult {
     public static StructType schema(List<String> keys) {
         return Columns.withKey(keys, field("points", new ArrayType(PointsColumn.POINT, false)), field("laws", new ArrayType(LawsTable.SCHEMA, false)),
                 field("predictions", new ArrayType(PredictionsTable.SCHEMA, false)), field("backtest", new ArrayType(BacktestTable.SCHEMA, false)),
-                field("frontier", new ArrayType(FrontierTable.SCHEMA, false)));
+                field("frontier", new ArrayType(FrontierTable.SCHEMA, false)), field("folds", new ArrayType(FoldsTable.SCHEMA, false)));
     }
 }

@@ -50,6 +50,12 @@ public final class LawsTable {
             field("backtest_are_high", DataTypes.DoubleType),
             field("baseline_are", DataTypes.DoubleType),
             field("forecasts", MAP),
+            field("folds", DataTypes.IntegerType),
+            field("fold_points", DataTypes.IntegerType),
+            field("fold_error", DataTypes.DoubleType),
+            field("extrapolation_bias", DataTypes.DoubleType),
+            field("fold_stats", MAP),
+            field("forecast_distance", MAP),
             field("theta", DataTypes.createArrayType(DataTypes.DoubleType, false)),
             field("group_seed", DataTypes.LongType));
 
@@ -76,7 +82,21 @@ public final class LawsTable {
                 .set("backtest_are", b == null ? null : b.meanAre()).set("backtest_are_low", b == null ? null : b.meanAreLow())
                 .set("backtest_are_high", b == null ? null : b.meanAreHigh()).set("baseline_are", b == null ? null : b.baselineMeanAre())
                 .set("forecasts", fit.forecasts())
+                .set("folds", fit.folds().cuts()).set("fold_points", fit.folds().errors().size()).set("fold_error", foldError(fit))
+                .set("extrapolation_bias", fit.foldStats().bias()).set("fold_stats", fit.foldStats().toMap())
+                .set("forecast_distance", fit.forecastDistances())
                 .set("theta", fit.theta()).set("group_seed", fit.groupSeed())
                 .build();
+    }
+
+    /** The folds' mean absolute relative error, each point weighted by its distance: the longest extrapolations count most. */
+    static double foldError(LawFit fit) {
+        double sum = 0, weight = 0;
+        for (dev.lawfit.fit.RollingOrigin.Error e : fit.folds().errors()) {
+            double w = Math.max(0.05, e.distance());
+            sum += w * e.relativeError();
+            weight += w;
+        }
+        return weight > 0 ? sum / weight : Double.NaN;
     }
 }
