@@ -215,6 +215,10 @@ public final class LawfitJob {
             }
             Dataset<Row> folds = union(union(compute == null ? null : compute.folds(), curves == null ? null : curves.folds()),
                     schedule == null ? null : schedule.laws().folds());
+            // the group-level families' folds (fresh and reused), which the law selection ranks on
+            Dataset<Row> groupFolds = combine(plan, FOLDS, folds, SpecHashes.COMPUTE, SpecHashes.RUNS);
+            if (groupFolds != null) publisher.write(FOLDS, groupFolds);
+            Dataset<Row> allFolds = groupFolds == null ? null : spark.read().parquet(publisher.tablePath(FOLDS).toString());
             if (schedule != null) {
                 publisher.write("schedule_quality", schedule.quality());
                 publisher.write("schedule_predictions", schedule.predictions());
@@ -224,7 +228,7 @@ public final class LawfitJob {
                 publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy()), SpecHashes.COMPUTE));
                 Dataset<Row> frontier = spark.read().parquet(publisher.tablePath("frontier").toString());
                 publisher.write("forecasts", SelectionStage.forecasts(spark, allLaws, spec.groupBy(), settings));
-                publisher.write("law_selection", SelectionStage.lawSelection(allLaws, spec.groupBy(), settings));
+                publisher.write("law_selection", SelectionStage.lawSelection(allLaws, allFolds, spec.groupBy(), settings));
                 if (spec.laws().contains("chinchilla")) {
                     publisher.write("comparison", ComparisonTable.build(allLaws, frontier, spec.groupBy()));
                 }
@@ -232,7 +236,7 @@ public final class LawfitJob {
                     DownstreamStage.Tables downstream = DownstreamStage.stage(validated.accepted(), allLaws, spec.groupBy(), spec.downstream(),
                             spec.laws(), settings, partitions);
                     publisher.write("downstream", ForecastIntervals.apply(downstream.table()));
-                    folds = union(folds, downstream.stage().folds());
+                    publisher.write("downstream_folds", downstream.stage().folds());
                     publisher.write("downstream_predictions", downstream.stage().predictions());
                     publisher.write("downstream_backtest", downstream.stage().backtest());
                     released.add(downstream.stage()::release);
@@ -242,16 +246,13 @@ public final class LawfitJob {
             if (spec.lossToLoss() != null) {
                 LossToLossStage.Tables l2l = LossToLossStage.fit(validated.accepted(), spec.lossToLoss(), spec.groupBy(), settings, partitions);
                 publisher.write("loss_to_loss", ForecastIntervals.apply(l2l.lines()));
-                folds = union(folds, l2l.stage().folds());
+                publisher.write("loss_to_loss_folds", l2l.stage().folds());
                 publisher.write("line_factors", l2l.factors());
                 publisher.write("loss_to_loss_predictions", l2l.predictions());
                 publisher.write("loss_to_loss_backtest", l2l.backtest());
                 released.add(l2l::release);
                 resamples = union(resamples, l2l.stage().resamples());
             }
-            // every family's rolling-origin folds in one table (the reused groups' from the previous version)
-            Dataset<Row> allFolds = combine(plan, FOLDS, folds, SpecHashes.COMPUTE, SpecHashes.RUNS);
-            if (allFolds != null) publisher.write(FOLDS, allFolds);
             // every family's published resamples in one table (the reused groups' from the previous version)
             Dataset<Row> allResamples = combine(plan, RESAMPLES, resamples, SpecHashes.COMPUTE, SpecHashes.RUNS);
             if (allResamples != null) publisher.write(RESAMPLES, allResamples);

@@ -788,7 +788,9 @@ public final class ReportWriter {
             section(html, how, "frontier", TableSections.frontier(source.rows("frontier"), columns.subList(0, columns.indexOf("approach"))), "text");
         }
         if (all.contains("backtest")) section(html, how, "backtest", TableSections.backtest(source.rows("backtest")), "text");
-        if (all.contains("folds")) section(html, how, "folds", TableSections.folds(source.rows("folds")), "text (no fold)");
+        for (String name : all) {
+            if (name.equals("folds") || name.endsWith("_folds")) section(html, how, name, TableSections.folds(source.rows(name)), "text (no fold)");
+        }
         if (all.contains("temporal_quality")) {
             html.append(TableSections.temporal(source.rows("temporal_quality"),
                     all.contains("temporal_ranking") ? source.rows("temporal_ranking") : List.of(),

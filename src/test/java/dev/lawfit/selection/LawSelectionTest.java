@@ -74,9 +74,15 @@ class LawSelectionTest {
             var b = fit.backtest();
             candidates.add(new LawSelection.Candidate(name, fit.status().label(), b == null ? "off" : b.status().label(), b == null ? "" : b.message(),
                     b == null ? 0 : b.heldOut().length, b == null ? Double.NaN : b.meanAre(), b == null ? Double.NaN : b.meanAreLow(),
-                    b == null ? Double.NaN : b.meanAreHigh(), b == null ? Double.NaN : b.baselineMeanAre(), fit.forecasts(), low, high));
+                    b == null ? Double.NaN : b.meanAreHigh(), b == null ? Double.NaN : b.baselineMeanAre(), fit.forecasts(), low, high,
+                    foldErrors(fit)));
         }
         return LawSelection.rank(candidates);
+    }
+
+    static List<LawSelection.FoldError> foldErrors(LawFit fit) {
+        if (fit.folds() == null) return List.of();
+        return fit.folds().errors().stream().map(e -> new LawSelection.FoldError(e.cut(), e.point(), e.distance(), e.relativeError())).toList();
     }
 
     static Map<String, Double> forecastsOnly(Map<String, Double> estimates) {
@@ -85,6 +91,11 @@ class LawSelectionTest {
             if (k.startsWith(Bootstrap.FORECAST)) out.put(k.substring(Bootstrap.FORECAST.length()), v);
         });
         return out;
+    }
+
+    /** Whether a law is ranked first, or tied with the first (the folds do not tell them apart). */
+    static boolean firstOrTied(List<LawSelection.Ranked> ranked, String law) {
+        return ranked.stream().anyMatch(r -> r.candidate().law().equals(law) && (Integer.valueOf(1).equals(r.rank()) || r.tiedWithBest()));
     }
 
     static String first(List<LawSelection.Ranked> ranked) {
@@ -105,20 +116,20 @@ class LawSelectionTest {
         for (long seed = 1; seed <= 12; seed++) {
             Points gadre = overtrained(overtraining, GADRE, 0.003, seed);
             List<LawSelection.Ranked> ranked = select(gadre, MOST_OVERTRAINED, "chinchilla", "overtraining");
-            if (first(ranked).equals("overtraining")) overtrainingFirst++;
+            if (firstOrTied(ranked, "overtraining")) overtrainingFirst++;
             assertEquals(SIZES.length, ranked.get(0).candidate().heldOutPoints(), "the M = 640 run of every size is held out");
             overtrainingError += ranked.stream().filter(r -> r.candidate().law().equals("overtraining")).findFirst().orElseThrow().candidate().heldOutError();
             chinchillaError += ranked.stream().filter(r -> r.candidate().law().equals("chinchilla")).findFirst().orElseThrow().candidate().heldOutError();
 
             Points hoffmann = overtrained(chinchilla, HOFFMANN, 0.003, seed);
             List<LawSelection.Ranked> reverse = select(hoffmann, MOST_OVERTRAINED, "chinchilla", "overtraining");
-            if (first(reverse).equals("chinchilla")) chinchillaFirst++;
+            if (firstOrTied(reverse, "chinchilla")) chinchillaFirst++;
             overtrainingErrorOnChinchilla += reverse.stream().filter(r -> r.candidate().law().equals("overtraining")).findFirst().orElseThrow().candidate().heldOutError();
             chinchillaErrorOnChinchilla += reverse.stream().filter(r -> r.candidate().law().equals("chinchilla")).findFirst().orElseThrow().candidate().heldOutError();
         }
-        assertTrue(overtrainingFirst >= 9, "over-training law ranked first on " + overtrainingFirst + " of 12 over-trained families");
+        assertTrue(overtrainingFirst >= 10, "over-training law first or tied first on " + overtrainingFirst + " of 12 over-trained families");
         assertTrue(overtrainingError < chinchillaError, "mean held-out error " + overtrainingError / 12 + " vs Chinchilla's " + chinchillaError / 12);
-        assertTrue(chinchillaFirst >= 10, "Chinchilla ranked first on " + chinchillaFirst + " of 12 families of its own form");
+        assertTrue(chinchillaFirst >= 10, "Chinchilla first or tied first on " + chinchillaFirst + " of 12 families of its own form");
         assertTrue(chinchillaErrorOnChinchilla < 0.8 * overtrainingErrorOnChinchilla,
                 "Chinchilla's held-out error " + chinchillaErrorOnChinchilla / 12 + " vs " + overtrainingErrorOnChinchilla / 12);
     }
@@ -179,21 +190,32 @@ class LawSelectionTest {
         assertTrue(low < fit.forecasts().get("big") && fit.forecasts().get("big") < high, low + " " + high);
     }
 
-    private static LawSelection.Candidate candidate(String law, double error, double low, double high, double forecast, double fLow, double fHigh) {
-        return new LawSelection.Candidate(law, "ok", "ok", "", 6, error, low, high, 0.1, Map.of("t", forecast), Map.of("t", fLow), Map.of("t", fHigh));
+    /** A law whose folds' errors are {@code error} at each of {@code folds} cuts (two points a cut), plus {@code jitter} x (cut - 1). */
+    private static LawSelection.Candidate candidate(String law, double error, double jitter, int folds, double forecast, double fLow, double fHigh) {
+        List<LawSelection.FoldError> errors = new ArrayList<>();
+        for (int cut = 0; cut < folds; cut++) {
+            for (int point = 0; point < 2; point++) errors.add(new LawSelection.FoldError(cut, 10 * cut + point, 1 + point, error + jitter * (cut - 1)));
+        }
+        return new LawSelection.Candidate(law, "ok", "ok", "", 6, error, Double.NaN, Double.NaN, 0.1, Map.of("t", forecast), Map.of("t", fLow),
+                Map.of("t", fHigh), errors);
     }
 
     @Test
     void rankingVerdicts() {
         List<LawSelection.Ranked> ranked = LawSelection.rank(List.of(
-                candidate("b", 0.02, 0.015, 0.025, 2.0, 1.98, 2.02),
-                candidate("a", 0.01, 0.008, 0.012, 2.1, 2.08, 2.12),
-                candidate("c", 0.011, 0.009, 0.013, 2.0, 1.95, 2.15),
+                candidate("b", 0.02, 0.001, 4, 2.0, 1.98, 2.02),
+                candidate("a", 0.01, 0.001, 4, 2.1, 2.08, 2.12),
+                candidate("c", 0.0102, 0.004, 4, 2.0, 1.95, 2.15),
                 new LawSelection.Candidate("d", "too_few_points", "off", "", 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of(), Map.of(), Map.of())));
         assertEquals(List.of("a", "c", "b", "d"), ranked.stream().map(r -> r.candidate().law()).toList());
         assertEquals(1, ranked.get(0).rank());
-        assertTrue(ranked.get(1).tiedWithBest(), "c's interval overlaps a's");
-        assertFalse(ranked.get(2).tiedWithBest());
+        assertTrue(ranked.get(1).tiedWithBest(), "c's difference from a over the folds includes zero: " + ranked.get(1).message());
+        assertTrue(ranked.get(1).message().startsWith("tied with a"), ranked.get(1).message());
+        assertFalse(ranked.get(2).tiedWithBest(), ranked.get(2).message());
+        assertTrue(ranked.get(2).message().startsWith("worse than a by 1.00%"), ranked.get(2).message());
+        assertFalse(ranked.get(0).settled(), "c is tied with a");
+        assertTrue(ranked.get(0).message().contains("not settled"), ranked.get(0).message());
+        assertEquals(4, ranked.get(0).folds());
         assertNull(ranked.get(3).rank());
         assertTrue(ranked.get(3).message().contains("too_few_points"), ranked.get(3).message());
         assertTrue(ranked.get(0).beatsBaseline());
@@ -201,8 +223,51 @@ class LawSelectionTest {
         assertEquals(Boolean.TRUE, ranked.get(0).formDependent());
         assertEquals(List.of("t"), ranked.get(0).formDependentAt());
         assertEquals(0.05, ranked.get(0).forecastSpread(), 1e-9);
-        List<LawSelection.Ranked> agree = LawSelection.rank(List.of(candidate("a", 0.01, 0.008, 0.012, 2.0, 1.9, 2.1),
-                candidate("b", 0.02, 0.015, 0.025, 2.05, 1.95, 2.15)));
+        List<LawSelection.Ranked> agree = LawSelection.rank(List.of(candidate("a", 0.01, 0.001, 4, 2.0, 1.9, 2.1),
+                candidate("b", 0.02, 0.001, 4, 2.05, 1.95, 2.15)));
         assertEquals(Boolean.FALSE, agree.get(0).formDependent());
+        assertTrue(agree.get(0).settled(), agree.get(0).message());
+        // one fold settles nothing: every row says so, and no law is "worse"
+        List<LawSelection.Ranked> one = LawSelection.rank(List.of(candidate("a", 0.0007, 0, 1, 2.0, 1.9, 2.1),
+                candidate("b", 0.0011, 0, 1, 2.0, 1.9, 2.1)));
+        assertTrue(one.get(1).tiedWithBest(), one.get(1).message());
+        assertTrue(one.stream().allMatch(r -> r.message().contains("too few to settle")), one.toString());
+        assertFalse(one.get(0).settled());
+    }
+
+    /**
+     * The law selection recovers the form the data came from: on archives generated from each law's truth (8 sizes x 5 tokens
+     * per parameter, 0.5% noise, each seed its own parameters), with the field's forms competing, the true form ranks first
+     * or is tied with the first (the folds cannot tell them apart) in at least 9 of 10 seeds.
+     */
+    @Test
+    void theTrueFormRanksFirstOrTiedFirst() {
+        double[] sizes = GeneratedPoints.logSpaced(5e7, 8e9, 8);
+        double[] ratios = {5, 10, 20, 40, 80};
+        String[] contenders = {"chinchilla", "kaplan", "overtraining", "power_compute"};
+        StringBuilder report = new StringBuilder();
+        for (String truthName : contenders) {
+            Law truth = LawCatalog.byName(truthName);
+            int firstOrTied = 0;
+            Random random = new Random(77);
+            for (int seed = 0; seed < 10; seed++) {
+                double[] theta = dev.lawfit.catalog.CatalogTruths.perturbed(truth, random);
+                int n = sizes.length * ratios.length, i = 0;
+                double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n];
+                for (double size : sizes) {
+                    for (double m : ratios) {
+                        p[i] = size; d[i] = m * size; c[i] = 6 * size * d[i]; l[i] = 1; i++;
+                    }
+                }
+                Points shape = Points.of(p, d, c, l);
+                for (int k = 0; k < n; k++) l[k] = truth.predict(theta, shape, k) * Math.exp(0.005 * random.nextGaussian());
+                List<LawSelection.Ranked> ranked = select(Points.of(p, d, c, l).canonicalOrder(), PLAIN, contenders);
+                LawSelection.Ranked mine = ranked.stream().filter(r -> r.candidate().law().equals(truthName)).findFirst().orElseThrow();
+                if (Integer.valueOf(1).equals(mine.rank()) || mine.tiedWithBest()) firstOrTied++;
+                else report.append(truthName).append(" seed ").append(seed).append(": ").append(mine.message()).append('\n');
+            }
+            System.out.println(truthName + " data: the true form first or tied first in " + firstOrTied + " of 10 seeds");
+            assertTrue(firstOrTied >= 9, truthName + ": " + firstOrTied + " of 10\n" + report);
+        }
     }
 }

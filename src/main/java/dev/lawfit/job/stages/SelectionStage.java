@@ -79,12 +79,22 @@ public final class SelectionStage {
         return exploded.join(targetTable, "target").select(out.toArray(Column[]::new)).orderBy(order.toArray(Column[]::new));
     }
 
-    /** One row per (group, law): rank, held-out error with its interval, baseline and the group's form-dependence verdict. */
-    public static Dataset<Row> lawSelection(Dataset<Row> laws, List<String> keys, FitSettings settings) {
-        Dataset<Row> grouped = computeLaws(laws).select(Columns.keyStruct(keys), struct(column("law"), column("status"), column("backtest_status"),
+    /**
+     * One row per (group, law): rank on the rolling-origin folds with an interval, whether it is tied with the best and the
+     * ranking settled, the classic held-out split's error, baseline and the group's form-dependence verdict.
+     */
+    public static Dataset<Row> lawSelection(Dataset<Row> laws, Dataset<Row> folds, List<String> keys, FitSettings settings) {
+        List<String> on = new ArrayList<>(keys);
+        on.add("law");
+        Dataset<Row> errors = folds == null ? null : folds.where(column("family").equalTo("compute"))
+                .groupBy(on.stream().map(dev.lawfit.job.tables.Columns::column).toArray(Column[]::new))
+                .agg(collect_list(struct(column("cut"), column("point"), column("distance"), column("are"))).as("fold_errors"));
+        Dataset<Row> withFolds = errors == null ? computeLaws(laws).withColumn("fold_errors", lit(null))
+                : computeLaws(laws).join(errors, scala.jdk.javaapi.CollectionConverters.asScala(on).toSeq(), "left");
+        Dataset<Row> grouped = withFolds.select(Columns.keyStruct(keys), struct(column("law"), column("status"), column("backtest_status"),
                         column("backtest_message"), column("backtest_split"), column("backtest_points"), column("backtest_are"),
                         column("backtest_are_low"), column("backtest_are_high"), column("baseline_are"), column("forecasts"),
-                        column("ci_low"), column("ci_high")).as("candidate"))
+                        column(ForecastIntervals.LOW), column(ForecastIntervals.HIGH), column("fold_errors")).as("candidate"))
                 .groupBy(column(Columns.KEY)).agg(collect_list(column("candidate")).as("candidates"));
         StructType schema = SelectionTables.selection(keys);
         Dataset<Row> ranked = grouped.flatMap(new Ranker(schema, settings.backtestSplit().label()), Encoders.row(schema));
@@ -112,10 +122,16 @@ public final class SelectionStage {
         public Iterator<Row> call(Row group) {
             List<LawSelection.Candidate> candidates = new ArrayList<>();
             for (Row c : group.<Row>getList(group.fieldIndex("candidates"))) {
+                List<LawSelection.FoldError> folds = new ArrayList<>();
+                if (!c.isNullAt(c.fieldIndex("fold_errors"))) {
+                    for (Row e : c.<Row>getList(c.fieldIndex("fold_errors"))) {
+                        folds.add(new LawSelection.FoldError(e.getInt(0), e.getInt(1), e.getDouble(2), e.getDouble(3)));
+                    }
+                }
                 candidates.add(new LawSelection.Candidate(c.getAs("law"), c.getAs("status"), c.getAs("backtest_status"), c.getAs("backtest_message"),
                         c.isNullAt(c.fieldIndex("backtest_points")) ? 0 : c.<Integer>getAs("backtest_points"), d(c, "backtest_are"),
                         d(c, "backtest_are_low"), d(c, "backtest_are_high"), d(c, "baseline_are"), map(c, "forecasts", ""),
-                        map(c, "ci_low", Bootstrap.FORECAST), map(c, "ci_high", Bootstrap.FORECAST)));
+                        map(c, ForecastIntervals.LOW, ""), map(c, ForecastIntervals.HIGH, ""), folds));
             }
             candidates.sort(java.util.Comparator.comparing(LawSelection.Candidate::law));
             List<Row> out = new ArrayList<>();

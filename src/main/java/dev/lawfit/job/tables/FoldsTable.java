@@ -21,6 +21,7 @@ public final class FoldsTable {
 
     public static final StructType SCHEMA = Columns.schema(Columns.pointColumns(
             field("x", DataTypes.DoubleType),
+            field("point", DataTypes.IntegerType),
             field("cut", DataTypes.IntegerType),
             field("cut_level", DataTypes.DoubleType),
             field("distance", DataTypes.DoubleType),
@@ -37,7 +38,7 @@ public final class FoldsTable {
         List<Row> out = new ArrayList<>(fit.folds().errors().size());
         for (RollingOrigin.Error e : fit.folds().errors()) {
             int i = e.point();
-            out.add(Columns.point(SCHEMA, family, fit.law(), points, i).set("x", points.x()[i]).set("cut", e.cut()).set("cut_level", e.cutLevel())
+            out.add(Columns.point(SCHEMA, family, fit.law(), points, i).set("x", points.x()[i]).set("point", i).set("cut", e.cut()).set("cut_level", e.cutLevel())
                     .set("distance", e.distance()).set("observed", e.observed()).set("predicted", e.predicted()).set("log_error", e.logError())
                     .set("are", e.relativeError()).set("spread", e.spread()).build());
         }

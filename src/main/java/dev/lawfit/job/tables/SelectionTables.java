@@ -20,6 +20,12 @@ public final class SelectionTables {
             field("rank", DataTypes.IntegerType),
             field("status", DataTypes.StringType),
             field("held_out_split", DataTypes.StringType),
+            field("folds", DataTypes.IntegerType),
+            field("fold_points", DataTypes.IntegerType),
+            field("fold_error", DataTypes.DoubleType),
+            field("fold_error_low", DataTypes.DoubleType),
+            field("fold_error_high", DataTypes.DoubleType),
+            field("settled", DataTypes.BooleanType),
             field("held_out_points", DataTypes.IntegerType),
             field("held_out_error", DataTypes.DoubleType),
             field("held_out_error_low", DataTypes.DoubleType),
@@ -51,7 +57,9 @@ public final class SelectionTables {
     public static Row selectionRow(StructType schema, Object key, String split, LawSelection.Ranked r) {
         LawSelection.Candidate c = r.candidate();
         return RowBuilder.of(schema).set(Columns.KEY, key).set("law", c.law()).set("rank", r.rank()).set("status", c.status())
-                .set("held_out_split", split).set("held_out_points", c.heldOutPoints()).set("held_out_error", c.heldOutError())
+                .set("held_out_split", split).set("folds", r.folds()).set("fold_points", r.foldPoints()).set("fold_error", r.foldError())
+                .set("fold_error_low", r.foldErrorLow()).set("fold_error_high", r.foldErrorHigh()).set("settled", r.settled())
+                .set("held_out_points", c.heldOutPoints()).set("held_out_error", c.heldOutError())
                 .set("held_out_error_low", c.heldOutErrorLow()).set("held_out_error_high", c.heldOutErrorHigh())
                 .set("baseline_error", c.baselineError()).set("beats_baseline", r.beatsBaseline()).set("tied_with_best", r.tiedWithBest())
                 .set("message", r.message()).set("form_dependent", r.formDependent()).set("form_dependent_at", r.formDependentAt())
