@@ -17,6 +17,9 @@ public enum FitStatus {
         return this == OK || this == OK_WITH_WARNINGS;
     }
 
+    /** The labels of the usable statuses, for a query's {@code status IN (...)}. */
+    public static final String[] USABLE = {"ok", "ok_with_warnings"};
+
     /** The same for a table's status label. */
     public static boolean usable(String label) {
         return OK.label().equals(label) || OK_WITH_WARNINGS.label().equals(label);

@@ -3,6 +3,8 @@ package dev.lawfit.fit;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
 
+import java.util.List;
+
 /**
  * The one call that fits any law of any family to any data set, the way {@code curve_fit} is one call:
  * {@code fit(law, points, settings) -> LawFit}. It checks that the points can determine the law, runs the
@@ -45,15 +47,17 @@ public final class Fitter {
             double[] theta = best.theta();
             double[] predicted = new double[n];
             for (int i = 0; i < n; i++) predicted[i] = law.predict(theta, points, i);
-            boolean backtested = withBacktest && Backtest.enabled(law, settings);
+            List<Diagnostics.Flag> flags = Diagnostics.of(law, points, theta, best.stopReason(), settings);
+            FitStatus status = Diagnostics.status(flags);
+            boolean backtested = withBacktest && status.usable() && Backtest.enabled(law, settings);
             Backtest.Result backtest = backtested ? Backtest.run(law, points, settings) : null;
             RollingOrigin.Folds folds = backtested ? RollingOrigin.run(law, points, settings) : RollingOrigin.Folds.NONE;
-            String message = join(join(best.note(), law.note(points)), warning);
-            return new LawFit(law.name(), law.formula(), FitStatus.OK, message, law.parameters(theta), law.derived(theta, settings.computeBudgets()),
+            String message = join(join(join(best.note(), law.note(points)), warning), Diagnostics.messages(flags));
+            return new LawFit(law.name(), law.formula(), status, message, law.parameters(theta), law.derived(theta, settings.computeBudgets()),
                     theta, n, best.objective(), rmseLog(points.loss(), predicted), r2(points.loss(), predicted),
                     best.gridPoints(), best.startsPolished(), best.objectiveEvaluations(), best.iterations(),
                     best.stopReason(), millisSince(started), fingerprint, predicted, backtest, forecasts(law, theta, settings), folds,
-                    forecastDistances(law, points, settings));
+                    forecastDistances(law, points, settings), flags);
         } catch (RuntimeException e) {
             return LawFit.notFitted(law, FitStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), n,
                     millisSince(started), fingerprint);

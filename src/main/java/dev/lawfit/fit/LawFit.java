@@ -14,6 +14,7 @@ import java.util.Map;
  * @param forecasts     the prediction at each of the settings' targets (the (N, D, C) laws), by target name
  * @param folds         the rolling-origin folds (empty when the backtest is off or the group has too few levels)
  * @param forecastDistances how far each forecast lies outside the group's data, in natural-log units, by target name
+ * @param flags         the diagnostics' flags ({@link Diagnostics}): why a fit is ok with warnings, or failed
  */
 public record LawFit(String law, String formula, FitStatus status, String message,
                      Map<String, Double> parameters, Map<String, Double> derived, double[] theta,
@@ -21,14 +22,15 @@ public record LawFit(String law, String formula, FitStatus status, String messag
                      int gridPoints, int startsPolished, long objectiveEvaluations, int iterations,
                      String stopReason, long fitMillis, String fingerprint, double[] predicted,
                      Backtest.Result backtest, Map<String, Double> forecasts, RollingOrigin.Folds folds,
-                     Map<String, Double> forecastDistances) {
+                     Map<String, Double> forecastDistances, java.util.List<Diagnostics.Flag> flags) {
 
     public LawFit(String law, String formula, FitStatus status, String message, Map<String, Double> parameters, Map<String, Double> derived,
                   double[] theta, int nPoints, double objective, double rmseLog, double r2, int gridPoints, int startsPolished,
                   long objectiveEvaluations, int iterations, String stopReason, long fitMillis, String fingerprint, double[] predicted,
                   Backtest.Result backtest, Map<String, Double> forecasts) {
         this(law, formula, status, message, parameters, derived, theta, nPoints, objective, rmseLog, r2, gridPoints, startsPolished,
-                objectiveEvaluations, iterations, stopReason, fitMillis, fingerprint, predicted, backtest, forecasts, RollingOrigin.Folds.NONE, Map.of());
+                objectiveEvaluations, iterations, stopReason, fitMillis, fingerprint, predicted, backtest, forecasts, RollingOrigin.Folds.NONE, Map.of(),
+                java.util.List.of());
     }
 
     public static LawFit notFitted(dev.lawfit.law.Law law, FitStatus status, String message, int nPoints,
@@ -48,6 +50,6 @@ public record LawFit(String law, String formula, FitStatus status, String messag
     }
 
     public boolean ok() {
-        return status == FitStatus.OK;
+        return status.usable();
     }
 }

@@ -56,7 +56,7 @@ public final class ScreenedGridSearch implements Solver {
 
         int[] starts = chooseStarts(law, objective, grid, settings.polishStarts());
         if (law.gaussNewtonSearch()) return minimizeByLm(law, points, settings, weights, objective, grid, starts);
-        return lbfgsSearch(law, settings, objective, grid, starts);
+        return lbfgsSearch(law, points, weights, settings, objective, grid, starts);
     }
 
     /** The search with L-BFGS-B polishes whatever the law prefers (the comparison the tests and the benchmark make). */
@@ -64,10 +64,11 @@ public final class ScreenedGridSearch implements Solver {
         HuberLogObjective objective = new HuberLogObjective(law, points, settings.huberDelta(), weights);
         double[][] grid = settings.gridFor(law).points(law.coordinateNames());
         for (double[] start : grid) clamp(start, law.lowerBounds(), law.upperBounds());
-        return lbfgsSearch(law, settings, objective, grid, chooseStarts(law, objective, grid, settings.polishStarts()));
+        return lbfgsSearch(law, points, weights, settings, objective, grid, chooseStarts(law, objective, grid, settings.polishStarts()));
     }
 
-    private static Solution lbfgsSearch(Law law, FitSettings settings, HuberLogObjective objective, double[][] grid, int[] starts) {
+    private static Solution lbfgsSearch(Law law, Points points, double[] weights, FitSettings settings, HuberLogObjective objective,
+                                        double[][] grid, int[] starts) {
         double[] lower = law.lowerBounds();
         double[] upper = law.upperBounds();
         LbfgsSettings explore = new LbfgsSettings(Math.min(EXPLORE_MAX_ITERATIONS, settings.lbfgs().maxIterations()),
@@ -82,6 +83,16 @@ public final class ScreenedGridSearch implements Solver {
         OptimizerOutcome refined = BreezeBoundedLbfgs.minimize(objective, best.x(), lower, upper, settings.lbfgs());
         evaluations += refined.evaluations();
         OptimizerOutcome winner = refined.value() <= best.value() ? refined : best;
+        if (refined.stopReason() != null && refined.stopReason().contains("max iterations")) {
+            // L-BFGS-B crawled along a flat valley to its iteration limit: Gauss-Newton from there either confirms the minimum
+            // (and the fit converged) or goes further
+            HuberLevenbergMarquardt.Outcome lm = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), winner.x(), null);
+            evaluations += lm.evaluations();
+            if (lm.converged() && lm.objective() <= objective.summedHuber(winner.x())) {
+                return new Solution(lm.x(), lm.objective(), grid.length, starts.length, evaluations, refined.iterations() + lm.iterations(),
+                        "levenberg-marquardt, after L-BFGS-B's " + refined.stopReason());
+            }
+        }
         return new Solution(winner.x(), objective.summedHuber(winner.x()), grid.length, starts.length, evaluations,
                 refined.iterations(), refined.stopReason());
     }

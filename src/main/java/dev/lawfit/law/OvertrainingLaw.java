@@ -69,7 +69,8 @@ public final class OvertrainingLaw implements ComputeOptimal {
         double[] ratios = new double[points.size()];
         for (int i = 0; i < ratios.length; i++) ratios[i] = points.tokens()[i] / points.params()[i];
         int m = Points.distinct(ratios), c = Points.distinct(points.flops());
-        return m < 3 || c < 3 ? "overtraining needs at least 3 token-per-parameter ratios and 3 compute values; the group has " + m + " and " + c : null;
+        // two ratios determine it (Gadre et al.'s own design): each ratio's curve in C gives E, eta and a M^eta + b M^-eta there
+        return m < 2 || c < 3 ? "overtraining needs at least 2 token-per-parameter ratios and 3 compute values; the group has " + m + " and " + c : null;
     }
 
     @Override

@@ -141,7 +141,7 @@ public final class ReportWriter {
             Map<String, Map<Double, Double>> lossAtBudget = new TreeMap<>(), lowAtBudget = new TreeMap<>(), highAtBudget = new TreeMap<>();
             String budgetLaw = null;
             for (Row r : f.fits()) {
-                if (!"ok".equals(r.getAs("status")) || !(LawCatalog.byName(r.getAs("law")) instanceof ComputeOptimal)) continue;
+                if (!dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status")) || !(LawCatalog.byName(r.getAs("law")) instanceof ComputeOptimal)) continue;
                 if (budgetLaw == null) budgetLaw = r.getAs("law");
                 if (!budgetLaw.equals(r.getAs("law"))) continue;
                 Map<Double, Double> budgets = new TreeMap<>();
@@ -309,12 +309,12 @@ public final class ReportWriter {
             String group = g.getKey();
             Row sizeFit = null, computeFit = null;
             for (Row r : g.getValue()) {
-                if (!"ok".equals(r.getAs("status"))) continue;
+                if (!dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))) continue;
                 Law law = LawCatalog.byName(r.getAs("law"));
                 if (sizeFit == null && law instanceof ComputeOptimal) sizeFit = r;
                 if (computeFit == null && law.covariates().equals("C")) computeFit = r;
             }
-            Row drawn = sizeFit != null ? sizeFit : g.getValue().stream().filter(r -> "ok".equals(r.getAs("status"))).findFirst().orElse(null);
+            Row drawn = sizeFit != null ? sizeFit : g.getValue().stream().filter(r -> dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))).findFirst().orElse(null);
             List<Row> observed = drawn == null ? List.of() : predictionsByFit.getOrDefault(group + "\u0000" + drawn.getAs("law"), List.of());
             html.append("<section class=\"group\" id=\"compute-").append(sections).append("\"><h3>").append(esc(group)).append("</h3>");
             if (observed.isEmpty()) {
@@ -360,7 +360,7 @@ public final class ReportWriter {
      * what was observed, the law_selection ranking and every law's forecasts at the spec's targets with intervals.
      */
     private static void forms(StringBuilder html, String group, List<Row> fits, List<ReportCharts.Point> points, Family f) {
-        List<Row> ok = fits.stream().filter(r -> "ok".equals(r.getAs("status"))).toList();
+        List<Row> ok = fits.stream().filter(r -> dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))).toList();
         if (ok.size() < 2) return;
         html.append("<h4>Forms compared</h4>");
         double[] ratios = points.stream().mapToDouble(p -> p.tokens() / p.params()).sorted().toArray();
@@ -504,7 +504,7 @@ public final class ReportWriter {
             // per run, the curve law that predicted its held-out checkpoints best
             Map<String, Row> firstOkByRun = new TreeMap<>();
             for (Row r : g.getValue()) {
-                if (!"ok".equals(r.getAs("status"))) continue;
+                if (!dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))) continue;
                 Row best = firstOkByRun.get(r.<String>getAs("run_id"));
                 if (best == null || are(r) < are(best)) firstOkByRun.put(r.getAs("run_id"), r);
             }
@@ -665,7 +665,7 @@ public final class ReportWriter {
             int colour = 0;
             boolean pointsDrawn = false;
             for (Row fit : g.getValue()) {
-                if (!"ok".equals(fit.getAs("status"))) continue;
+                if (!dev.lawfit.fit.FitStatus.usable(fit.<String>getAs("status"))) continue;
                 String key = g.getKey() + "\u0000" + fit.getAs("law");
                 Points data = points(predictionsByFit.getOrDefault(key, List.of()));
                 if (data.size() == 0) continue;
@@ -902,7 +902,7 @@ public final class ReportWriter {
                     .append("<th>fit fraction</th><th class=\"k\">runs</th><th>mean error</th><th>worst point</th><th>n</th></tr>");
             Map<String, double[]> summary = new TreeMap<>();
             for (Row q : g.getValue()) {
-                if (!"ok".equals(q.getAs("status"))) continue;
+                if (!dev.lawfit.fit.FitStatus.usable(q.<String>getAs("status"))) continue;
                 String k = q.getAs("law") + "\u0000" + q.getAs("scenario") + "\u0000" + q.getAs("fit_fraction") + "\u0000" + q.getAs("role");
                 double[] s = summary.computeIfAbsent(k, x -> new double[3]);
                 s[0] += q.<Double>getAs("mean_are");
@@ -965,7 +965,7 @@ public final class ReportWriter {
         for (String l : label) t.append("<th class=\"k\">").append(esc(l)).append("</th>");
         t.append("<th class=\"k\">law</th><th class=\"k\">parameter</th><th>estimate</th><th>interval low</th><th>interval high</th></tr>");
         for (Row r : fits) {
-            if (!"ok".equals(r.getAs("status"))) continue;
+            if (!dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))) continue;
             Map<String, Double> values = new LinkedHashMap<>(r.getJavaMap(r.fieldIndex("parameters")));
             if (derivedToo) values.putAll(r.getJavaMap(r.fieldIndex("derived")));
             Map<String, Double> low = r.isNullAt(r.fieldIndex("ci_low")) ? Map.of() : r.getJavaMap(r.fieldIndex("ci_low"));

@@ -50,7 +50,7 @@ final class TableSections {
             int colour = 0;
             StringBuilder failed = new StringBuilder();
             for (Row r : g.getValue()) {
-                if (!"ok".equals(r.getAs("status"))) {
+                if (!dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))) {
                     failed.append("<li>").append(esc(r.getAs("approach"))).append(": ").append(esc(r.getAs("status"))).append(", ")
                             .append(esc(r.getAs("message"))).append("</li>");
                     continue;

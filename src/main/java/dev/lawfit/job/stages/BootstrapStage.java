@@ -128,7 +128,7 @@ public final class BootstrapStage {
             int resamples = settings.bootstrap().resamples();
             int chunk = settings.bootstrap().chunkSize();
             for (Row law : group.<Row>getList(group.fieldIndex("laws"))) {
-                if (!dev.lawfit.fit.FitStatus.OK.label().equals(law.getAs("status"))) continue;
+                if (!dev.lawfit.fit.FitStatus.usable(law.<String>getAs("status"))) continue;
                 for (int first = 0; first < resamples; first += chunk) {
                     tasks.add(RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("law", law.getAs("law"))
                             .set("theta", law.getAs("theta")).set("group_seed", law.getAs("group_seed")).set("first", first)

@@ -45,7 +45,7 @@ public final class ComparisonTable {
         lawColumns.add(expr("map_filter(ci_high, (k, v) -> k like 'loss@%')").as("loss_at_high"));
         lawColumns.add(column("backtest_are"));
         lawColumns.add(column("flops_convention"));
-        Dataset<Row> chinchilla = laws.where("law = 'chinchilla' and status = 'ok'").select(lawColumns.toArray(Column[]::new));
+        Dataset<Row> chinchilla = laws.where("law = 'chinchilla' and status IN ('ok', 'ok_with_warnings')").select(lawColumns.toArray(Column[]::new));
 
         List<Column> pivoted = new ArrayList<>();
         for (String approach : APPROACHES) {

@@ -91,7 +91,7 @@ public final class DownstreamStage {
         List<Column> lawColumns = new ArrayList<>(pairKeys.stream().map(InputReader::column).toList());
         lawColumns.add(column("derived").as("reference_derived"));
         lawColumns.add(column("forecasts").as("reference_forecasts"));
-        Dataset<Row> budgets = laws.where(column("law").equalTo(budgetLaw).and(column("status").equalTo(dev.lawfit.fit.FitStatus.OK.label()))
+        Dataset<Row> budgets = laws.where(column("law").equalTo(budgetLaw).and(dev.lawfit.job.tables.Columns.usable())
                         .and(column(CheckpointContract.EVAL_DATASET).equalTo(spec.referenceEval())))
                 .select(lawColumns.toArray(Column[]::new));
         Dataset<Row> table = counts.join(fitted.laws(), CollectionConverters.asScala(groupKeys).toSeq(), "left")
@@ -128,7 +128,7 @@ public final class DownstreamStage {
             String name = row.getAs("law");
             Law law = name == null ? null : laws.get(name);
             int derivedAt = row.fieldIndex("reference_derived");
-            if (law != null && dev.lawfit.fit.FitStatus.OK.label().equals(row.getAs("status")) && !row.isNullAt(derivedAt)) {
+            if (law != null && dev.lawfit.fit.FitStatus.usable(row.<String>getAs("status")) && !row.isNullAt(derivedAt)) {
                 Map<String, Double> params = row.getJavaMap(row.fieldIndex("parameters"));
                 double[] theta = law.theta(params);
                 Map<String, Double> derived = row.getJavaMap(derivedAt);

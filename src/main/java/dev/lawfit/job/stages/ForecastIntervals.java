@@ -25,7 +25,9 @@ import static dev.lawfit.job.tables.Columns.column;
  * Every published forecast's extrapolation-aware interval ({@link ExtrapolationError}), on a complete table of fitted laws
  * (fresh and reused rows alike): each law's fold statistics pooled over the table's groups, each row's own shrunk toward
  * them, and the forecasts' bootstrap intervals recalibrated. Adds {@code forecast_low}, {@code forecast_high} (by target, as
- * {@code forecasts}) and {@code interval_method}; the bootstrap-only intervals stay in {@code ci_low}/{@code ci_high}.
+ * {@code forecasts}) and {@code interval_method}; the bootstrap-only intervals stay in {@code ci_low}/{@code ci_high}. Also the
+ * diagnostics that need the bootstrap ({@link dev.lawfit.fit.Diagnostics#ofIntervals}): their flags join the row's, and an ok
+ * fit with one becomes ok with warnings.
  */
 public final class ForecastIntervals {
 
@@ -68,10 +70,11 @@ public final class ForecastIntervals {
         public Row call(Row row) {
             Object[] values = new Object[schema.size()];
             for (int i = 0; i < row.size(); i++) values[i] = row.get(i);
+            flag(row, values);
             Map<String, Double> forecasts = map(row, "forecasts");
             Map<String, Double> low = new LinkedHashMap<>(), high = new LinkedHashMap<>();
             String method = null;
-            if (!forecasts.isEmpty() && "ok".equals(row.getAs("status"))) {
+            if (!forecasts.isEmpty() && dev.lawfit.fit.FitStatus.usable(row.<String>getAs("status"))) {
                 ExtrapolationError.Calibration calibration = ExtrapolationError.choose(
                         ExtrapolationError.Stats.of(map(row, "fold_stats")), pooled.get(row.<String>getAs("family") + "/" + row.<String>getAs("law")));
                 Map<String, Double> bootLow = map(row, "ci_low"), bootHigh = map(row, "ci_high"), distance = map(row, "forecast_distance");
@@ -92,6 +95,25 @@ public final class ForecastIntervals {
             values[row.size() + 1] = high.isEmpty() ? null : CollectionConverters.asScala(high);
             values[row.size() + 2] = method;
             return org.apache.spark.sql.RowFactory.create(values);
+        }
+
+        /** The interval-based diagnostics: flags, status and message updated in {@code values}. */
+        private static void flag(Row row, Object[] values) {
+            java.util.Set<String> names = java.util.Set.of(row.schema().fieldNames());
+            if (!names.contains("flags") || !names.contains("ci_low") || !dev.lawfit.fit.FitStatus.usable(row.<String>getAs("status"))) return;
+            List<dev.lawfit.fit.Diagnostics.Flag> found = dev.lawfit.fit.Diagnostics.ofIntervals(map(row, "parameters"), map(row, "ci_low"), map(row, "ci_high"));
+            List<String> flags = new ArrayList<>(row.isNullAt(row.fieldIndex("flags")) ? List.of() : row.<String>getList(row.fieldIndex("flags")));
+            String message = row.getAs("message") == null ? "" : row.getAs("message");
+            for (dev.lawfit.fit.Diagnostics.Flag f : found) {
+                if (flags.contains(f.name())) continue;
+                flags.add(f.name());
+                message = message.isEmpty() ? f.name() + ": " + f.message() : message + "; " + f.name() + ": " + f.message();
+            }
+            values[row.fieldIndex("flags")] = CollectionConverters.asScala(flags).toList();
+            values[row.fieldIndex("message")] = message;
+            if (!flags.isEmpty() && dev.lawfit.fit.FitStatus.OK.label().equals(row.getAs("status"))) {
+                values[row.fieldIndex("status")] = dev.lawfit.fit.FitStatus.OK_WITH_WARNINGS.label();
+            }
         }
 
         private static Map<String, Double> map(Row row, String column) {

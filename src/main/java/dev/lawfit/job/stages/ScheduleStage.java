@@ -91,7 +91,7 @@ public final class ScheduleStage {
 
         // each group's fitted parameters, for its study
         Map<String, Map<String, double[]>> thetas = new HashMap<>();
-        for (Row r : GroupFitting.explodeTable(lawTables.fitted(), keys, "laws", List.of("law")).withColumn(KEY_TEXT, keyText(keys)).where(column("theta").isNotNull().and(column("status").equalTo("ok")))
+        for (Row r : GroupFitting.explodeTable(lawTables.fitted(), keys, "laws", List.of("law")).withColumn(KEY_TEXT, keyText(keys)).where(column("theta").isNotNull().and(dev.lawfit.job.tables.Columns.usable()))
                 .select(column(KEY_TEXT), column("law"), column("theta")).collectAsList()) {
             thetas.computeIfAbsent(r.getString(0), k -> new HashMap<>())
                     .put(r.getString(1), r.<Double>getList(2).stream().mapToDouble(Double::doubleValue).toArray());

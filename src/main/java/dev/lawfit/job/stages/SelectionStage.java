@@ -57,7 +57,7 @@ public final class SelectionStage {
         select.add(column(ForecastIntervals.METHOD));
         select.add(column("forecast_distance"));
         select.add(explode(column("forecasts")).as(new String[] {"target", "prediction"}));
-        Dataset<Row> exploded = computeLaws(laws).where(column("status").equalTo("ok")).select(select.toArray(Column[]::new));
+        Dataset<Row> exploded = computeLaws(laws).where(Columns.usable()).select(select.toArray(Column[]::new));
         Column at = concat(lit(Bootstrap.FORECAST), column("target"));
         List<Column> out = new ArrayList<>();
         for (String key : keys) out.add(column(key));

@@ -18,6 +18,11 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class Columns {
 
+    /** Rows whose fit is usable: status ok, or ok with warnings. */
+    public static org.apache.spark.sql.Column usable() {
+        return column("status").isin((Object[]) dev.lawfit.fit.FitStatus.USABLE);
+    }
+
     /** A column by name, quoted for Spark so dots and spaces in source names are taken literally. */
     public static org.apache.spark.sql.Column column(String name) {
         return org.apache.spark.sql.functions.col("`" + name.replace("`", "``") + "`");

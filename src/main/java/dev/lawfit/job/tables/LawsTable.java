@@ -23,6 +23,7 @@ public final class LawsTable {
             field("formula", DataTypes.StringType),
             field("status", DataTypes.StringType),
             field("message", DataTypes.StringType),
+            field("flags", DataTypes.createArrayType(DataTypes.StringType, false)),
             field("parameters", MAP),
             field("derived", MAP),
             field("n_points", DataTypes.IntegerType),
@@ -70,7 +71,7 @@ public final class LawsTable {
         Backtest.Result b = fit.backtest();
         return RowBuilder.of(SCHEMA)
                 .set("family", family).set("law", fit.law()).set("formula", fit.formula()).set("status", fit.status().label())
-                .set("message", fit.message()).set("parameters", fit.parameters()).set("derived", fit.derived())
+                .set("message", fit.message()).set("flags", dev.lawfit.fit.Diagnostics.names(fit.flags())).set("parameters", fit.parameters()).set("derived", fit.derived())
                 .set("n_points", fit.nPoints()).set("objective", fit.objective()).set("rmse_log", fit.rmseLog()).set("rmse", rmse)
                 .set("r2", fit.r2()).set("huber_delta", huberDelta).set("grid_points", fit.gridPoints())
                 .set("starts_polished", fit.startsPolished()).set("objective_evaluations", fit.objectiveEvaluations())

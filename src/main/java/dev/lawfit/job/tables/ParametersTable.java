@@ -27,7 +27,7 @@ public final class ParametersTable {
     public static Dataset<Row> build(Dataset<Row> laws) {
         List<String> columns = Arrays.asList(laws.columns());
         List<String> keys = columns.subList(0, columns.indexOf("family"));
-        Dataset<Row> ok = laws.where(col("status").equalTo("ok"));
+        Dataset<Row> ok = laws.where(Columns.usable());
         Dataset<Row> out = null;
         for (String kind : List.of("parameters", "derived")) {
             List<Column> select = new ArrayList<>();
