@@ -41,6 +41,13 @@ public final class TemporalFit {
                             double observedFinal, boolean finished) {
     }
 
+    /**
+     * A run counts as finished (its last loss is its final loss, for the ranking's correlation) once its last checkpoint
+     * reaches this share of its planned tokens: logs rarely land on the very last step (every few steps, or at round step
+     * counts short of the end), and at 0.999 no run of such logs counted as finished.
+     */
+    public static final double FINISHED = 0.98;
+
     private TemporalFit() {
     }
 
@@ -55,7 +62,7 @@ public final class TemporalFit {
         }
         List<FractionResult> fractions = new ArrayList<>();
         for (double fraction : settings.fitFractions()) fractions.add(fitFraction(run, x, checkpoints, fraction, settings));
-        boolean finished = n > 0 && x[n - 1] >= 0.999;
+        boolean finished = n > 0 && x[n - 1] >= FINISHED;
         return new RunResult(run.runId(), full ? "positions" : "average", checkpoints, fractions,
                 n > 0 ? run.loss()[n - 1] : Double.NaN, finished);
     }
@@ -111,7 +118,14 @@ public final class TemporalFit {
             return new FractionResult(fraction, dev.lawfit.fit.FitStatus.FAILED.label(), "a trajectory could not be determined from " + fitIndex.size()
                     + " checkpoints", fitIndex.size(), List.of());
         }
-        methods.add(method(TEMPORAL, law.formula(), law.parameters(), law::averageLoss, x, run.loss(), firstHeldOut, law));
+        MethodResult temporal = method(TEMPORAL, law.formula(), law.parameters(), law::averageLoss, x, run.loss(), firstHeldOut, law);
+        String negative = negative(temporal, x);
+        if (negative != null) {
+            return new FractionResult(fraction, dev.lawfit.fit.FitStatus.FAILED.label(), "negative_prediction: the temporal law (" + law.formula()
+                    + ") " + negative + ": the fit is meaningless", fitIndex.size(), List.of());
+        }
+        methods.add(temporal);
+        List<String> dropped = new ArrayList<>();
         for (TrajectoryForm baseline : s.baselines()) {
             Curve c = CurveFit.fit(baseline, fx, fLoss, fx.length, s.warmupFraction(), s.huberDelta());
             if (c == null) continue;
@@ -119,9 +133,12 @@ public final class TemporalFit {
             p.put("p0", c.p0());
             p.put("p1", c.p1());
             if (baseline.hasTheta()) p.put("theta", c.theta());
-            methods.add(method(baseline.label(), "L(x) = " + baseline.formula(), p, c::at, x, run.loss(), firstHeldOut, null));
+            MethodResult m = method(baseline.label(), "L(x) = " + baseline.formula(), p, c::at, x, run.loss(), firstHeldOut, null);
+            String bad = negative(m, x);
+            if (bad == null) methods.add(m);
+            else dropped.add("baseline " + baseline.label() + " left out: it " + bad);
         }
-        return new FractionResult(fraction, dev.lawfit.fit.FitStatus.OK.label(), "", fitIndex.size(), methods);
+        return new FractionResult(fraction, dev.lawfit.fit.FitStatus.OK.label(), String.join("; ", dropped), fitIndex.size(), methods);
     }
 
     private static MethodResult method(String name, String formula, Map<String, Double> parameters,
@@ -131,6 +148,16 @@ public final class TemporalFit {
         for (int i = 0; i < x.length; i++) predicted[i] = curve.applyAsDouble(x[i]);
         return new MethodResult(name, formula, parameters, predicted, PredictionQuality.of(observed, predicted, firstHeldOut),
                 curve.applyAsDouble(1.0), law);
+    }
+
+    /** Where a method predicts a loss that is not positive (at a checkpoint or at the run's end), or null. */
+    private static String negative(MethodResult m, double[] x) {
+        for (int i = 0; i < m.predicted().length; i++) {
+            double v = m.predicted()[i];
+            if (!(v > 0) || !Double.isFinite(v)) return String.format(java.util.Locale.ROOT, "predicts a loss of %.4g at progress %.3f", v, x[i]);
+        }
+        double end = m.predictedFinal();
+        return end > 0 && Double.isFinite(end) ? null : String.format(java.util.Locale.ROOT, "predicts a loss of %.4g at the run's end", end);
     }
 
     private static double[] values(List<CheckpointLaw> checkpoints, List<Integer> index, int which) {

@@ -154,4 +154,40 @@ class TemporalFitTest {
         assertEquals(List.of(3.5, 2.0, 3.5, 1.0), List.of(r[0], r[1], r[2], r[3]));
         new Random(1); // (ties and ordering are what matter)
     }
+
+    /** A run of 60 checkpoints over {@code [from, to]} of its planned tokens whose loss falls as 2 + 3/(1 + 10x). */
+    private static RunCurve run(String id, double from, double to) {
+        int n = 60;
+        double[] tokens = new double[n], steps = new double[n], loss = new double[n];
+        for (int i = 0; i < n; i++) {
+            double x = from + (to - from) * i / (n - 1);
+            tokens[i] = x * 1e10;
+            steps[i] = i;
+            loss[i] = 2 + 3 / (1 + 10 * x);
+        }
+        return new RunCurve(id, tokens, steps, loss, null, 1e10);
+    }
+
+    /** Logs that end a step or two short of the plan (at 99.5% of it) are finished runs: the ranking reads their last loss. */
+    @Test
+    void aRunLoggedToJustShortOfItsEndIsFinished() {
+        TemporalFit.RunResult result = TemporalFit.fit(run("r", 0.02, 0.995), TemporalSettings.DEFAULT);
+        assertTrue(result.finished(), "a run whose last checkpoint is at 99.5% of its planned tokens has finished");
+        RunRanking.Ranking ranking = RunRanking.rank(new String[] {"a", "b", "c"}, new double[] {2.1, 2.2, 2.3}, new double[] {2.15, 2.25, 2.2},
+                new boolean[] {true, true, true});
+        assertTrue(Double.isFinite(ranking.correlation()));
+    }
+
+    /**
+     * The reduced law in the cosine form, fitted to a steep early fall, predicts a negative loss at the run's end: that
+     * fraction's fit is failed with the reason, never ok; a baseline that goes negative is left out, named.
+     */
+    @Test
+    void aTemporalFitThatPredictsNegativeLossesIsFailed() {
+        TemporalSettings cosine = TemporalSettings.DEFAULT.withAverageForm(TrajectoryForm.COSINE).withJointRefinement(false);
+        TemporalFit.RunResult result = TemporalFit.fit(run("r", 0.02, 1.0), cosine);
+        TemporalFit.FractionResult early = result.fractions().get(0);
+        assertEquals("failed", early.status(), early.message());
+        assertTrue(early.message().startsWith("negative_prediction: the temporal law"), early.message());
+    }
 }
