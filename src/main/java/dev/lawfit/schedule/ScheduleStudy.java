@@ -48,10 +48,14 @@ public final class ScheduleStudy {
         }
     }
 
-    /** How well one law (or baseline) predicted one run in one scenario. */
+    /**
+     * How well one law (or baseline) predicted one run in one scenario, and with which {@code parameters} (those of the
+     * scenario's own fit: the fit runs' for unseen runs, the early scenario's for a run fitted on its first part), so every
+     * prediction of {@code schedule_predictions} can be recomputed from the table.
+     */
     public record Quality(String law, String scenario, double fitFraction, String runId, String role, String status, String message,
                           int fitPoints, int points, double meanAre, double worstAre, double finalAre, double predictedFinal,
-                          double observedFinal) {
+                          double observedFinal, Map<String, Double> parameters) {
     }
 
     public record Prediction(String law, String scenario, double fitFraction, String runId, double step, double lr, double observed,
@@ -175,7 +179,7 @@ public final class ScheduleStudy {
                         + " the schedule alone predicts both closer than %.3f%% there", a.runId(), b.runId(), shared, n, 100 * sum / n, 100 * worst,
                         Math.round(at), 50 * worst);
                 best = new Quality(SAME_SCHEDULE, REPEAT, 1.0, a.runId(), REPEAT, "ok", message, 0, n, sum / n, worst, Double.NaN, Double.NaN,
-                        Double.NaN);
+                        Double.NaN, Map.of());
             }
         }
         return best;
@@ -200,7 +204,7 @@ public final class ScheduleStudy {
 
     private static Quality notRun(String law, String scenario, double f, RunData r, String role, String message) {
         return new Quality(law, scenario, f, r.runId(), role, "failed", message, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                r.loss()[r.loss().length - 1]);
+                r.loss()[r.loss().length - 1], Map.of());
     }
 
     /** Predicts every checkpoint of a run; scores those after {@code fittedUpTo} (all of them for an unseen run). */
@@ -227,7 +231,7 @@ public final class ScheduleStudy {
         double observedFinal = r.loss()[r.loss().length - 1];
         return new Quality(name, scenario, f, r.runId(), role, n > 0 ? "ok" : "too_few_points", n > 0 ? "" : "no checkpoint after the fitted part",
                 fitPoints, n, n > 0 ? sum / n : Double.NaN, n > 0 ? worst : Double.NaN,
-                Math.abs(predictedFinal - observedFinal) / observedFinal, predictedFinal, observedFinal);
+                Math.abs(predictedFinal - observedFinal) / observedFinal, predictedFinal, observedFinal, law.parameters(theta));
     }
 
     private static List<Rank> rank(ScheduleLaw law, double[] theta, List<RunData> runs) {

@@ -72,6 +72,15 @@ class ScheduleJobTest {
             assertTrue(unseen < 0.0015, model + " unseen schedules " + unseen);
             assertTrue(early * 5 < power, model + " early " + early + " vs " + power);
         }
+        // every scored fit's parameters are in the table, so its predictions can be recomputed: an unseen run's are the
+        // fit runs' law (the laws table's), an early scenario's its own fit on the runs' first part
+        Row unseenRow = quality.where("model = 's' and law = 'multi_power' and role = 'unseen'").first();
+        Row earlyRow = quality.where("model = 's' and law = 'multi_power' and scenario = 'early'").first();
+        java.util.Map<String, Double> unseenParameters = unseenRow.getJavaMap(unseenRow.fieldIndex("parameters"));
+        java.util.Map<String, Double> earlyParameters = earlyRow.getJavaMap(earlyRow.fieldIndex("parameters"));
+        assertEquals(mpl.<String, Double>getJavaMap(mpl.fieldIndex("parameters")), unseenParameters);
+        assertEquals(unseenParameters.keySet(), earlyParameters.keySet());
+        assertTrue(!earlyParameters.equals(unseenParameters), "the early scenario's own fit");
         // constant_20000 and wsd_20000 share their schedule to step 16,000 and carry independent 0.1% noise: their losses
         // differ there by 0.1% * sqrt(2) * sqrt(2 / pi) = 0.113% on average
         for (Row floor : quality.where("law = 'same_schedule'").collectAsList()) {

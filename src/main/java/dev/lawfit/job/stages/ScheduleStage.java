@@ -146,7 +146,8 @@ public final class ScheduleStage {
                 quality.add(RowBuilder.of(ScheduleTables.QUALITY).set("law", q.law()).set("scenario", q.scenario()).set("fit_fraction", q.fitFraction())
                         .set("run_id", q.runId()).set("role", q.role()).set("status", q.status()).set("message", q.message())
                         .set("fit_points", q.fitPoints()).set("scored_points", q.points()).set("mean_are", q.meanAre()).set("worst_are", q.worstAre())
-                        .set("final_are", q.finalAre()).set("predicted_final", q.predictedFinal()).set("observed_final", q.observedFinal()).build());
+                        .set("final_are", q.finalAre()).set("predicted_final", q.predictedFinal()).set("observed_final", q.observedFinal())
+                        .set("parameters", q.parameters().isEmpty() ? null : q.parameters()).build());
             }
             for (ScheduleStudy.Prediction p : result.predictions()) {
                 predictions.add(RowBuilder.of(ScheduleTables.PREDICTION).set("law", p.law()).set("scenario", p.scenario())

@@ -23,7 +23,8 @@ public final class ScheduleTables {
             field("fit_fraction", DataTypes.DoubleType), field("run_id", DataTypes.StringType), field("role", DataTypes.StringType),
             field("status", DataTypes.StringType), field("message", DataTypes.StringType), field("fit_points", DataTypes.IntegerType),
             field("scored_points", DataTypes.IntegerType), field("mean_are", DataTypes.DoubleType), field("worst_are", DataTypes.DoubleType),
-            field("final_are", DataTypes.DoubleType), field("predicted_final", DataTypes.DoubleType), field("observed_final", DataTypes.DoubleType));
+            field("final_are", DataTypes.DoubleType), field("predicted_final", DataTypes.DoubleType), field("observed_final", DataTypes.DoubleType),
+            field("parameters", Columns.MAP));
 
     public static final StructType PREDICTION = Columns.schema(field("law", DataTypes.StringType), field("scenario", DataTypes.StringType),
             field("fit_fraction", DataTypes.DoubleType), field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType),
