@@ -22,7 +22,7 @@ public final class Diagnostics {
     /** The flags' names, as the {@code flags} column holds them. */
     public static final String AT_BOUND = "at_bound", NOT_CONVERGED = "not_converged", NOT_MONOTONE = "not_monotone",
             NEGATIVE_PREDICTION = "negative_prediction", IMPLAUSIBLE = "implausible", DIVERGING_RUN = "diverging_run",
-            OUTSIDE_INTERVAL = "outside_interval", UNDETERMINED = "undetermined";
+            OUTSIDE_INTERVAL = "outside_interval", UNDETERMINED = "undetermined", UNDEFINED_FORECAST = "undefined_forecast";
 
     /** Flags whose fit is meaningless: its status is failed, not ok with warnings. */
     public static final List<String> FATAL = List.of(NEGATIVE_PREDICTION);
@@ -77,12 +77,18 @@ public final class Diagnostics {
                 return;
             }
         }
+        List<String> undefined = new ArrayList<>();
         for (Map.Entry<String, Double> f : Fitter.forecasts(law, theta, settings).entrySet()) {
             double v = f.getValue();
-            if (!(v > 0) || !Double.isFinite(v)) {
+            if (Double.isNaN(v)) {
+                undefined.add(f.getKey());
+            } else if (!(v > 0) || Double.isInfinite(v)) {
                 flags.add(new Flag(NEGATIVE_PREDICTION, "the law forecasts a loss of " + fmt(v) + " at " + f.getKey() + ": the fit is meaningless there"));
                 return;
             }
+        }
+        if (!undefined.isEmpty()) {
+            flags.add(new Flag(UNDEFINED_FORECAST, "the law is undefined at " + String.join(", ", undefined) + law.undefinedBecause(theta)));
         }
     }
 

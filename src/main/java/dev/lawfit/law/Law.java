@@ -176,6 +176,11 @@ public interface Law extends java.io.Serializable {
         return Math.max(d, outside(ratios, at.tokens()[i] / at.params()[i]));
     }
 
+    /** Why a forecast of the law is undefined (NaN), as the end of a sentence (e.g. ": at or below E_x = 1.8"); empty by default. */
+    default String undefinedBecause(double[] theta) {
+        return "";
+    }
+
     /** How far each of the law's own forecasts ({@link #forecasts}) lies outside {@code fit}, by name; empty by default. */
     default Map<String, Double> forecastDistances(Points fit) {
         return Map.of();

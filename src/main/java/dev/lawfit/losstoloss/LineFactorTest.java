@@ -40,8 +40,13 @@ public final class LineFactorTest {
     static final int PARAMETERS_PER_LINE = 4;
 
     /** How effects are judged: the tolerance in nats, the fewest points a level needs, the bootstrap of the effect. */
-    public record Settings(double toleranceNats, int minLevelPoints, int resamples, double level, long seed) implements java.io.Serializable {
+    public record Settings(double toleranceNats, int minLevelPoints, int resamples, double level, long seed, boolean robust, int sizeBins)
+            implements java.io.Serializable {
         public static final Settings DEFAULT = new Settings(DEFAULT_TOLERANCE_NATS, DEFAULT_MIN_LEVEL_POINTS, MAX_RESAMPLES, 0.95, 20240417L);
+
+        public Settings(double toleranceNats, int minLevelPoints, int resamples, double level, long seed) {
+            this(toleranceNats, minLevelPoints, resamples, level, seed, false, 0);
+        }
 
         public Settings {
             if (!(toleranceNats >= 0)) throw new IllegalArgumentException("loss_to_loss.tolerance_nats must be >= 0, got " + toleranceNats);
@@ -49,6 +54,31 @@ public final class LineFactorTest {
                 throw new IllegalArgumentException("loss_to_loss.min_level_points must be at least " + (PARAMETERS_PER_LINE + 1) + " (a line has 4 parameters), got " + minLevelPoints);
             }
             resamples = Math.max(0, Math.min(MAX_RESAMPLES, resamples));
+            if (sizeBins < 0 || sizeBins == 1) throw new IllegalArgumentException("loss_to_loss.size_bins must be 0 (off) or at least 2, got " + sizeBins);
+        }
+
+        /**
+         * The level of each value of a size factor (params): with {@code sizeBins}, the size's bin of that many log-spaced
+         * bins over the sizes present (a sweep with one or two runs per size is tested by ranges of size); else itself.
+         */
+        public String[] sizeLevels(double[] sizes) {
+            String[] out = new String[sizes.length];
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (double v : sizes) {
+                if (!(v > 0)) continue;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            for (int i = 0; i < sizes.length; i++) {
+                if (sizeBins == 0 || !(sizes[i] > 0) || !(hi > lo)) {
+                    out[i] = Double.isNaN(sizes[i]) ? "(null)" : String.valueOf(sizes[i]);
+                    continue;
+                }
+                int bin = (int) Math.min(sizeBins - 1, Math.floor(sizeBins * Math.log(sizes[i] / lo) / Math.log(hi / lo)));
+                double from = lo * Math.pow(hi / lo, bin / (double) sizeBins), to = lo * Math.pow(hi / lo, (bin + 1) / (double) sizeBins);
+                out[i] = String.format(java.util.Locale.ROOT, "%d: %.3g-%.3g", bin + 1, from, to);
+            }
+            return out;
         }
     }
 
@@ -61,8 +91,11 @@ public final class LineFactorTest {
                          double pValue, double deltaBic, double kSpread, double kappaSpread, ShiftedPowerLine pooled,
                          Map<String, ShiftedPowerLine> lines, Map<String, Integer> levelPoints, Map<String, Double> offsets,
                          Map<String, Double> offsetLow, Map<String, Double> offsetHigh, double offsetPValue, double effect, double effectLow, double effectHigh,
-                         double toleranceNats, Map<String, Integer> dropped, String verdict, String message) {
+                         double toleranceNats, Map<String, Integer> dropped, String verdict, String message, List<String> flags) {
     }
+
+    /** Flags on a factor test whose evidence misleads (see {@link #test}). */
+    public static final String COLLAPSED_SHAPE = "collapsed_shape", DISJOINT_RANGES = "disjoint_ranges";
 
     private LineFactorTest() {
     }
@@ -90,7 +123,7 @@ public final class LineFactorTest {
         int[] kept = byLevel.values().stream().flatMapToInt(java.util.Arrays::stream).sorted().toArray();
         double[] x = pick(lx, kept), y = pick(ly, kept);
         int n = kept.length;
-        ShiftedPowerLine pooled = LossToLossFit.joint(x, y);
+        ShiftedPowerLine pooled = LossToLossFit.joint(x, y, settings.robust());
         Map<String, Integer> levelPoints = new LinkedHashMap<>();
         byLevel.forEach((level, idx) -> levelPoints.put(level, idx.length));
         if (byLevel.size() < 2) {
@@ -101,7 +134,7 @@ public final class LineFactorTest {
         Map<String, ShiftedPowerLine> lines = new LinkedHashMap<>();
         double rssSeparate = 0;
         for (Map.Entry<String, int[]> e : byLevel.entrySet()) {
-            ShiftedPowerLine line = LossToLossFit.joint(pick(lx, e.getValue()), pick(ly, e.getValue()));
+            ShiftedPowerLine line = LossToLossFit.joint(pick(lx, e.getValue()), pick(ly, e.getValue()), settings.robust());
             if (!line.ok()) {
                 notes.add("the line of level " + e.getKey() + " could not be fitted");
                 return empty(factor, byLevel.size(), n, pooled, levelPoints, settings, dropped, "too_few_points", String.join("; ", notes));
@@ -191,16 +224,32 @@ public final class LineFactorTest {
             notes.add(String.format(java.util.Locale.ROOT, "significant (p = %.2g) but the effect, %.4f nats, is below the tolerance of %s nats", pEffect, effect,
                     settings.toleranceNats()));
         }
+        List<String> flags = new ArrayList<>();
+        double minX = java.util.Arrays.stream(x).min().orElse(Double.NaN);
+        if (parallel[2] <= 1e-3 * minX || parallel[2] >= minX * (1 - 1e-6) || parallel[1] <= 0.06 || parallel[1] >= 4.9) {
+            flags.add(COLLAPSED_SHAPE);
+            notes.add(String.format(java.util.Locale.ROOT, "%s: the levels' common shape collapsed (E_x %.3g, kappa %.3g, K %.3g at the edge of "
+                    + "its range): the offsets measure where a degenerate curve sits, not how the line moves", COLLAPSED_SHAPE, parallel[2],
+                    parallel[1], parallel[0]));
+        }
+        double shiftRmse = Math.sqrt(rssShift / n), separateRmse = Math.sqrt(rssSeparate / n);
+        // a lack of fit under a thousandth of a nat misleads no one
+        if (disjoint(lx, byLevel) && shiftRmse > 1.5 * separateRmse && shiftRmse * shiftRmse - separateRmse * separateRmse > 1e-6) {
+            flags.add(DISJOINT_RANGES);
+            notes.add(String.format(java.util.Locale.ROOT, "%s: the levels cover L_x ranges that do not overlap, and one shape fits them %.2gx "
+                    + "worse than each level's own line (rmse %.3g against %.3g nats): the offsets absorb that lack of fit", DISJOINT_RANGES,
+                    shiftRmse / separateRmse, shiftRmse, separateRmse));
+        }
         return new Result(factor, levelsCount, n, pooled.rss(), rssSeparate, improvement, f, p, deltaBic,
                 spread(lines, true), spread(lines, false), pooled, lines, levelPoints, offsets, offsetLow, offsetHigh, offsetP, effect, effectLow, effectHigh,
-                settings.toleranceNats(), dropped, verdict, String.join("; ", notes));
+                settings.toleranceNats(), dropped, verdict, String.join("; ", notes), List.copyOf(flags));
     }
 
     private static Result empty(String factor, int levels, int n, ShiftedPowerLine pooled, Map<String, Integer> levelPoints, Settings settings,
                                 Map<String, Integer> dropped, String verdict, String message) {
         return new Result(factor, levels, n, pooled.ok() ? pooled.rss() : Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, pooled, Map.of(), levelPoints, Map.of(), Map.of(), Map.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                settings.toleranceNats(), dropped, verdict, message);
+                settings.toleranceNats(), dropped, verdict, message, List.of());
     }
 
     /**
@@ -239,6 +288,25 @@ public final class LineFactorTest {
             max = Math.max(max, v);
         }
         return max - min;
+    }
+
+    /** Whether some two levels' L_x ranges do not overlap. */
+    private static boolean disjoint(double[] lx, Map<String, int[]> byLevel) {
+        List<double[]> ranges = new ArrayList<>();
+        for (int[] idx : byLevel.values()) {
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (int i : idx) {
+                lo = Math.min(lo, lx[i]);
+                hi = Math.max(hi, lx[i]);
+            }
+            ranges.add(new double[] {lo, hi});
+        }
+        for (int a = 0; a < ranges.size(); a++) {
+            for (int b = a + 1; b < ranges.size(); b++) {
+                if (ranges.get(a)[1] < ranges.get(b)[0] || ranges.get(b)[1] < ranges.get(a)[0]) return true;
+            }
+        }
+        return false;
     }
 
     private static double[] pick(double[] values, int[] at) {

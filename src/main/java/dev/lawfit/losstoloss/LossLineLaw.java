@@ -59,6 +59,13 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
         return out;
     }
 
+    /** A predict_x value at or below E_x: the line (a power of L_x - E_x) is not defined there. */
+    @Override
+    public String undefinedBecause(double[] theta) {
+        return String.format(java.util.Locale.ROOT, ": at or below the line's E_x = %.4g, where L_x - E_x is not positive and the line is not defined",
+                theta[2]);
+    }
+
     /** How far below (or above) the fitted x range each predict_x value lies. */
     @Override
     public Map<String, Double> forecastDistances(Points fit) {

@@ -247,10 +247,16 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
      * are tested for moving the line; {@code irreducible} says where E_x, E_y come from.
      */
     public record LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible,
-                             List<String> holdFixed, Double toleranceNats, Integer minLevelPoints, Boolean robust, List<Double> predictX) {
+                             List<String> holdFixed, Double toleranceNats, Integer minLevelPoints, Boolean robust, List<Double> predictX,
+                             Integer sizeBins) {
 
         public LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible) {
-            this(pairs, allPairs, groupBy, factors, irreducible, null, null, null, null, null);
+            this(pairs, allPairs, groupBy, factors, irreducible, null, null, null, null, null, null);
+        }
+
+        public LossToLoss(List<Pair> pairs, Boolean allPairs, List<String> groupBy, List<String> factors, String irreducible,
+                          List<String> holdFixed, Double toleranceNats, Integer minLevelPoints, Boolean robust, List<Double> predictX) {
+            this(pairs, allPairs, groupBy, factors, irreducible, holdFixed, toleranceNats, minLevelPoints, robust, predictX, null);
         }
 
         public LossToLoss {
@@ -270,7 +276,7 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
             if (holdFixed.contains("eval_dataset")) throw new IllegalArgumentException("loss_to_loss.hold_fixed cannot include eval_dataset: lines pair eval datasets");
             toleranceNats = toleranceNats == null ? dev.lawfit.losstoloss.LineFactorTest.DEFAULT_TOLERANCE_NATS : toleranceNats;
             minLevelPoints = minLevelPoints == null ? dev.lawfit.losstoloss.LineFactorTest.DEFAULT_MIN_LEVEL_POINTS : minLevelPoints;
-            new dev.lawfit.losstoloss.LineFactorTest.Settings(toleranceNats, minLevelPoints, 0, 0.95, 1); // checks both
+            new dev.lawfit.losstoloss.LineFactorTest.Settings(toleranceNats, minLevelPoints, 0, 0.95, 1, false, sizeBins == null ? 0 : sizeBins); // checks all three
             robust = robust != null && robust;
             predictX = predictX == null ? List.of() : List.copyOf(predictX);
             for (Double x : predictX) {
@@ -293,7 +299,8 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
         /** How factor effects are judged, with the bootstrap's resamples (at most 100), level and seed. */
         public dev.lawfit.losstoloss.LineFactorTest.Settings factorSettings(dev.lawfit.fit.BootstrapSettings bootstrap) {
-            return new dev.lawfit.losstoloss.LineFactorTest.Settings(toleranceNats, minLevelPoints, bootstrap.resamples(), bootstrap.level(), bootstrap.seed());
+            return new dev.lawfit.losstoloss.LineFactorTest.Settings(toleranceNats, minLevelPoints, bootstrap.resamples(), bootstrap.level(), bootstrap.seed(),
+                    robust, sizeBins == null ? 0 : sizeBins);
         }
     }
 

@@ -207,4 +207,105 @@ class LossToLossFitTest {
             assertEquals(1.3 * Math.pow(x - 1.8, 0.85) + 2.0, joint.predict(x), 0.01, "robust joint line at " + x);
         }
     }
+
+    /** Two levels of pairs: x spread over each level's range, y from {@code line} plus the level's offset and noise. */
+    private static double[][] levels(double[][] ranges, java.util.function.DoubleUnaryOperator[] lines, int perLevel, long seed) {
+        Random random = new Random(seed);
+        int n = ranges.length * perLevel;
+        double[] x = new double[n], y = new double[n], level = new double[n];
+        for (int l = 0; l < ranges.length; l++) {
+            for (int k = 0; k < perLevel; k++) {
+                int i = l * perLevel + k;
+                x[i] = ranges[l][0] + (ranges[l][1] - ranges[l][0]) * k / (perLevel - 1);
+                y[i] = lines[l].applyAsDouble(x[i]) + 0.002 * random.nextGaussian();
+                level[i] = l;
+            }
+        }
+        return new double[][] {x, y, level};
+    }
+
+    private static String[] names(double[] level) {
+        String[] out = new String[level.length];
+        for (int i = 0; i < out.length; i++) out[i] = "level" + (int) level[i];
+        return out;
+    }
+
+    /** Levels whose y barely depends on x: the common shape collapses to its grid's edge, and the test says so. */
+    @Test
+    void aCollapsedCommonShapeIsFlagged() {
+        // y linear in log x (the shape found on public data: kappa 0.05, E_x 0, K 50) and y flat (E_x pinned at the smallest L_x)
+        for (java.util.function.DoubleUnaryOperator shape : new java.util.function.DoubleUnaryOperator[] {x -> 2.0 + 0.3 * Math.log(x), x -> 2.0}) {
+            double[][] d = levels(new double[][] {{3, 4}, {3, 4}}, new java.util.function.DoubleUnaryOperator[] {shape, x -> shape.applyAsDouble(x) + 0.5}, 20, 3);
+            LineFactorTest.Result r = LineFactorTest.test("dataset", d[0], d[1], names(d[2]));
+            assertTrue(r.flags().contains(LineFactorTest.COLLAPSED_SHAPE), r.flags() + ": " + r.message());
+            assertTrue(r.message().contains("collapsed"), r.message());
+        }
+        // a proper line with an offset: no flag
+        double[][] d = levels(new double[][] {{2.0, 3.6}, {2.0, 3.6}}, new java.util.function.DoubleUnaryOperator[] {
+                x -> 1.0 + 0.6 * Math.pow(x - 1.0, 0.9), x -> 1.1 + 0.6 * Math.pow(x - 1.0, 0.9)}, 20, 5);
+        assertTrue(LineFactorTest.test("dataset", d[0], d[1], names(d[2])).flags().isEmpty());
+    }
+
+    /** Levels on disjoint x ranges with lines of different shapes: the offsets absorb the common shape's lack of fit. */
+    @Test
+    void levelsOnDisjointRangesThatOneShapeCannotFitAreFlagged() {
+        double[][] d = levels(new double[][] {{3.0, 3.6}, {2.0, 2.6}}, new java.util.function.DoubleUnaryOperator[] {
+                x -> 1.0 + 0.8 * Math.pow(x - 1.5, 1.6), x -> 1.2 + 0.5 * Math.pow(x - 1.0, 0.5)}, 20, 5);
+        LineFactorTest.Result r = LineFactorTest.test("dataset", d[0], d[1], names(d[2]));
+        assertTrue(r.flags().contains(LineFactorTest.DISJOINT_RANGES), r.flags() + ": " + r.message());
+        // the same two levels over one x range: no such flag
+        double[][] same = levels(new double[][] {{2.0, 3.6}, {2.0, 3.6}}, new java.util.function.DoubleUnaryOperator[] {
+                x -> 1.0 + 0.6 * Math.pow(x - 1.0, 0.9), x -> 1.1 + 0.6 * Math.pow(x - 1.0, 0.9)}, 20, 5);
+        assertTrue(!LineFactorTest.test("dataset", same[0], same[1], names(same[2])).flags().contains(LineFactorTest.DISJOINT_RANGES));
+    }
+
+    /** loss_to_loss.robust reaches the factor tests: their lines are the Huber-weighted ones. */
+    @Test
+    void robustLinesReachTheFactorTests() {
+        double[][] d = levels(new double[][] {{2.0, 3.6}, {2.0, 3.6}}, new java.util.function.DoubleUnaryOperator[] {
+                x -> 1.0 + 0.6 * Math.pow(x - 1.0, 0.9), x -> 1.1 + 0.6 * Math.pow(x - 1.0, 0.9)}, 20, 7);
+        d[1][7] += 0.4; // a loss spike
+        LineFactorTest.Settings robust = new LineFactorTest.Settings(0.02, 8, 0, 0.95, 1, true, 0);
+        LineFactorTest.Result r = LineFactorTest.test("dataset", d[0], d[1], names(d[2]), robust);
+        ShiftedPowerLine expected = LossToLossFit.joint(d[0], d[1], true);
+        assertEquals(expected.k(), r.pooled().k(), 1e-12);
+        assertTrue(Math.abs(LossToLossFit.joint(d[0], d[1], false).k() - expected.k()) > 1e-6, "the spike moves the plain line");
+    }
+
+    /** A size factor with one or two runs per size is tested over bins of size, where every size alone would be dropped. */
+    @Test
+    void aSizeFactorWithFewRunsPerSizeIsTestedInBins() {
+        double[] sizes = {1e8, 1.4e8, 2e8, 2.8e8, 4e8, 8e8, 1.6e9, 2.2e9, 3.2e9, 6.4e9, 9e9, 1.28e10};
+        int n = sizes.length * 4;
+        double[] x = new double[n], y = new double[n], params = new double[n];
+        Random noise = new Random(11);
+        for (int i = 0; i < n; i++) {
+            params[i] = sizes[i / 4];
+            x[i] = 3.6 - 0.1 * Math.log(params[i] / 1e8) - 0.05 * (i % 4);
+            y[i] = 1.0 + 0.6 * Math.pow(x[i] - 1.0, 0.9) + 0.002 * noise.nextGaussian();
+        }
+        String[] plain = new String[n];
+        for (int i = 0; i < n; i++) plain[i] = String.valueOf(params[i]);
+        assertEquals("too_few_points", LineFactorTest.test("params", x, y, plain).verdict(), "every size alone has under 8 pairs");
+        LineFactorTest.Settings binned = new LineFactorTest.Settings(0.02, 8, 0, 0.95, 1, false, 3);
+        LineFactorTest.Result r = LineFactorTest.test("params", x, y, binned.sizeLevels(params), binned);
+        assertEquals(3, r.levels(), r.message());
+        assertEquals("no_effect", r.verdict(), r.message());
+    }
+
+    /** A predict_x value at or below the line's E_x gives no forecast, and the fit says why. */
+    @Test
+    void aForecastBelowTheLinesIrreducibleLossIsFlagged() {
+        java.util.List<Double> predictX = java.util.List.of(0.5, 3.0);
+        dev.lawfit.law.Law law = new LossLineLaw(LossToLossFit.JOINT, false, predictX);
+        double[][] d = levels(new double[][] {{2.0, 3.6}}, new java.util.function.DoubleUnaryOperator[] {x -> 1.0 + 0.6 * Math.pow(x - 1.0, 0.9)}, 30, 9);
+        double[] ones = new double[30];
+        java.util.Arrays.fill(ones, 1);
+        String[] runs = new String[30];
+        java.util.Arrays.fill(runs, "run");
+        dev.lawfit.law.Points points = dev.lawfit.law.Points.of(ones, ones, ones, d[1], d[0], runs, new double[30]);
+        dev.lawfit.fit.LawFit fit = dev.lawfit.fit.Fitter.fit(law, points, dev.lawfit.fit.FitSettings.DEFAULT.withBacktestHoldOutSizes(0), false);
+        assertEquals(dev.lawfit.fit.FitStatus.OK_WITH_WARNINGS, fit.status(), fit.message());
+        assertTrue(fit.message().contains("undefined_forecast: the law is undefined at L_x=0.5: at or below the line's E_x"), fit.message());
+    }
 }

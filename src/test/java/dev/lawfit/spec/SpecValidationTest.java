@@ -55,6 +55,7 @@ class SpecValidationTest {
             "loss_to_loss: {pairs: [{x: a, y: b}], hold_fixed: [eval_dataset]}|loss_to_loss.hold_fixed cannot include eval_dataset",
             "loss_to_loss: {pairs: [{x: a, y: b}], tolerance_nats: -0.1}|loss_to_loss.tolerance_nats must be >= 0",
             "loss_to_loss: {pairs: [{x: a, y: b}], min_level_points: 3}|loss_to_loss.min_level_points must be at least 5",
+            "loss_to_loss: {pairs: [{x: a, y: b}], size_bins: 1}|loss_to_loss.size_bins must be 0 (off) or at least 2, got 1",
             "loss_to_loss: {pairs: [{x: a, y: b}], predict_x: [-1]}|loss_to_loss.predict_x must be finite losses > 0",
             "loss_to_loss: {pairs: [{x: a, y: a, across: dataset, x_level: f}]}|needs two different levels x_level and y_level",
             "loss_to_loss: {pairs: [{x: a, y: b, x_level: f, y_level: g}]}|x_level and y_level need across: <column>",

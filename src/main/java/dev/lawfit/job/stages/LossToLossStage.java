@@ -228,13 +228,25 @@ public final class LossToLossStage {
                     List<Row> in = stratum.getValue();
                     double[] lx = in.stream().mapToDouble(r -> r.<Double>getAs("lx")).toArray();
                     double[] ly = in.stream().mapToDouble(r -> r.<Double>getAs("ly")).toArray();
-                    String[] levels = in.stream().map(r -> r.getAs(factor) == null ? "(null)" : r.<String>getAs(factor)).toArray(String[]::new);
+                    String[] levels = factor.equals(CheckpointContract.PARAMS) && settings.sizeBins() > 0
+                            ? settings.sizeLevels(in.stream().mapToDouble(r -> number(r.getAs(factor))).toArray())
+                            : in.stream().map(r -> r.getAs(factor) == null ? "(null)" : r.<String>getAs(factor)).toArray(String[]::new);
                     out.add(LineFactorsTable.row(pair.getAs(X_EVAL), pair.getAs(Y_EVAL), pair.getAs(PAIRING), factor, String.join(",", fixed),
                             stratum.getKey(), LineFactorTest.test(factor, lx, ly, levels, settings)));
                 }
                 if (done != null) done.add(1);
             }
             return out.iterator();
+        }
+    }
+
+    /** A size column's value as a number (NaN when absent or not a number: it stays its own level). */
+    private static double number(Object value) {
+        if (value == null) return Double.NaN;
+        try {
+            return Double.parseDouble(value.toString());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
         }
     }
 }

@@ -23,6 +23,7 @@ public final class LineFactorsTable {
     public static final StructType SCHEMA = Columns.schema(field("x_eval", DataTypes.StringType), field("y_eval", DataTypes.StringType),
             field("pairing", DataTypes.StringType), field("factor", DataTypes.StringType), field("held_fixed", DataTypes.StringType),
             field("stratum", DataTypes.StringType), field("verdict", DataTypes.StringType),
+            field("flags", DataTypes.createArrayType(DataTypes.StringType, false)),
             field("effect_nats", DataTypes.DoubleType), field("effect_low", DataTypes.DoubleType), field("effect_high", DataTypes.DoubleType),
             field("tolerance_nats", DataTypes.DoubleType), field("offset_p_value", DataTypes.DoubleType),
             field("level_offsets", MAP), field("level_offset_low", MAP), field("level_offset_high", MAP), field("level_points", COUNTS),
@@ -53,7 +54,7 @@ public final class LineFactorsTable {
             pooled.put("E_y", p.ey());
         }
         return RowBuilder.of(SCHEMA).set("x_eval", xEval).set("y_eval", yEval).set("pairing", pairing).set("factor", factor)
-                .set("held_fixed", heldFixed).set("stratum", stratum).set("verdict", r.verdict())
+                .set("held_fixed", heldFixed).set("stratum", stratum).set("verdict", r.verdict()).set("flags", r.flags())
                 .set("effect_nats", r.effect()).set("effect_low", r.effectLow()).set("effect_high", r.effectHigh())
                 .set("tolerance_nats", r.toleranceNats()).set("offset_p_value", r.offsetPValue())
                 .set("level_offsets", r.offsets()).set("level_offset_low", r.offsetLow()).set("level_offset_high", r.offsetHigh())
