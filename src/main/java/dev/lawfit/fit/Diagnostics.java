@@ -22,7 +22,8 @@ public final class Diagnostics {
     /** The flags' names, as the {@code flags} column holds them. */
     public static final String AT_BOUND = "at_bound", NOT_CONVERGED = "not_converged", NOT_MONOTONE = "not_monotone",
             NEGATIVE_PREDICTION = "negative_prediction", IMPLAUSIBLE = "implausible", DIVERGING_RUN = "diverging_run",
-            OUTSIDE_INTERVAL = "outside_interval", UNDETERMINED = "undetermined", UNDEFINED_FORECAST = "undefined_forecast";
+            OUTSIDE_INTERVAL = "outside_interval", UNDETERMINED = "undetermined", UNDEFINED_FORECAST = "undefined_forecast",
+            APPROACHES_DISAGREE = "approaches_disagree";
 
     /** Flags whose fit is meaningless: its status is failed, not ok with warnings. */
     public static final List<String> FATAL = List.of(NEGATIVE_PREDICTION);

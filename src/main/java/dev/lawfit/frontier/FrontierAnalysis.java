@@ -2,6 +2,7 @@ package dev.lawfit.frontier;
 
 import dev.lawfit.fit.Bootstrap;
 import dev.lawfit.fit.BootstrapSettings;
+import dev.lawfit.fit.Diagnostics;
 import dev.lawfit.fit.Fingerprint;
 import dev.lawfit.fit.LawFit;
 import dev.lawfit.law.Budgets;
@@ -34,8 +35,18 @@ public final class FrontierAnalysis {
      * are the law's, on its {@code laws} row).
      */
     public record Result(Frontier frontier, Map<String, Double> nOpt, Map<String, Double> dOpt, Map<String, Double> lossOpt,
-                         Bootstrap.Intervals intervals) {
+                         Bootstrap.Intervals intervals, List<Diagnostics.Flag> flags) {
+        public Result(Frontier frontier, Map<String, Double> nOpt, Map<String, Double> dOpt, Map<String, Double> lossOpt, Bootstrap.Intervals intervals) {
+            this(frontier, nOpt, dOpt, lossOpt, intervals, List.of());
+        }
+
+        Result withFlags(List<Diagnostics.Flag> flags) {
+            return new Result(frontier, nOpt, dOpt, lossOpt, intervals, List.copyOf(flags));
+        }
     }
+
+    /** Two approaches whose N_opt at the largest budget differ by more than this factor disagree, whatever their intervals. */
+    public static final double DISAGREEMENT_FACTOR = 2.0;
 
     private FrontierAnalysis() {
     }
@@ -81,6 +92,43 @@ public final class FrontierAnalysis {
             out.add(withPredictions(Frontier.failed("chinchilla", "no law with a compute-optimal allocation in this job (list chinchilla, kaplan or overtraining in laws)"),
                     budgets, null));
         }
+        return flagDisagreement(out, budgets);
+    }
+
+    /**
+     * The approaches of one group disagree when two of them put N_opt at the largest budget more than
+     * {@link #DISAGREEMENT_FACTOR} apart, or when both have intervals on the exponent a and those do not overlap: every
+     * ok row of the group is then flagged {@code approaches_disagree}, with the numbers.
+     */
+    public static List<Result> flagDisagreement(List<Result> results, double[] budgets) {
+        List<Result> ok = results.stream().filter(r -> r.frontier().ok()).toList();
+        if (ok.size() < 2 || budgets.length == 0) return results;
+        double top = java.util.Arrays.stream(budgets).max().getAsDouble();
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < ok.size(); i++) {
+            for (int j = i + 1; j < ok.size(); j++) {
+                Frontier f = ok.get(i).frontier(), g = ok.get(j).frontier();
+                double ratio = f.nOpt(top) / g.nOpt(top);
+                if (Double.isFinite(ratio) && ratio > 0 && Math.max(ratio, 1 / ratio) > DISAGREEMENT_FACTOR) {
+                    found.add(String.format(java.util.Locale.ROOT, "N_opt at %s FLOPs %.3g (%s) vs %.3g (%s), %.2gx apart", Budgets.label(top),
+                            f.nOpt(top), f.approach(), g.nOpt(top), g.approach(), Math.max(ratio, 1 / ratio)));
+                    continue;
+                }
+                Bootstrap.Intervals a = ok.get(i).intervals(), b = ok.get(j).intervals();
+                if (a == null || b == null) continue;
+                Double aLo = a.low().get("a"), aHi = a.high().get("a"), bLo = b.low().get("a"), bHi = b.high().get("a");
+                if (aLo == null || aHi == null || bLo == null || bHi == null) continue;
+                if (aHi < bLo || bHi < aLo) {
+                    found.add(String.format(java.util.Locale.ROOT, "exponent a %.3f [%.3f, %.3f] (%s) vs %.3f [%.3f, %.3f] (%s), intervals apart",
+                            f.a(), aLo, aHi, f.approach(), g.a(), bLo, bHi, g.approach()));
+                }
+            }
+        }
+        if (found.isEmpty()) return results;
+        Diagnostics.Flag flag = new Diagnostics.Flag(Diagnostics.APPROACHES_DISAGREE, "the approaches disagree beyond their intervals: "
+                + String.join("; ", found.subList(0, Math.min(3, found.size()))) + (found.size() > 3 ? " and " + (found.size() - 3) + " more" : ""));
+        List<Result> out = new ArrayList<>();
+        for (Result r : results) out.add(r.frontier().ok() ? r.withFlags(List.of(flag)) : r);
         return out;
     }
 

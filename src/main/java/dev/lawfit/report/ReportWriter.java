@@ -209,9 +209,39 @@ public final class ReportWriter {
         };
     }
 
+    /** A row's flags (empty when the table has no flags column or the row none). */
+    static List<String> flags(Row r) {
+        int at;
+        try {
+            at = r.fieldIndex("flags");
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+        return r.isNullAt(at) ? List.of() : r.getList(at);
+    }
+
     private static void overview(StringBuilder html, List<Family> families) {
+        Map<String, Integer> counts = new TreeMap<>();
+        int flagged = 0, fits = 0;
+        for (Family f : families) {
+            for (Row r : f.fits()) {
+                fits++;
+                List<String> flags = flags(r);
+                if (!flags.isEmpty()) flagged++;
+                for (String flag : flags) counts.merge(flag, 1, Integer::sum);
+            }
+        }
+        if (flagged > 0) {
+            List<String> parts = new ArrayList<>();
+            counts.forEach((flag, n) -> parts.add(flag + " " + n));
+            html.append("<p class=\"bad\">").append(flagged).append(" of ").append(fits).append(" fits carry warnings (")
+                    .append(esc(String.join(", ", parts))).append("): their status is <code>ok_with_warnings</code> or <code>failed</code>, ")
+                    .append("and the message says why. Query <code>flags</code> in the tables for all of them.</p>");
+        } else {
+            html.append("<p>No fit carries a warning flag.</p>");
+        }
         html.append("<table><tr><th class=\"k\">family</th><th class=\"k\">fit</th><th class=\"k\">law</th><th class=\"k\">status</th>")
-                .append("<th>n</th><th>R&sup2;</th><th>backtest ARE</th><th>baseline ARE</th><th class=\"k\">message</th></tr>");
+                .append("<th>n</th><th>R&sup2;</th><th>backtest ARE</th><th>baseline ARE</th><th class=\"k\">flags</th><th class=\"k\">message</th></tr>");
         int shown = 0, total = 0;
         for (Family f : families) {
             for (Row r : f.fits()) {
@@ -222,6 +252,7 @@ public final class ReportWriter {
                         .append("</td><td class=\"k\">").append(esc(r.getAs("law"))).append("</td><td class=\"k").append("ok".equals(status) ? "" : " bad")
                         .append("\">").append(esc(status)).append("</td><td>").append(esc(r.getAs("n_points"))).append("</td><td>").append(num(r.getAs("r2")))
                         .append("</td><td>").append(percent(r.getAs("backtest_are"))).append("</td><td>").append(percent(r.getAs("baseline_are")))
+                        .append("</td><td class=\"k\">").append(esc(String.join(", ", flags(r))))
                         .append("</td><td class=\"k\">").append(esc(r.getAs("message"))).append("</td></tr>");
             }
         }

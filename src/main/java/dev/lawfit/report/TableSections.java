@@ -55,6 +55,10 @@ final class TableSections {
                             .append(esc(r.getAs("message"))).append("</li>");
                     continue;
                 }
+                if (!ReportWriter.flags(r).isEmpty() && failed.indexOf(r.<String>getAs("message")) < 0) {
+                    failed.append("<li class=\"bad\">").append(esc(String.join(", ", ReportWriter.flags(r)))).append(": ").append(esc(r.getAs("message")))
+                            .append("</li>");
+                }
                 Map<String, Double> n = r.isNullAt(r.fieldIndex("n_opt")) ? Map.of() : new TreeMap<>(r.getJavaMap(r.fieldIndex("n_opt")));
                 Map<String, Double> d = r.isNullAt(r.fieldIndex("d_opt")) ? Map.of() : new TreeMap<>(r.getJavaMap(r.fieldIndex("d_opt")));
                 if (n.isEmpty()) continue;

@@ -16,6 +16,7 @@ public final class FrontierTable {
             field("approach", DataTypes.StringType),
             field("status", DataTypes.StringType),
             field("message", DataTypes.StringType),
+            field("flags", DataTypes.createArrayType(DataTypes.StringType, false)),
             field("a", DataTypes.DoubleType),
             field("k_n", DataTypes.DoubleType),
             field("b", DataTypes.DoubleType),
@@ -37,7 +38,10 @@ public final class FrontierTable {
     /** One approach's row; {@code level} is the bootstrap's, for the intervals when the approach has them. */
     public static Row row(FrontierAnalysis.Result r, String conventions, double level) {
         Frontier f = r.frontier();
-        RowBuilder row = RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", (f.ok() ? dev.lawfit.fit.FitStatus.OK.label() : dev.lawfit.fit.FitStatus.FAILED.label())).set("message", f.message())
+        dev.lawfit.fit.FitStatus status = f.ok() ? dev.lawfit.fit.Diagnostics.status(r.flags()) : dev.lawfit.fit.FitStatus.FAILED;
+        String message = f.ok() ? dev.lawfit.fit.Diagnostics.messages(r.flags()) : f.message();
+        RowBuilder row = RowBuilder.of(SCHEMA).set("approach", f.approach()).set("status", status.label()).set("message", message)
+                .set("flags", dev.lawfit.fit.Diagnostics.names(r.flags()))
                 .set("a", f.a()).set("k_n", f.kN()).set("b", f.b()).set("k_d", f.kD())
                 .set("k_n_pf_days", f.kNPfDays()).set("k_d_pf_days", f.kDPfDays())
                 .set("loss_k", f.kL()).set("loss_exponent", f.lossExponent()).set("points", f.points())
