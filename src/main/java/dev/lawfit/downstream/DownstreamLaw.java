@@ -63,6 +63,12 @@ public final class DownstreamLaw implements DirectLaw, SolvedLaw {
         return form == DownstreamForm.EXPONENTIAL ? new double[] {-10, 0, 1e-4} : new double[] {0, 0, 1e-4, -100};
     }
 
+    /** The sigmoid's floor and ceiling are error rates: 0 and 1 are where they may rightly sit. */
+    @Override
+    public boolean naturalBound(int k, boolean lower) {
+        return form != DownstreamForm.EXPONENTIAL && k <= 1;
+    }
+
     @Override
     public double[] upperBounds() {
         return form == DownstreamForm.EXPONENTIAL ? new double[] {10, 1e6, 50} : new double[] {1, 1, 100, 100};

@@ -53,7 +53,7 @@ public final class Diagnostics {
         positive(law, points, theta, settings, flags);
         monotone(law, points, theta, settings, flags);
         plausible(law, theta, settings, flags);
-        diverging(points, flags);
+        if (law.target().equals("loss")) diverging(points, flags); // a task's error is noisy, not a training loss
         return flags;
     }
 
@@ -62,8 +62,11 @@ public final class Diagnostics {
         List<String> at = new ArrayList<>();
         for (int k = 0; k < theta.length; k++) {
             if (!(hi[k] > lo[k])) continue;
-            if (theta[k] <= lo[k] + 1e-6 * Math.max(1, Math.abs(lo[k]))) at.add(law.coordinateNames().get(k) + " at its lower bound " + fmt(lo[k]));
-            else if (theta[k] >= hi[k] - 1e-6 * Math.max(1, Math.abs(hi[k]))) at.add(law.coordinateNames().get(k) + " at its upper bound " + fmt(hi[k]));
+            if (theta[k] <= lo[k] + 1e-6 * Math.max(1, Math.abs(lo[k]))) {
+                if (!law.naturalBound(k, true)) at.add(law.coordinateNames().get(k) + " at its lower bound " + fmt(lo[k]));
+            } else if (theta[k] >= hi[k] - 1e-6 * Math.max(1, Math.abs(hi[k])) && !law.naturalBound(k, false)) {
+                at.add(law.coordinateNames().get(k) + " at its upper bound " + fmt(hi[k]));
+            }
         }
         if (!at.isEmpty()) flags.add(new Flag(AT_BOUND, String.join(", ", at) + ": the optimum lies outside what the law allows"));
     }
@@ -182,8 +185,8 @@ public final class Diagnostics {
     }
 
     /**
-     * The checks that need the bootstrap: a parameter estimate outside its own percentile interval (the bootstrap
-     * distribution is far from the estimate: a flat or multimodal objective), and an irreducible loss E whose interval is
+     * The checks that need the bootstrap: a parameter estimate outside its own percentile interval by more than a twentieth
+     * of its width (the bootstrap distribution is far from the estimate: a flat or multimodal objective), and an irreducible loss E whose interval is
      * wider than E itself (the data do not determine it).
      */
     public static List<Flag> ofIntervals(Map<String, Double> parameters, Map<String, Double> low, Map<String, Double> high) {
@@ -193,7 +196,9 @@ public final class Diagnostics {
             Double lo = low.get(p.getKey()), hi = high.get(p.getKey());
             double v = p.getValue();
             if (lo == null || hi == null || !Double.isFinite(v)) continue;
-            if (v < lo - 1e-12 * Math.abs(v) || v > hi + 1e-12 * Math.abs(v)) outside.add(p.getKey() + " = " + fmt(v) + " [" + fmt(lo) + ", " + fmt(hi) + "]");
+            // outside by more than a twentieth of the interval's width: an estimate at the edge of a skewed distribution is not a flat objective
+            double margin = 0.05 * (hi - lo) + 1e-12 * Math.abs(v);
+            if (v < lo - margin || v > hi + margin) outside.add(p.getKey() + " = " + fmt(v) + " [" + fmt(lo) + ", " + fmt(hi) + "]");
             if (p.getKey().equals("E") && hi - lo > Math.abs(v)) undetermined.add("E = " + fmt(v) + " [" + fmt(lo) + ", " + fmt(hi) + "]");
         }
         if (!outside.isEmpty()) flags.add(new Flag(OUTSIDE_INTERVAL, "estimate outside its own bootstrap interval: " + String.join(", ", outside)));

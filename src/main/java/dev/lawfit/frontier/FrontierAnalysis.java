@@ -92,25 +92,26 @@ public final class FrontierAnalysis {
             out.add(withPredictions(Frontier.failed("chinchilla", "no law with a compute-optimal allocation in this job (list chinchilla, kaplan or overtraining in laws)"),
                     budgets, null));
         }
-        return flagDisagreement(out, budgets);
+        return flagDisagreement(out, java.util.Arrays.stream(points.flops()).max().orElse(Double.NaN));
     }
 
     /**
-     * The approaches of one group disagree when two of them put N_opt at the largest budget more than
-     * {@link #DISAGREEMENT_FACTOR} apart, or when both have intervals on the exponent a and those do not overlap: every
-     * ok row of the group is then flagged {@code approaches_disagree}, with the numbers.
+     * The approaches of one group disagree when two of them put N_opt at the group's largest compute ({@code atFlops}: where
+     * the data end, so no long extrapolation magnifies a small difference in exponent) more than {@link #DISAGREEMENT_FACTOR}
+     * apart, or when both have bootstrap intervals on the exponent a and those do not overlap: every ok row of the group is
+     * then flagged {@code approaches_disagree}, with the numbers.
      */
-    public static List<Result> flagDisagreement(List<Result> results, double[] budgets) {
+    public static List<Result> flagDisagreement(List<Result> results, double atFlops) {
         List<Result> ok = results.stream().filter(r -> r.frontier().ok()).toList();
-        if (ok.size() < 2 || budgets.length == 0) return results;
-        double top = java.util.Arrays.stream(budgets).max().getAsDouble();
+        if (ok.size() < 2 || !(atFlops > 0)) return results;
+        double top = atFlops;
         List<String> found = new ArrayList<>();
         for (int i = 0; i < ok.size(); i++) {
             for (int j = i + 1; j < ok.size(); j++) {
                 Frontier f = ok.get(i).frontier(), g = ok.get(j).frontier();
                 double ratio = f.nOpt(top) / g.nOpt(top);
                 if (Double.isFinite(ratio) && ratio > 0 && Math.max(ratio, 1 / ratio) > DISAGREEMENT_FACTOR) {
-                    found.add(String.format(java.util.Locale.ROOT, "N_opt at %s FLOPs %.3g (%s) vs %.3g (%s), %.2gx apart", Budgets.label(top),
+                    found.add(String.format(java.util.Locale.ROOT, "N_opt at the data's largest compute, %.3g FLOPs: %.3g (%s) vs %.3g (%s), %.2gx apart", top,
                             f.nOpt(top), f.approach(), g.nOpt(top), g.approach(), Math.max(ratio, 1 / ratio)));
                     continue;
                 }
@@ -125,7 +126,7 @@ public final class FrontierAnalysis {
             }
         }
         if (found.isEmpty()) return results;
-        Diagnostics.Flag flag = new Diagnostics.Flag(Diagnostics.APPROACHES_DISAGREE, "the approaches disagree beyond their intervals: "
+        Diagnostics.Flag flag = new Diagnostics.Flag(Diagnostics.APPROACHES_DISAGREE, "the approaches disagree: "
                 + String.join("; ", found.subList(0, Math.min(3, found.size()))) + (found.size() > 3 ? " and " + (found.size() - 3) + " more" : ""));
         List<Result> out = new ArrayList<>();
         for (Result r : results) out.add(r.frontier().ok() ? r.withFlags(List.of(flag)) : r);

@@ -207,7 +207,7 @@ public final class LawfitJob {
                         schedule == null ? null : schedule.laws().predictions()), SpecHashes.COMPUTE, SpecHashes.RUNS));
             }
             // tables built across groups read the complete laws and frontier tables just written
-            Dataset<Row> allLaws = freshLaws == null ? null : spark.read().parquet(publisher.tablePath("laws").toString());
+            Dataset<Row> allLaws = freshLaws == null ? null : publisher.read(spark, "laws");
             if (allLaws != null) publisher.write("parameters", dev.lawfit.job.tables.ParametersTable.build(allLaws));
             if (compute != null || curves != null || schedule != null) {
                 publisher.write("backtest", combine(plan, "backtest", union(union(compute == null ? null : compute.backtest(),
@@ -218,7 +218,7 @@ public final class LawfitJob {
             // the group-level families' folds (fresh and reused), which the law selection ranks on
             Dataset<Row> groupFolds = combine(plan, FOLDS, folds, SpecHashes.COMPUTE, SpecHashes.RUNS);
             if (groupFolds != null) publisher.write(FOLDS, groupFolds);
-            Dataset<Row> allFolds = groupFolds == null ? null : spark.read().parquet(publisher.tablePath(FOLDS).toString());
+            Dataset<Row> allFolds = groupFolds == null ? null : publisher.read(spark, FOLDS);
             if (schedule != null) {
                 publisher.write("schedule_quality", schedule.quality());
                 publisher.write("schedule_predictions", schedule.predictions());
@@ -226,7 +226,7 @@ public final class LawfitJob {
             }
             if (groupLaws) {
                 publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy()), SpecHashes.COMPUTE));
-                Dataset<Row> frontier = spark.read().parquet(publisher.tablePath("frontier").toString());
+                Dataset<Row> frontier = publisher.read(spark, "frontier");
                 publisher.write("forecasts", SelectionStage.forecasts(spark, allLaws, spec.groupBy(), settings));
                 publisher.write("law_selection", SelectionStage.lawSelection(allLaws, allFolds, spec.groupBy(), settings));
                 if (spec.laws().contains("chinchilla")) {
@@ -264,6 +264,7 @@ public final class LawfitJob {
             if (plan != null) publisher.write(IncrementalPlan.GROUPS, plan.groupsTable());
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
+            publisher.awaitAll();
             // what moved since the version this run started from, read back from the tables just written
             List<dev.lawfit.changes.Changes.Change> moved = previous == null ? List.of()
                     : dev.lawfit.changes.Changes.between(dev.lawfit.job.results.VersionReader.spark(spark, previous),
@@ -299,6 +300,7 @@ public final class LawfitJob {
             throw new IllegalStateException("the run failed before publishing; the previous results are unchanged: "
                     + LawfitException.firstLine(e), e);
         } finally {
+            publisher.awaitQuietly(); // no write still reading what is released here
             released.forEach(Runnable::run);
             progress.close();
             if (temporal != null) temporal.release();

@@ -176,6 +176,14 @@ public interface Law extends java.io.Serializable {
         return Math.max(d, outside(ratios, at.tokens()[i] / at.params()[i]));
     }
 
+    /**
+     * Whether coordinate k's lower (or upper) bound is the edge of the parameter's own domain (an error rate's floor at 0),
+     * where an estimate may rightly sit, rather than a box the search is kept in; false by default.
+     */
+    default boolean naturalBound(int k, boolean lower) {
+        return false;
+    }
+
     /** Why a forecast of the law is undefined (NaN), as the end of a sentence (e.g. ": at or below E_x = 1.8"); empty by default. */
     default String undefinedBecause(double[] theta) {
         return "";

@@ -151,7 +151,7 @@ class DiagnosticsTest {
         Frontier isoflop = new Frontier("isoflop", 0.5, 0.25, 0.5, 0.7, Double.NaN, Double.NaN, 12, "");
         List<FrontierAnalysis.Result> results = FrontierAnalysis.flagDisagreement(List.of(
                 new FrontierAnalysis.Result(envelope, Map.of(), Map.of(), Map.of(), null),
-                new FrontierAnalysis.Result(isoflop, Map.of(), Map.of(), Map.of(), null)), new double[] {1e21, 1e24});
+                new FrontierAnalysis.Result(isoflop, Map.of(), Map.of(), Map.of(), null)), 1e24);
         for (FrontierAnalysis.Result r : results) {
             assertEquals(List.of(Diagnostics.APPROACHES_DISAGREE), Diagnostics.names(r.flags()));
             assertTrue(Diagnostics.messages(r.flags()).contains("2.5x apart"), Diagnostics.messages(r.flags()));
@@ -163,11 +163,11 @@ class DiagnosticsTest {
         Frontier base = new Frontier("envelope", 0.49, 0.1 * Math.pow(1e24, 0.01), 0.5, 1.7, Double.NaN, Double.NaN, 12, "");
         assertFalse(FrontierAnalysis.flagDisagreement(List.of(
                 new FrontierAnalysis.Result(base, Map.of(), Map.of(), Map.of(), narrowLow),
-                new FrontierAnalysis.Result(near, Map.of(), Map.of(), Map.of(), narrowHigh)), new double[] {1e24}).get(0).flags().isEmpty());
+                new FrontierAnalysis.Result(near, Map.of(), Map.of(), Map.of(), narrowHigh)), 1e24).get(0).flags().isEmpty());
         // the same two without intervals, N_opt equal at the top budget: no flag
         assertTrue(FrontierAnalysis.flagDisagreement(List.of(
                 new FrontierAnalysis.Result(base, Map.of(), Map.of(), Map.of(), null),
-                new FrontierAnalysis.Result(near, Map.of(), Map.of(), Map.of(), null)), new double[] {1e24}).get(0).flags().isEmpty());
+                new FrontierAnalysis.Result(near, Map.of(), Map.of(), Map.of(), null)), 1e24).get(0).flags().isEmpty());
     }
 
     /**

@@ -55,7 +55,7 @@ class DownstreamJobTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        assertEquals(16, downstream.where("status = 'ok' and unpaired_points = 0").count());
+        assertEquals(16, downstream.where("status = 'ok' and unpaired_points = 0").count(), downstream.select("model", "task", "law", "status", "message").collectAsList().toString());
         String[] tasks = {"hellaswag", "piqa"};
         for (int t = 0; t < tasks.length; t++) {
             double[] truth = SyntheticArchive.DOWNSTREAM_TRUTHS[t];

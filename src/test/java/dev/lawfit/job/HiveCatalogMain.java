@@ -36,6 +36,7 @@ public final class HiveCatalogMain {
         return SparkSession.builder().master("local[1]").appName("lawfit-hive-test")
                 .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "4") // as the shared test session: a small job, not 200 tasks a shuffle
                 .config("spark.sql.warehouse.dir", work + "/warehouse")
                 .config("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + work + "/metastore_db;create=true")
                 .config("spark.sql.catalogImplementation", "hive")

@@ -161,8 +161,10 @@ class OutputFaultTest {
 
             sh("mount", "-o", "remount,ro", disk.toString());
             Result readOnly = run("run", spec.toString(), "--full");
+            // found before any work: the machine's state, as a full disk (exit 1), one line, naming the path
             assertEquals(1, readOnly.exit(), readOnly.err());
-            assertTrue(readOnly.err().contains("Read-only file system"), readOnly.err());
+            assertTrue(readOnly.err().contains("Read-only file system") && readOnly.err().contains(output), readOnly.err());
+            assertTrue(readOnly.err().contains("the previous version is still current"), readOnly.err());
             assertEquals(1, readOnly.err().strip().lines().count(), readOnly.err());
             assertIntact(output, before, laws);
             sh("mount", "-o", "remount,rw", disk.toString());

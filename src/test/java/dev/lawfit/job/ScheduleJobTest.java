@@ -58,7 +58,8 @@ class ScheduleJobTest {
         assertEquals(2, reasons.stream().filter(r -> r.contains("run has two learning rates at step 5000.0")).count(), reasons.toString());
 
         Dataset<Row> laws = Tables.current(out, "laws").where("family = 'schedule'");
-        assertEquals(6, laws.where("status = 'ok'").count(), "three laws for each of two sizes");
+        assertEquals(6, laws.where("status = 'ok'").count(), "three laws for each of two sizes: "
+                + laws.select("model", "law", "status", "message").collectAsList());
         Row mpl = laws.where("law = 'multi_power' and model = 's'").first();
         assertEquals(ScheduleArchive.TRUTH.get("s")[0], mpl.<String, Double>getJavaMap(mpl.fieldIndex("parameters")).get("L0"), 0.05);
         assertTrue(mpl.<String, Double>getJavaMap(mpl.fieldIndex("ci_low")).containsKey("forecast@final@wsd_10pct"), "the candidate's forecast has an interval");
@@ -92,6 +93,16 @@ class ScheduleJobTest {
         assertEquals(2 * 7, ranking.count(), "six runs and one candidate per size");
         assertTrue(ranking.where("rank_correlation < 0.9").isEmpty(), "predicted finals rank the runs as observed");
         assertTrue(Tables.current(out, "schedule_predictions").where("lr is null and law != 'run_power'").isEmpty());
+        // every held-out prediction and the candidate carry an interval measured on the other runs
+        Row candidate = ranking.where("kind = 'candidate'").first();
+        assertEquals("unseen_runs", candidate.getAs("interval_method"));
+        assertTrue(candidate.<Double>getAs("final_low") < candidate.<Double>getAs("predicted_final")
+                && candidate.<Double>getAs("predicted_final") < candidate.<Double>getAs("final_high"), candidate.toString());
+        Dataset<Row> held = Tables.current(out, "schedule_predictions").where("held_out and law = 'multi_power'");
+        assertTrue(held.where("low is null or interval_method != 'other_runs'").isEmpty(), "held-out predictions without an interval");
+        double covered = held.where("observed between low and high").count() / (double) held.count();
+        assertTrue(covered >= 0.8 && covered <= 0.995, "held-out losses inside their intervals: " + covered);
+        assertTrue(quality.where("law = 'multi_power' and role != 'fitted' and coverage is null").isEmpty(), "each run's coverage");
 
         java.nio.file.Path html = dir.resolve("report.html");
         java.util.Map<String, String> shown = dev.lawfit.testing.ReportCoverage.check(out, html);

@@ -129,6 +129,23 @@ class MultiPowerLawDataTest {
             assertTrue(floor.worstAre() >= 0.005 && floor.points() >= 150, size + " " + floor.message());
             double rho = r.ranking().stream().filter(x -> x.law().equals(MultiPowerLaw.NAME)).findFirst().orElseThrow().rankCorrelation();
             assertTrue(rho >= 0.9, size + " rank correlation " + rho);
+            // the intervals, each run's measured without it: how often they hold the held-out losses at nominal 90%
+            ScheduleIntervals.Result intervals = ScheduleIntervals.of(r, 0.9);
+            Map<String, int[]> byScenario = ScheduleIntervals.coverage(r, intervals);
+            byScenario.forEach((k, c) -> System.out.printf("%s coverage %-24s %d/%d = %.1f%%%n", size, k, c[0], c[1], 100.0 * c[0] / c[1]));
+            for (String scenario : List.of("unseen", "early")) {
+                int[] c = byScenario.get(MultiPowerLaw.NAME + " " + scenario);
+                assertTrue(c[0] >= 0.8 * c[1] && c[0] <= 0.995 * c[1], size + " " + scenario + " coverage " + c[0] + "/" + c[1]);
+            }
+            int[] finals = new int[2];
+            for (int i = 0; i < r.ranking().size(); i++) {
+                ScheduleStudy.Rank k = r.ranking().get(i);
+                ScheduleIntervals.Interval in = intervals.ranking().get(i);
+                if (Double.isNaN(in.low()) || Double.isNaN(k.observedFinal())) continue;
+                if (in.contains(k.observedFinal())) finals[0]++;
+                finals[1]++;
+            }
+            System.out.printf("%s coverage unseen final losses %d/%d%n", size, finals[0], finals[1]);
         }
     }
 }

@@ -140,8 +140,19 @@ public final class SpecCheck {
         if (!existing.isDirectory()) {
             throw new LawfitException("output.path: '" + outputPath + "' cannot be created: " + existing + " is a file, not a directory");
         }
+        boolean readOnly;
+        try {
+            readOnly = Files.getFileStore(existing.toPath()).isReadOnly();
+        } catch (IOException e) {
+            readOnly = false;
+        }
+        if (readOnly) {
+            // the machine's state, not the spec's: reported as a full disk is (exit 1), found before any work
+            throw new LawfitException("output.path: '" + outputPath + "' cannot be written: " + existing + " is on a Read-only file system");
+        }
         if (!Files.isWritable(existing.toPath()) || !Files.isExecutable(existing.toPath())) {
-            throw new LawfitException("output.path: '" + outputPath + "' cannot be written: " + existing + " is not writable by this user");
+            throw new LawfitException("output.path: '" + outputPath + "' cannot be written: " + existing + " is not writable by this user; "
+                    + "the previous version is still current");
         }
     }
 

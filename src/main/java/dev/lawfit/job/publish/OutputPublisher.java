@@ -58,11 +58,82 @@ public final class OutputPublisher {
         return new Path(versionDir(), table);
     }
 
+    /**
+     * Writes a table of this version. The write runs beside the others ({@link #WRITERS} at a time: a small table's write is
+     * mostly Spark's per-job overhead and its commit, which overlap well); {@link #read} waits for the table it reads and
+     * {@link #awaitAll} for every one, and a failed write fails the run there.
+     */
     public void write(String table, Dataset<Row> rows) {
-        long started = System.nanoTime();
-        rows.write().mode("errorifexists").parquet(tablePath(table).toString());
         written.add(table);
-        LOG.info("wrote {} in {} ms", table, (System.nanoTime() - started) / 1_000_000);
+        String path = tablePath(table).toString();
+        pending.put(table, writers().submit(() -> {
+            long started = System.nanoTime();
+            rows.write().mode("errorifexists").parquet(path);
+            LOG.info("wrote {} in {} ms", table, (System.nanoTime() - started) / 1_000_000);
+            return null;
+        }));
+    }
+
+    /** How many tables are written at once. */
+    static final int WRITERS = 4;
+    private final java.util.Map<String, java.util.concurrent.Future<?>> pending = new java.util.LinkedHashMap<>();
+    private java.util.concurrent.ExecutorService writers;
+
+    private synchronized java.util.concurrent.ExecutorService writers() {
+        if (writers == null) {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            writers = java.util.concurrent.Executors.newFixedThreadPool(WRITERS, r -> {
+                Thread t = new Thread(r, "lawfit-writer-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return writers;
+    }
+
+    private synchronized void stopWriters() {
+        if (writers != null) writers.shutdown();
+    }
+
+    /** A table of this version once written: waits for its write (and fails as it did). */
+    public Dataset<Row> read(org.apache.spark.sql.SparkSession spark, String table) {
+        await(table);
+        return spark.read().parquet(tablePath(table).toString());
+    }
+
+    private void await(String table) {
+        java.util.concurrent.Future<?> f = pending.get(table);
+        if (f == null) return;
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing " + table, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException("writing " + table + " failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Waits for every table written so far; the first failure (in write order) is thrown. */
+    public void awaitAll() {
+        for (String table : List.copyOf(pending.keySet())) await(table);
+    }
+
+    /** Waits for every write to end, failed or not (before the version is removed, or the cached data they read released). */
+    public void awaitQuietly() {
+        for (java.util.concurrent.Future<?> f : List.copyOf(pending.values())) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | RuntimeException ignored) {
+                // the failure is thrown where it is awaited
+            }
+        }
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutputPublisher.class);
@@ -74,6 +145,8 @@ public final class OutputPublisher {
 
     /** Records the run and its spec beside its tables, then makes this version the current one. */
     public void publish(String runRecordJson, String specYaml, int keepVersions) {
+        awaitAll();
+        stopWriters();
         try {
             FileSystem fs = root.getFileSystem(conf);
             try (FSDataOutputStream out = fs.create(new Path(versionDir(), SPEC), false)) {
@@ -135,6 +208,8 @@ public final class OutputPublisher {
 
     /** Removes this run's unpublished version after a failure; the current version is never touched. */
     public void abandon() {
+        awaitQuietly();
+        stopWriters();
         try {
             FileSystem fs = root.getFileSystem(conf);
             fs.delete(versionDir(), true);

@@ -10,6 +10,7 @@ import dev.lawfit.job.tables.ScheduleTables;
 import dev.lawfit.law.Law;
 import dev.lawfit.schedule.LrSchedule;
 import dev.lawfit.schedule.ScheduleBook;
+import dev.lawfit.schedule.ScheduleIntervals;
 import dev.lawfit.schedule.ScheduleLaw;
 import dev.lawfit.schedule.ScheduleSettings;
 import dev.lawfit.schedule.ScheduleStudy;
@@ -141,23 +142,31 @@ public final class ScheduleStage {
             });
             Map<String, double[]> fitted = thetas.getOrDefault(group.getString(group.fieldIndex(KEY_TEXT)), Map.of());
             ScheduleStudy.Result result = ScheduleStudy.run(runs, laws, fitted, settings, fit);
+            ScheduleIntervals.Result intervals = ScheduleIntervals.of(result, fit.bootstrap().level());
             List<Row> quality = new ArrayList<>(), predictions = new ArrayList<>(), ranking = new ArrayList<>();
             for (ScheduleStudy.Quality q : result.quality()) {
                 quality.add(RowBuilder.of(ScheduleTables.QUALITY).set("law", q.law()).set("scenario", q.scenario()).set("fit_fraction", q.fitFraction())
                         .set("run_id", q.runId()).set("role", q.role()).set("status", q.status()).set("message", q.message())
                         .set("fit_points", q.fitPoints()).set("scored_points", q.points()).set("mean_are", q.meanAre()).set("worst_are", q.worstAre())
                         .set("final_are", q.finalAre()).set("predicted_final", q.predictedFinal()).set("observed_final", q.observedFinal())
-                        .set("parameters", q.parameters().isEmpty() ? null : q.parameters()).build());
+                        .set("parameters", q.parameters().isEmpty() ? null : q.parameters())
+                        .set("coverage", intervals.coverage().get(ScheduleIntervals.runKey(q.law(), q.scenario(), q.fitFraction(), q.runId()))).build());
             }
-            for (ScheduleStudy.Prediction p : result.predictions()) {
+            for (int i = 0; i < result.predictions().size(); i++) {
+                ScheduleStudy.Prediction p = result.predictions().get(i);
+                ScheduleIntervals.Interval in = intervals.predictions().get(i);
                 predictions.add(RowBuilder.of(ScheduleTables.PREDICTION).set("law", p.law()).set("scenario", p.scenario())
                         .set("fit_fraction", p.fitFraction()).set("run_id", p.runId()).set("step", p.step()).set("lr", p.lr())
-                        .set("observed", p.observed()).set("predicted", p.predicted()).set("held_out", p.heldOut()).build());
+                        .set("observed", p.observed()).set("predicted", p.predicted()).set("held_out", p.heldOut())
+                        .set("low", in.low()).set("high", in.high()).set("interval_method", p.heldOut() ? in.method() : null).build());
             }
-            for (ScheduleStudy.Rank r : result.ranking()) {
+            for (int i = 0; i < result.ranking().size(); i++) {
+                ScheduleStudy.Rank r = result.ranking().get(i);
+                ScheduleIntervals.Interval in = intervals.ranking().get(i);
                 ranking.add(RowBuilder.of(ScheduleTables.RANK).set("law", r.law()).set("name", r.name()).set("kind", r.kind())
                         .set("predicted_final", r.predictedFinal()).set("predicted_rank", r.predictedRank()).set("observed_final", r.observedFinal())
-                        .set("observed_rank", r.observedRank()).set("runs", r.runs()).set("rank_correlation", r.rankCorrelation()).build());
+                        .set("observed_rank", r.observedRank()).set("runs", r.runs()).set("rank_correlation", r.rankCorrelation())
+                        .set("final_low", in.low()).set("final_high", in.high()).set("interval_method", in.method()).build());
             }
             return RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("quality", quality).set("predictions", predictions)
                     .set("ranking", ranking).build();

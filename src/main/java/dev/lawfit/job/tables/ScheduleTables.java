@@ -24,17 +24,19 @@ public final class ScheduleTables {
             field("status", DataTypes.StringType), field("message", DataTypes.StringType), field("fit_points", DataTypes.IntegerType),
             field("scored_points", DataTypes.IntegerType), field("mean_are", DataTypes.DoubleType), field("worst_are", DataTypes.DoubleType),
             field("final_are", DataTypes.DoubleType), field("predicted_final", DataTypes.DoubleType), field("observed_final", DataTypes.DoubleType),
-            field("parameters", Columns.MAP));
+            field("parameters", Columns.MAP), field("coverage", DataTypes.DoubleType));
 
     public static final StructType PREDICTION = Columns.schema(field("law", DataTypes.StringType), field("scenario", DataTypes.StringType),
             field("fit_fraction", DataTypes.DoubleType), field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType),
             field("lr", DataTypes.DoubleType), field("observed", DataTypes.DoubleType), field("predicted", DataTypes.DoubleType),
-            field("held_out", DataTypes.BooleanType));
+            field("held_out", DataTypes.BooleanType), field("low", DataTypes.DoubleType), field("high", DataTypes.DoubleType),
+            field("interval_method", DataTypes.StringType));
 
     public static final StructType RANK = Columns.schema(field("law", DataTypes.StringType), field("name", DataTypes.StringType),
             field("kind", DataTypes.StringType), field("predicted_final", DataTypes.DoubleType), field("predicted_rank", DataTypes.DoubleType),
             field("observed_final", DataTypes.DoubleType), field("observed_rank", DataTypes.DoubleType), field("runs", DataTypes.IntegerType),
-            field("rank_correlation", DataTypes.DoubleType));
+            field("rank_correlation", DataTypes.DoubleType), field("final_low", DataTypes.DoubleType), field("final_high", DataTypes.DoubleType),
+            field("interval_method", DataTypes.StringType));
 
     private ScheduleTables() {
     }
