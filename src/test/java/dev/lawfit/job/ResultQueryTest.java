@@ -42,9 +42,9 @@ class ResultQueryTest {
         assertTrue(ResultQuery.registerViews(TestSpark.session(), output).containsAll(List.of("laws", "predictions", "rejects", "frontier")));
     }
 
-    /** The README's cookbook, as it is printed there. */
+    /** docs/sql.md's cookbook, as it is printed there. */
     static List<String> cookbook() throws java.io.IOException {
-        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        String readme = java.nio.file.Files.readString(Path.of("docs/sql.md"));
         int from = readme.indexOf("The cookbook (each query is run by `ResultQueryTest`");
         int open = readme.indexOf("```sql", from) + 6;
         String block = readme.substring(open, readme.indexOf("```", open));

@@ -124,7 +124,9 @@ public final class InputFiles {
         }
         Path p = new Path(input);
         try {
-            return p.getFileSystem(conf).getFileStatus(p).isFile() ? p.getParent().toString() : input;
+            FileSystem fs = p.getFileSystem(conf);
+            // a bare file name ("evals.csv") has an empty parent: qualify it first
+            return fs.getFileStatus(p).isFile() ? fs.makeQualified(p).getParent().toString() : input;
         } catch (IOException e) {
             return input;
         }

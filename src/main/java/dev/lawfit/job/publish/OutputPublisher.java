@@ -69,7 +69,7 @@ public final class OutputPublisher {
         pending.put(table, writers().submit(() -> {
             long started = System.nanoTime();
             rows.write().mode("errorifexists").parquet(path);
-            LOG.info("wrote {} in {} ms", table, (System.nanoTime() - started) / 1_000_000);
+            LOG.debug("wrote {} in {} ms", table, (System.nanoTime() - started) / 1_000_000);
             return null;
         }));
     }
