@@ -58,6 +58,9 @@ public final class FitBenchmark implements Runnable {
     @Option(names = "--exhaustive-groups", defaultValue = "10", description = "groups fitted both screened and exhaustively")
     int exhaustiveGroups;
 
+    @Option(names = "--trust-groups", defaultValue = "20", description = "groups of 40 points for the cost of folds and bootstrap (0: skip)")
+    int trustGroups;
+
     @Option(names = "--skip-spark", description = "measure the core only")
     boolean skipSpark;
 
@@ -85,6 +88,7 @@ public final class FitBenchmark implements Runnable {
             Files.createDirectories(work);
             for (String name : laws) allocationCase(LawCatalog.byName(name));
             for (String name : laws) exhaustiveCase(LawCatalog.byName(name));
+            if (trustGroups > 0) for (String name : laws) trustCase(LawCatalog.byName(name));
             SparkSession spark = skipSpark ? null : SparkSessions.start("local[*]", Map.of("spark.sql.shuffle.partitions", String.valueOf(cores * 4)));
             try {
                 for (String name : laws) {
@@ -121,6 +125,46 @@ public final class FitBenchmark implements Runnable {
                 .put("nanos_per_evaluation", (double) nanos / evaluations)
                 .put("nanos_per_point_evaluation", (double) nanos / evaluations / points.size())
                 .put("checksum", Double.isFinite(sink)));
+    }
+
+    /**
+     * What trust costs, on one thread: per group, the point fit alone; the fit with its rolling-origin folds (up to 5 refits on
+     * smaller levels, each with a 40-resample spread: what the extrapolation-aware intervals and the law selection stand on);
+     * and 1,000 bootstrap resamples from the fit's optimum. Each as milliseconds per group and as a multiple of the point fit.
+     */
+    private void trustCase(Law law) {
+        List<Points> sample = GroupedArchive.byModel(SyntheticArchive.manyGroups(trustGroups, 40, 29));
+        FitSettings folded = BENCH_SETTINGS.withBacktestHoldOutSizes(1);
+        FitSettings resampled = BENCH_SETTINGS.withBootstrap(dev.lawfit.fit.BootstrapSettings.DEFAULT.withResamples(1000));
+        GroupFitter point = new GroupFitter(List.of(law), BENCH_SETTINGS), withFolds = new GroupFitter(List.of(law), folded);
+        for (int i = 0; i < Math.min(3, sample.size()); i++) { // warm-up
+            LawFit f = withFolds.fitOne(law, sample.get(i));
+            if (f.theta() != null) dev.lawfit.fit.Bootstrap.resample(law, sample.get(i), resampled, f.theta(), 7L, 0, 50);
+        }
+        long pointNanos = 0, foldNanos = 0, bootNanos = 0, folds = 0, foldErrors = 0;
+        int fitted = 0;
+        for (Points p : sample) {
+            long t0 = System.nanoTime();
+            LawFit fit = point.fitOne(law, p);
+            long t1 = System.nanoTime();
+            LawFit withF = withFolds.fitOne(law, p);
+            long t2 = System.nanoTime();
+            if (fit.theta() == null) continue;
+            dev.lawfit.fit.Bootstrap.resample(law, p, resampled, fit.theta(), 11L, 0, 1000);
+            long t3 = System.nanoTime();
+            pointNanos += t1 - t0;
+            foldNanos += t2 - t1;
+            bootNanos += t3 - t2;
+            folds += withF.folds().cuts();
+            foldErrors += withF.folds().errors().size();
+            fitted++;
+        }
+        double pointMs = pointNanos / 1e6 / fitted, foldMs = foldNanos / 1e6 / fitted, bootMs = bootNanos / 1e6 / fitted;
+        emit(new BenchmarkCase().put("case", "trust_cost").put("law", law.name()).put("groups", fitted).put("points_per_group", 40)
+                .put("point_fit_ms", pointMs).put("fit_with_folds_ms", foldMs).put("folds_per_group", (double) folds / fitted)
+                .put("fold_points_per_group", (double) foldErrors / fitted).put("folds_cost_x_point_fit", (foldMs - pointMs) / pointMs)
+                .put("bootstrap_1000_ms", bootMs).put("bootstrap_1000_x_point_fit", bootMs / pointMs)
+                .put("resamples_per_second", 1000 / (bootMs / 1000)));
     }
 
     /** The screened search against L-BFGS-B from every grid point: same optimum, at what cost. */

@@ -138,6 +138,7 @@ public final class LawfitJob {
     private static RunSummary fitAndPublish(SparkSession spark, JobSpec spec, RunOptions options, OutputPublisher publisher,
                                             org.apache.hadoop.fs.Path previous, String settingsHash, Map<String, Object> record) {
         long started = System.currentTimeMillis();
+        Phases phases = new Phases();
         InputReader.Read read = InputReader.read(spark, spec.input(), options.skipBadFiles());
         record.put("inputs", InputFiles.sizes(spec.input().paths(), read.files()));
         record.put("bad_files", read.badFiles().stream().map(f -> Map.of("path", f.path(), "error", f.error())).toList());
@@ -154,6 +155,7 @@ public final class LawfitJob {
             throw new LawfitException("input " + spec.input().paths() + " has no rows (" + read.files().size() + " file(s), headers or footers "
                     + "only): nothing was published and the current version stays; run with --allow-empty to publish an empty version");
         }
+        phases.end("read");
         record.put("rows_read", validated.rowsRead());
         record.put("rows_accepted", validated.rowsAccepted());
         record.put("rows_rejected", validated.rowsRejected());
@@ -173,6 +175,7 @@ public final class LawfitJob {
         Dataset<Row> computeRows = plan == null || !groupLaws ? null : plan.toFit(validated.accepted(), SpecHashes.COMPUTE);
         Dataset<Row> runRows = plan == null || spec.temporal() == null ? null : plan.toFit(validated.accepted(), SpecHashes.RUNS);
         LOG.info("groups: {}", changes.toMap());
+        phases.end("plan");
         if (plan != null) {
             Map<String, Long> byStage = new TreeMap<>();
             for (String stage : stageHashes.keySet()) byStage.put(stage, plan.fits(stage));
@@ -199,9 +202,12 @@ public final class LawfitJob {
                     schedule == null ? null : schedule.laws().resamples());
             Dataset<Row> freshLaws = union(union(union(compute == null ? null : compute.laws(), curveLaws),
                     temporal == null ? null : temporal.laws()), schedule == null ? null : schedule.laws().laws());
+            Dataset<Row> calibrated = freshLaws == null ? null
+                    : ForecastIntervals.apply(combine(plan, "laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS));
+            phases.end("fit");
             if (freshLaws != null) {
                 // every forecast's interval recalibrated by the folds of all the groups now published, reused ones included
-                publisher.write("laws", ForecastIntervals.apply(combine(plan, "laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS)));
+                publisher.write("laws", calibrated);
                 publisher.write("predictions", combine(plan, "predictions", union(union(union(compute == null ? null : compute.predictions(),
                         curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions()),
                         schedule == null ? null : schedule.laws().predictions()), SpecHashes.COMPUTE, SpecHashes.RUNS));
@@ -265,6 +271,7 @@ public final class LawfitJob {
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
             publisher.awaitAll();
+            phases.end("tables");
             // what moved since the version this run started from, read back from the tables just written
             List<dev.lawfit.changes.Changes.Change> moved = previous == null ? List.of()
                     : dev.lawfit.changes.Changes.between(dev.lawfit.job.results.VersionReader.spark(spark, previous),
@@ -272,6 +279,7 @@ public final class LawfitJob {
             publisher.write(CHANGES, spark.createDataFrame(dev.lawfit.job.tables.ChangesTable.rows(moved,
                     previous == null ? null : previous.getName(), publisher.version()), dev.lawfit.job.tables.ChangesTable.SCHEMA).coalesce(1));
             record.put("changes", dev.lawfit.changes.Changes.counts(moved));
+            phases.end("changes");
 
             Map<String, Long> byStatus = new TreeMap<>();
             if (allLaws != null) {
@@ -292,8 +300,12 @@ public final class LawfitJob {
                     dev.lawfit.changes.Changes.counts(moved), dev.lawfit.changes.Changes.summary(moved));
             RunHistory.end(record, RunHistory.SUCCEEDED, null);
             record.put("version", publisher.version());
+            record.put("phase_millis", phases.millis());
             publisher.publish(RunHistory.toJson(record), dev.lawfit.spec.JobSpecReader.write(spec), spec.output().keepVersions());
-            published = summary;
+            phases.end("publish");
+            record.put("phase_millis", phases.millis());
+            LOG.info("time by phase: {}", phases);
+            published = summary.withPhases(phases.millis());
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
             if (e instanceof LawfitException bad) throw bad;
@@ -315,5 +327,31 @@ public final class LawfitJob {
             CatalogPublisher.register(spark, spec.output().catalog(), spec.output().path(), published.versionPath(), published.tables());
         }
         return published;
+    }
+
+    /**
+     * Where a run's seconds go, phase by phase (read and validate, plan, fit, write the tables, compare with the previous
+     * version, publish): Spark is lazy, so a phase is the wall time from the end of the one before to its own end.
+     */
+    static final class Phases {
+        private final Map<String, Long> millis = new java.util.LinkedHashMap<>();
+        private long last = System.nanoTime();
+
+        void end(String phase) {
+            long now = System.nanoTime();
+            millis.merge(phase, (now - last) / 1_000_000, Long::sum);
+            last = now;
+        }
+
+        Map<String, Long> millis() {
+            return new java.util.LinkedHashMap<>(millis);
+        }
+
+        @Override
+        public String toString() {
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            millis.forEach((k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.1f s", k, v / 1000.0)));
+            return String.join(", ", parts);
+        }
     }
 }

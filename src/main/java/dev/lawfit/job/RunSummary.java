@@ -10,7 +10,21 @@ import java.util.Map;
 public record RunSummary(String version, String outputPath, String versionPath, long rowsRead, long rowsFiltered,
                          long rowsAccepted, long rowsRejected, long groups, IncrementalPlan.Counts groupChanges,
                          Map<String, Long> fitsByStatus, List<String> badFiles, List<String> tables, long millis,
-                         String previousVersion, Map<String, Long> changes, String changeSummary) {
+                         String previousVersion, Map<String, Long> changes, String changeSummary, Map<String, Long> phaseMillis) {
+
+    public RunSummary(String version, String outputPath, String versionPath, long rowsRead, long rowsFiltered, long rowsAccepted,
+                      long rowsRejected, long groups, IncrementalPlan.Counts groupChanges, Map<String, Long> fitsByStatus,
+                      List<String> badFiles, List<String> tables, long millis, String previousVersion, Map<String, Long> changes,
+                      String changeSummary) {
+        this(version, outputPath, versionPath, rowsRead, rowsFiltered, rowsAccepted, rowsRejected, groups, groupChanges, fitsByStatus,
+                badFiles, tables, millis, previousVersion, changes, changeSummary, Map.of());
+    }
+
+    /** The same summary with the run's time by phase. */
+    public RunSummary withPhases(Map<String, Long> phases) {
+        return new RunSummary(version, outputPath, versionPath, rowsRead, rowsFiltered, rowsAccepted, rowsRejected, groups, groupChanges,
+                fitsByStatus, badFiles, tables, millis, previousVersion, changes, changeSummary, Map.copyOf(phases));
+    }
 
     public String toText() {
         StringBuilder s = new StringBuilder();
@@ -26,6 +40,14 @@ public record RunSummary(String version, String outputPath, String versionPath, 
         }
         s.append("  changes since ").append(previousVersion == null ? "nothing (the first version of this output)" : previousVersion + ": "
                 + changeSummary + (changes.isEmpty() ? "" : "; lawfit diff --output " + outputPath + " lists them")).append('\n');
+        if (!phaseMillis.isEmpty()) {
+            List<String> parts = new java.util.ArrayList<>();
+            for (String phase : List.of("read", "plan", "fit", "tables", "changes", "publish")) {
+                Long ms = phaseMillis.get(phase);
+                if (ms != null) parts.add(String.format(java.util.Locale.ROOT, "%s %.1f s", phase, ms / 1000.0));
+            }
+            s.append("  time: ").append(String.join(", ", parts)).append('\n');
+        }
         s.append("  tables: ").append(versionPath).append("/{").append(String.join(",", tables)).append("}\n");
         s.append("  current version recorded in ").append(outputPath).append("/").append(OutputPublisher.CURRENT)
                 .append("; run history: lawfit sql --output ").append(outputPath).append(" \"select * from runs\"");

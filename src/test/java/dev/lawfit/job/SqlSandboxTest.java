@@ -232,6 +232,37 @@ class SqlSandboxTest {
         }
     }
 
+    /**
+     * {@code lawfit sql --engine spark} started from the command line (its own Spark session, as a user runs it) leaves no
+     * {@code spark-warehouse/} in the current directory: Spark's warehouse goes to a temporary directory that is removed.
+     */
+    @Test
+    void theSparkEngineLeavesNoWarehouseInTheCurrentDirectory(@TempDir Path dir) throws Exception {
+        Path out = publishedLaws(dir.resolve("published"));
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("@" + Path.of("conf", "jvm-options.txt").toAbsolutePath());
+        command.add("-Xmx1g");
+        command.add("-Dlog4j2.configurationFile=" + Path.of("conf", "log4j2-test.properties").toAbsolutePath());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.addAll(List.of(LawfitCommand.class.getName(), "sql", "--engine", "spark", "--format", "csv", "--output", out.toString(),
+                "SELECT count(*) AS n FROM laws"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile());
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process child = builder.start();
+        boolean finished = child.waitFor(600, java.util.concurrent.TimeUnit.SECONDS);
+        if (!finished) child.destroyForcibly().waitFor();
+        String log = Files.readString(dir.resolve("child.log"));
+        assertTrue(finished, "lawfit sql did not finish in 600 s:\n" + log);
+        assertEquals(0, child.exitValue(), log);
+        assertTrue(log.contains("n\n3"), log);
+        try (var left = Files.list(cwd)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "nothing written to the current directory");
+        }
+    }
+
     /** An output with a CURRENT version holding one small table. */
     private static Path publishedLaws(Path root) throws Exception {
         Path out = root.resolve("out");

@@ -72,6 +72,7 @@ public final class RunHistory {
             .add("groups_fitted_by_stage", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
             .add("fits_by_status", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
             .add("changes", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+            .add("phase_millis", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
             .add("tables", DataTypes.createArrayType(DataTypes.StringType));
 
     private final Configuration conf;

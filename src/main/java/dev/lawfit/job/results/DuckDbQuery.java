@@ -247,13 +247,14 @@ public final class DuckDbQuery {
         });
         AtomicBoolean cancelled = new AtomicBoolean();
         try (Statement s = c.createStatement()) {
-            ScheduledFuture<?> cancel = timer.schedule(() -> {
+            // every second once the time is up: a cancel that lands before the query has started is not the last one
+            ScheduledFuture<?> cancel = timer.scheduleAtFixedRate(() -> {
                 cancelled.set(true);
                 try {
                     s.cancel();
                 } catch (SQLException ignored) { // the query ended meanwhile
                 }
-            }, timeoutSeconds, TimeUnit.SECONDS);
+            }, timeoutSeconds, 1, TimeUnit.SECONDS);
             try (ResultSet r = s.executeQuery(sql)) {
                 return format(r, format, maxRows);
             } catch (SQLException e) {

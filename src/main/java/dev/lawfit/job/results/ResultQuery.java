@@ -133,6 +133,11 @@ public final class ResultQuery {
      * runs longer than {@code timeoutSeconds}.
      */
     public static String answer(SparkSession spark, String sql, String format, int maxRows, long timeoutSeconds) {
+        return answer(spark, () -> run(spark, sql), format, maxRows, timeoutSeconds);
+    }
+
+    /** As {@link #answer(SparkSession, String, String, int, long)}, for a query planned by {@code query} (tests: a slow planner). */
+    static String answer(SparkSession spark, java.util.function.Supplier<Dataset<Row>> query, String format, int maxRows, long timeoutSeconds) {
         if (timeoutSeconds <= 0) throw new LawfitException("sql --timeout must be a positive number of seconds, got " + timeoutSeconds);
         if (maxRows <= 0) throw new LawfitException("sql --max-rows must be positive, got " + maxRows);
         String group = "lawfit-sql-" + java.util.UUID.randomUUID();
@@ -143,12 +148,14 @@ public final class ResultQuery {
             return t;
         });
         spark.sparkContext().setJobGroup(group, "lawfit sql", true);
-        timer.schedule(() -> {
+        // once the time is up, cancel the group's jobs every second until the query returns: a job submitted after the
+        // first cancel (planning can outlast a short timeout on a loaded machine) is cancelled too
+        timer.scheduleAtFixedRate(() -> {
             timedOut.set(true);
             spark.sparkContext().cancelJobGroup(group);
-        }, timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        }, timeoutSeconds, 1, java.util.concurrent.TimeUnit.SECONDS);
         try {
-            return format(run(spark, sql), format, maxRows);
+            return format(query.get(), format, maxRows);
         } catch (LawfitException e) {
             throw e;
         } catch (Exception e) { // SparkException (a cancelled job) is checked in Java but thrown undeclared from Scala
