@@ -304,7 +304,7 @@ public final class LawfitJob {
             publisher.publish(RunHistory.toJson(record), dev.lawfit.spec.JobSpecReader.write(spec), spec.output().keepVersions());
             phases.end("publish");
             record.put("phase_millis", phases.millis());
-            LOG.info("time by phase: {}", phases);
+            LOG.debug("time by phase: {}", phases);
             published = summary.withPhases(phases.millis());
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
