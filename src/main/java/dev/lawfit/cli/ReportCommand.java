@@ -22,12 +22,18 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "duckdb", description = "duckdb (default: reads a local output without Spark) or spark")
     String engine;
 
+    @Option(names = "--figures", defaultValue = "none", description = "none (default) or svg: also write every chart as an SVG file "
+            + "in <report>-figures/ beside the page, linked under its picture (for papers; slower: SVG files are large)")
+    String figures;
+
     @Override
     public Integer call() {
         Path target = html != null ? html : Path.of(output, "report.html");
         long started = System.nanoTime();
         // an output on this machine is read without Spark (DuckDB); one on HDFS or S3 through a Spark session
         if (!engine.equals("duckdb") && !engine.equals("spark")) throw new dev.lawfit.LawfitException("report --engine must be duckdb or spark, got '" + engine + "'");
+        if (!figures.equals("none") && !figures.equals("svg")) throw new dev.lawfit.LawfitException("report --figures must be none or svg, got '" + figures + "'");
+        ReportWriter.vectorFigures(figures.equals("svg"));
         Integer local = engine.equals("duckdb") ? ReportWriter.writeLocal(output, target) : null;
         int groups = local != null ? local : SparkSessions.usingToRead(
                 spark -> engine.equals("spark") ? ReportWriter.writeWithSpark(spark, output, target) : ReportWriter.write(spark, output, target));

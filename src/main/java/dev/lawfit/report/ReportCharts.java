@@ -258,7 +258,7 @@ public final class ReportCharts {
         for (int i = 0; i < labels.size(); i++) if (!seen.add(labels.get(i))) labels.set(i, labels.get(i) + " " + (i + 1));
         chart.addSeries(yLabel, labels, new java.util.ArrayList<>(values.values()));
         try {
-            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            return Figures.saved(chart, Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -276,7 +276,7 @@ public final class ReportCharts {
     static String png(XYChart chart) {
         fitTitleToPlot(chart);
         try {
-            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            return Figures.saved(chart, Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -284,5 +284,57 @@ public final class ReportCharts {
 
     static String human(double n) {
         return n >= 1e15 ? String.format("%.3g", n) : n >= 1e12 ? String.format("%.3gT", n / 1e12) : n >= 1e9 ? String.format("%.3gB", n / 1e9) : n >= 1e6 ? String.format("%.3gM", n / 1e6) : String.format("%.3g", n);
+    }
+
+    /**
+     * Every chart of a report also as a vector file for papers: while a report is written, each chart drawn is saved as
+     * {@code figure-NNN.svg} in the report's figures directory, and the page links each picture to its file.
+     */
+    static final class Figures {
+        private static final ThreadLocal<Figures> CURRENT = new ThreadLocal<>();
+        private final java.nio.file.Path dir;
+        private final java.util.Map<String, String> byPng = new java.util.IdentityHashMap<>();
+        private int count;
+
+        private Figures(java.nio.file.Path dir) {
+            this.dir = dir;
+        }
+
+        /** Starts saving the charts drawn on this thread to {@code dir} (emptied of earlier figures first). */
+        static void open(java.nio.file.Path dir) {
+            try {
+                java.nio.file.Files.createDirectories(dir);
+                try (var old = java.nio.file.Files.newDirectoryStream(dir, "figure-*.svg")) {
+                    for (java.nio.file.Path f : old) java.nio.file.Files.delete(f);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            CURRENT.set(new Figures(dir));
+        }
+
+        static void close() {
+            CURRENT.remove();
+        }
+
+        /** The vector file of a picture drawn while a report was being written (its name relative to the page), or null. */
+        static String fileOf(String base64) {
+            Figures f = CURRENT.get();
+            return f == null ? null : f.byPng.get(base64);
+        }
+
+        static String saved(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String base64) {
+            Figures f = CURRENT.get();
+            if (f == null) return base64;
+            String name = String.format(java.util.Locale.ROOT, "figure-%03d.svg", ++f.count);
+            try {
+                org.knowm.xchart.VectorGraphicsEncoder.saveVectorGraphic(chart, f.dir.resolve(name).toString(),
+                        org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            f.byPng.put(base64, f.dir.getFileName() + "/" + name);
+            return base64;
+        }
     }
 }

@@ -85,7 +85,26 @@ public final class ReportWriter {
     /** The version's published resamples, for the bands of the report being written (the report is written on one thread). */
     private static LawBand.Resamples resamples = LawBand.Resamples.none();
 
+    private static final ThreadLocal<Boolean> VECTOR_FIGURES = ThreadLocal.withInitial(() -> false);
+
+    /** Whether reports written on this thread also write every chart as an SVG file beside the page ({@code --figures svg}). */
+    public static void vectorFigures(boolean on) {
+        VECTOR_FIGURES.set(on);
+    }
+
     static int write(ReportSource source, String outputPath, java.nio.file.Path target) {
+        if (!VECTOR_FIGURES.get()) return writePage(source, outputPath, target);
+        java.nio.file.Path page = target.toAbsolutePath();
+        String base = page.getFileName().toString().replaceFirst("\\.html?$", "");
+        ReportCharts.Figures.open(page.resolveSibling(base + "-figures"));
+        try {
+            return writePage(source, outputPath, target);
+        } finally {
+            ReportCharts.Figures.close();
+        }
+    }
+
+    private static int writePage(ReportSource source, String outputPath, java.nio.file.Path target) {
         resamples = source.has("resamples") ? new LawBand.Resamples(source.rows("resamples"), source.columns("resamples")) : LawBand.Resamples.none();
         List<Family> families = new ArrayList<>();
         if (source.has("laws")) {
@@ -1013,7 +1032,9 @@ public final class ReportWriter {
     }
 
     static String img(String base64, String alt) {
-        return "<div><img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + base64 + "\"></div>";
+        String svg = ReportCharts.Figures.fileOf(base64);
+        return "<div><img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + base64 + "\">"
+                + (svg == null ? "" : "<br><a class=\"figure\" href=\"" + esc(svg) + "\">" + esc(svg) + " (SVG, for papers)</a>") + "</div>";
     }
 
     static String groupName(Row r, List<String> keys) {

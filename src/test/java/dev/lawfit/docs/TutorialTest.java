@@ -94,5 +94,25 @@ class TutorialTest {
         assertTrue(loss.find(), predicted);
         assertEquals(2.58, Double.parseDouble(loss.group(1)), 0.005, "the README's 'about 2.58'");
         assertTrue(Files.isRegularFile(output.resolve("report.html")), "the report");
+        assertTrue(!Files.exists(output.resolve("report-figures")), "vector figures only when asked for");
+
+        // the same report with every chart also as an SVG file for a paper, each linked under its picture
+        Path page = dir.resolve("paper.html");
+        assertEquals(0, LawfitCommand.execute(new PrintWriter(new StringWriter(), true), "report", "--output", output.toString(),
+                "--html", page.toString(), "--figures", "svg"));
+        String html = Files.readString(page);
+        int pictures = html.split("<img ", -1).length - 1;
+        List<Path> figures;
+        try (var listed = Files.list(dir.resolve("paper-figures"))) {
+            figures = listed.sorted().toList();
+        }
+        assertTrue(pictures > 3, "pictures: " + pictures);
+        assertEquals(pictures, figures.size(), "one SVG file per picture");
+        javax.xml.parsers.DocumentBuilderFactory xml = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        for (Path f : figures) {
+            assertEquals("svg", xml.newDocumentBuilder().parse(f.toFile()).getDocumentElement().getNodeName(), f.toString());
+            assertTrue(html.contains("href=\"paper-figures/" + f.getFileName() + "\""), "the page links " + f.getFileName());
+        }
     }
 }
