@@ -79,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
         List<String> read = new ArrayList<>(keys);
         read.addAll(List.of("family", "law", "status", "parameters", "ci_level"));
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map<String, Object> r : VersionReader.rows(versionDir, table, read, "status IN ('ok', 'ok_with_warnings')" + (line ? "" : " AND family = 'compute'"))) {
+        for (Map<String, Object> r : VersionReader.rows(versionDir, table, read, dev.lawfit.fit.FitStatus.USABLE_SQL + (line ? "" : " AND family = 'compute'"))) {
             if ((law == null || law.equals(r.get("law"))) && matches(r, wanted)) rows.add(r);
         }
         if (rows.isEmpty()) throw new LawfitException("predict: no ok fit in " + table + " matches " + describe(wanted) + available(versionDir, table, read, line));
@@ -174,7 +174,7 @@ final class PredictCommand implements Callable<Integer> {
     private String available(File versionDir, String table, List<String> read, boolean line) {
         List<String> seen = new ArrayList<>();
         List<String> keys = read.subList(0, read.indexOf("family"));
-        for (Map<String, Object> r : VersionReader.rows(versionDir, table, read, "status IN ('ok', 'ok_with_warnings')" + (line ? "" : " AND family = 'compute'"))) {
+        for (Map<String, Object> r : VersionReader.rows(versionDir, table, read, dev.lawfit.fit.FitStatus.USABLE_SQL + (line ? "" : " AND family = 'compute'"))) {
             String s = label(r, keys) + " law=" + r.get("law");
             if (!seen.contains(s)) seen.add(s);
         }

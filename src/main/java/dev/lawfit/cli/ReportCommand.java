@@ -33,10 +33,9 @@ final class ReportCommand implements Callable<Integer> {
         // an output on this machine is read without Spark (DuckDB); one on HDFS or S3 through a Spark session
         if (!engine.equals("duckdb") && !engine.equals("spark")) throw new dev.lawfit.LawfitException("report --engine must be duckdb or spark, got '" + engine + "'");
         if (!figures.equals("none") && !figures.equals("svg")) throw new dev.lawfit.LawfitException("report --figures must be none or svg, got '" + figures + "'");
-        ReportWriter.vectorFigures(figures.equals("svg"));
-        Integer local = engine.equals("duckdb") ? ReportWriter.writeLocal(output, target) : null;
-        int groups = local != null ? local : SparkSessions.usingToRead(
-                spark -> engine.equals("spark") ? ReportWriter.writeWithSpark(spark, output, target) : ReportWriter.write(spark, output, target));
+        Integer local = engine.equals("duckdb") ? ReportWriter.withVectorFigures(figures.equals("svg"), () -> ReportWriter.writeLocal(output, target)) : null;
+        int groups = local != null ? local : SparkSessions.usingToRead(spark -> ReportWriter.withVectorFigures(figures.equals("svg"),
+                () -> engine.equals("spark") ? ReportWriter.writeWithSpark(spark, output, target) : ReportWriter.write(spark, output, target)));
         System.err.println("lawfit report: written in " + (System.nanoTime() - started) / 1_000_000 + " ms" + (local != null ? " (no Spark)" : " (Spark)"));
         System.out.println("lawfit: wrote " + target + " (" + groups + " group sections)");
         return 0;

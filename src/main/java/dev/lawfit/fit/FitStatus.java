@@ -20,6 +20,9 @@ public enum FitStatus {
     /** The labels of the usable statuses, for a query's {@code status IN (...)}. */
     public static final String[] USABLE = {"ok", "ok_with_warnings"};
 
+    /** A SQL predicate (Spark or DuckDB) on a table's {@code status} column: the fit is usable. */
+    public static final String USABLE_SQL = "status IN (" + String.join(", ", java.util.Arrays.stream(USABLE).map(s -> "'" + s + "'").toList()) + ")";
+
     /** The same for a table's status label. */
     public static boolean usable(String label) {
         return OK.label().equals(label) || OK_WITH_WARNINGS.label().equals(label);

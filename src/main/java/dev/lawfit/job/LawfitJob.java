@@ -304,7 +304,6 @@ public final class LawfitJob {
             publisher.publish(RunHistory.toJson(record), dev.lawfit.spec.JobSpecReader.write(spec), spec.output().keepVersions());
             phases.end("publish");
             record.put("phase_millis", phases.millis());
-            LOG.debug("time by phase: {}", phases);
             published = summary.withPhases(phases.millis());
         } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
             publisher.abandon();
@@ -345,13 +344,6 @@ public final class LawfitJob {
 
         Map<String, Long> millis() {
             return new java.util.LinkedHashMap<>(millis);
-        }
-
-        @Override
-        public String toString() {
-            java.util.List<String> parts = new java.util.ArrayList<>();
-            millis.forEach((k, v) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.1f s", k, v / 1000.0)));
-            return String.join(", ", parts);
         }
     }
 }

@@ -20,10 +20,11 @@ public record RunSummary(String version, String outputPath, String versionPath, 
                 badFiles, tables, millis, previousVersion, changes, changeSummary, Map.of());
     }
 
-    /** The same summary with the run's time by phase. */
+    /** The same summary with the run's time by phase, in the order the phases ran. */
     public RunSummary withPhases(Map<String, Long> phases) {
         return new RunSummary(version, outputPath, versionPath, rowsRead, rowsFiltered, rowsAccepted, rowsRejected, groups, groupChanges,
-                fitsByStatus, badFiles, tables, millis, previousVersion, changes, changeSummary, Map.copyOf(phases));
+                fitsByStatus, badFiles, tables, millis, previousVersion, changes, changeSummary,
+                java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phases)));
     }
 
     public String toText() {
@@ -42,10 +43,7 @@ public record RunSummary(String version, String outputPath, String versionPath, 
                 + changeSummary + (changes.isEmpty() ? "" : "; lawfit diff --output " + outputPath + " lists them")).append('\n');
         if (!phaseMillis.isEmpty()) {
             List<String> parts = new java.util.ArrayList<>();
-            for (String phase : List.of("read", "plan", "fit", "tables", "changes", "publish")) {
-                Long ms = phaseMillis.get(phase);
-                if (ms != null) parts.add(String.format(java.util.Locale.ROOT, "%s %.1f s", phase, ms / 1000.0));
-            }
+            phaseMillis.forEach((phase, ms) -> parts.add(String.format(java.util.Locale.ROOT, "%s %.1f s", phase, ms / 1000.0)));
             s.append("  time: ").append(String.join(", ", parts)).append('\n');
         }
         s.append("  tables: ").append(versionPath).append("/{").append(String.join(",", tables)).append("}\n");

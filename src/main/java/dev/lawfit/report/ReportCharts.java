@@ -257,11 +257,7 @@ public final class ReportCharts {
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < labels.size(); i++) if (!seen.add(labels.get(i))) labels.set(i, labels.get(i) + " " + (i + 1));
         chart.addSeries(yLabel, labels, new java.util.ArrayList<>(values.values()));
-        try {
-            return Figures.saved(chart, Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return encoded(chart);
     }
 
     private static XYChart chart(String title, String x, String y) {
@@ -275,6 +271,11 @@ public final class ReportCharts {
 
     static String png(XYChart chart) {
         fitTitleToPlot(chart);
+        return encoded(chart);
+    }
+
+    /** A drawn chart as base64 PNG for the page (and, while a report asks for them, as an SVG file beside it). */
+    private static String encoded(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         try {
             return Figures.saved(chart, Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
         } catch (IOException e) {

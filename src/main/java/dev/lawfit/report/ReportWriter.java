@@ -87,9 +87,18 @@ public final class ReportWriter {
 
     private static final ThreadLocal<Boolean> VECTOR_FIGURES = ThreadLocal.withInitial(() -> false);
 
-    /** Whether reports written on this thread also write every chart as an SVG file beside the page ({@code --figures svg}). */
-    public static void vectorFigures(boolean on) {
+    /**
+     * Runs {@code work} with the reports it writes on this thread also writing every chart as an SVG file beside the page
+     * ({@code --figures svg}) when {@code on}; the thread's setting is restored afterwards.
+     */
+    public static <T> T withVectorFigures(boolean on, java.util.function.Supplier<T> work) {
+        boolean before = VECTOR_FIGURES.get();
         VECTOR_FIGURES.set(on);
+        try {
+            return work.get();
+        } finally {
+            VECTOR_FIGURES.set(before);
+        }
     }
 
     static int write(ReportSource source, String outputPath, java.nio.file.Path target) {

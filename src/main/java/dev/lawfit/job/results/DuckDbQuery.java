@@ -20,11 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -240,31 +235,18 @@ public final class DuckDbQuery {
     }
 
     private static String run(Connection c, String sql, String format, int maxRows, long timeoutSeconds) throws SQLException {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lawfit-sql-timeout");
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicBoolean cancelled = new AtomicBoolean();
-        try (Statement s = c.createStatement()) {
-            // every second once the time is up: a cancel that lands before the query has started is not the last one
-            ScheduledFuture<?> cancel = timer.scheduleAtFixedRate(() -> {
-                cancelled.set(true);
-                try {
-                    s.cancel();
-                } catch (SQLException ignored) { // the query ended meanwhile
-                }
-            }, timeoutSeconds, 1, TimeUnit.SECONDS);
+        try (Statement s = c.createStatement(); QueryDeadline deadline = new QueryDeadline(timeoutSeconds, () -> {
+            try {
+                s.cancel();
+            } catch (SQLException ignored) { // the query ended meanwhile
+            }
+        })) {
             try (ResultSet r = s.executeQuery(sql)) {
                 return format(r, format, maxRows);
             } catch (SQLException e) {
-                if (cancelled.get()) throw new LawfitException("sql: the query ran longer than " + timeoutSeconds + " s and was cancelled");
+                if (deadline.passed()) throw new LawfitException("sql: the query ran longer than " + timeoutSeconds + " s and was cancelled");
                 throw e;
-            } finally {
-                cancel.cancel(false);
             }
-        } finally {
-            timer.shutdownNow();
         }
     }
 

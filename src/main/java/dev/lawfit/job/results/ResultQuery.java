@@ -141,28 +141,17 @@ public final class ResultQuery {
         if (timeoutSeconds <= 0) throw new LawfitException("sql --timeout must be a positive number of seconds, got " + timeoutSeconds);
         if (maxRows <= 0) throw new LawfitException("sql --max-rows must be positive, got " + maxRows);
         String group = "lawfit-sql-" + java.util.UUID.randomUUID();
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lawfit-sql-timeout");
-            t.setDaemon(true);
-            return t;
-        });
         spark.sparkContext().setJobGroup(group, "lawfit sql", true);
-        // once the time is up, cancel the group's jobs every second until the query returns: a job submitted after the
-        // first cancel (planning can outlast a short timeout on a loaded machine) is cancelled too
-        timer.scheduleAtFixedRate(() -> {
-            timedOut.set(true);
-            spark.sparkContext().cancelJobGroup(group);
-        }, timeoutSeconds, 1, java.util.concurrent.TimeUnit.SECONDS);
+        QueryDeadline deadline = new QueryDeadline(timeoutSeconds, () -> spark.sparkContext().cancelJobGroup(group));
         try {
             return format(query.get(), format, maxRows);
         } catch (LawfitException e) {
             throw e;
         } catch (Exception e) { // SparkException (a cancelled job) is checked in Java but thrown undeclared from Scala
-            if (timedOut.get()) throw timeout(timeoutSeconds, e);
+            if (deadline.passed()) throw timeout(timeoutSeconds, e);
             throw new LawfitException("sql: " + LawfitException.firstLine(e), e);
         } finally {
-            timer.shutdownNow();
+            deadline.close();
             spark.sparkContext().clearJobGroup();
         }
     }

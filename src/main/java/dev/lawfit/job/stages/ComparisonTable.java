@@ -45,11 +45,11 @@ public final class ComparisonTable {
         lawColumns.add(expr("map_filter(ci_high, (k, v) -> k like 'loss@%')").as("loss_at_high"));
         lawColumns.add(column("backtest_are"));
         lawColumns.add(column("flops_convention"));
-        Dataset<Row> chinchilla = laws.where("law = 'chinchilla' and status IN ('ok', 'ok_with_warnings')").select(lawColumns.toArray(Column[]::new));
+        Dataset<Row> chinchilla = laws.where("law = 'chinchilla' and " + dev.lawfit.fit.FitStatus.USABLE_SQL).select(lawColumns.toArray(Column[]::new));
 
         List<Column> pivoted = new ArrayList<>();
         for (String approach : APPROACHES) {
-            String when = "approach = '" + approach + "' and status IN ('ok', 'ok_with_warnings')";
+            String when = "approach = '" + approach + "' and " + dev.lawfit.fit.FitStatus.USABLE_SQL;
             pivoted.add(first(expr("case when " + when + " then a end"), true).as("a_" + approach));
             pivoted.add(first(expr("case when " + when + " then b end"), true).as("b_" + approach));
             pivoted.add(first(expr("case when " + when + " then k_n_pf_days end"), true).as("k_n_pf_days_" + approach));
@@ -57,7 +57,7 @@ public final class ComparisonTable {
         }
         // the frontier loss L_opt(C) = k C^exponent with C in PF-days, as the linear-complexity study reports L(C)
         for (String approach : List.of("envelope", "isoflop")) {
-            String when = "approach = '" + approach + "' and status IN ('ok', 'ok_with_warnings')";
+            String when = "approach = '" + approach + "' and " + dev.lawfit.fit.FitStatus.USABLE_SQL;
             pivoted.add(first(expr("case when " + when + " then loss_k * power(" + dev.lawfit.law.FlopConvention.PF_DAY
                     + ", loss_exponent) end"), true).as("loss_k_pf_days_" + approach));
             pivoted.add(first(expr("case when " + when + " then loss_exponent end"), true).as("loss_exponent_" + approach));
