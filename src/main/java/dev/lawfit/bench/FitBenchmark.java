@@ -61,6 +61,22 @@ public final class FitBenchmark implements Runnable {
     @Option(names = "--trust-groups", defaultValue = "20", description = "groups of 40 points for the cost of folds and bootstrap (0: skip)")
     int trustGroups;
 
+    @Option(names = "--trust-laws", split = ",", defaultValue = "loss_line,curve_power",
+            description = "laws of the other families whose folds and bootstrap are costed too (with --laws' compute laws)")
+    List<String> trustLaws;
+
+    @Option(names = "--scipy-groups", defaultValue = "4",
+            description = "groups fitted side by side with scripts/chinchilla_scipy.py (the field's procedure in scipy; 0: skip)")
+    int scipyGroups;
+
+    @Option(names = "--interval-groups", defaultValue = "0",
+            description = "a Spark job of this many Chinchilla groups of 40 points with 1,000-resample intervals, folds and backtest (0: skip)")
+    int intervalGroups;
+
+    @Option(names = "--loss-lines", defaultValue = "0",
+            description = "a Spark loss-to-loss job with this many lines and 100 resamples, its factors tested (0: skip)")
+    int lossLines;
+
     @Option(names = "--skip-spark", description = "measure the core only")
     boolean skipSpark;
 
@@ -88,13 +104,19 @@ public final class FitBenchmark implements Runnable {
             Files.createDirectories(work);
             for (String name : laws) allocationCase(LawCatalog.byName(name));
             for (String name : laws) exhaustiveCase(LawCatalog.byName(name));
-            if (trustGroups > 0) for (String name : laws) trustCase(LawCatalog.byName(name));
+            if (trustGroups > 0) {
+                for (String name : laws) trustCase(LawCatalog.byName(name));
+                for (String name : trustLaws) trustCase(LawCatalog.byName(name));
+            }
+            if (scipyGroups > 0) ScipySideBySide.run(scipyGroups, work, this::emit);
             SparkSession spark = skipSpark ? null : SparkSessions.start("local[*]", Map.of("spark.sql.shuffle.partitions", String.valueOf(cores * 4)));
             try {
                 for (String name : laws) {
                     for (int g : groups) shapeCases(spark, LawCatalog.byName(name), g, 40);
                     for (int g : largeGroups) shapeCases(spark, LawCatalog.byName(name), g, 240);
                 }
+                if (spark != null && intervalGroups > 0) intervalCase(spark, intervalGroups);
+                if (spark != null && lossLines > 0) lossLineCase(spark, lossLines);
             } finally {
                 if (spark != null) spark.stop();
             }
@@ -133,10 +155,12 @@ public final class FitBenchmark implements Runnable {
      * and 1,000 bootstrap resamples from the fit's optimum. Each as milliseconds per group and as a multiple of the point fit.
      */
     private void trustCase(Law law) {
-        List<Points> sample = GroupedArchive.byModel(SyntheticArchive.manyGroups(trustGroups, 40, 29));
-        FitSettings folded = BENCH_SETTINGS.withBacktestHoldOutSizes(1);
-        FitSettings resampled = BENCH_SETTINGS.withBootstrap(dev.lawfit.fit.BootstrapSettings.DEFAULT.withResamples(1000));
-        GroupFitter point = new GroupFitter(List.of(law), BENCH_SETTINGS), withFolds = new GroupFitter(List.of(law), folded);
+        List<Points> sample = TrustSamples.of(law, trustGroups);
+        FitSettings base = law.family().equals("curve") ? BENCH_SETTINGS.withHuberDelta(dev.lawfit.temporal.TemporalSettings.DEFAULT.huberDelta())
+                : BENCH_SETTINGS;
+        FitSettings folded = base.withBacktestHoldOutSizes(1);
+        FitSettings resampled = base.withBootstrap(dev.lawfit.fit.BootstrapSettings.DEFAULT.withResamples(1000));
+        GroupFitter point = new GroupFitter(List.of(law), base), withFolds = new GroupFitter(List.of(law), folded);
         for (int i = 0; i < Math.min(3, sample.size()); i++) { // warm-up
             LawFit f = withFolds.fitOne(law, sample.get(i));
             if (f.theta() != null) dev.lawfit.fit.Bootstrap.resample(law, sample.get(i), resampled, f.theta(), 7L, 0, 50);
@@ -160,7 +184,8 @@ public final class FitBenchmark implements Runnable {
             fitted++;
         }
         double pointMs = pointNanos / 1e6 / fitted, foldMs = foldNanos / 1e6 / fitted, bootMs = bootNanos / 1e6 / fitted;
-        emit(new BenchmarkCase().put("case", "trust_cost").put("law", law.name()).put("groups", fitted).put("points_per_group", 40)
+        emit(new BenchmarkCase().put("case", "trust_cost").put("law", law.name()).put("family", law.family()).put("groups", fitted)
+                .put("points_per_group", sample.get(0).size())
                 .put("point_fit_ms", pointMs).put("fit_with_folds_ms", foldMs).put("folds_per_group", (double) folds / fitted)
                 .put("fold_points_per_group", (double) foldErrors / fitted).put("folds_cost_x_point_fit", (foldMs - pointMs) / pointMs)
                 .put("bootstrap_1000_ms", bootMs).put("bootstrap_1000_x_point_fit", bootMs / pointMs)
@@ -252,6 +277,64 @@ public final class FitBenchmark implements Runnable {
                 .put("points_per_group", pointsPerGroup).put("threads", cores).put("seconds", rerunNanos / 1e9)
                 .put("groups_reused", rerun.groupChanges().reused()).put("groups_refitted", rerun.groupChanges().fitted())
                 .put("speedup_vs_full_run", (double) nanos / rerunNanos));
+    }
+
+    /**
+     * The nightly case with intervals: {@code groups} Chinchilla groups of 40 points published with 1,000-resample bootstrap
+     * intervals, rolling-origin folds and the backtest, the job's defaults otherwise, on embedded Spark with every core.
+     */
+    private void intervalCase(SparkSession spark, int groupCount) throws Exception {
+        Path archive = work.resolve("archive-" + groupCount + "x40");
+        if (!Files.exists(archive)) ArchiveWriter.write(spark, SyntheticArchive.manyGroups(groupCount, 40, 42), archive.toString(), cores);
+        Path output = work.resolve("out-intervals-" + groupCount);
+        deleteRecursively(output);
+        JobSpec spec = dev.lawfit.spec.JobSpecReader.parse(String.join("\n",
+                "name: bench-intervals",
+                "input: {paths: ['" + archive + "'], format: parquet}",
+                "laws: [chinchilla]",
+                "bootstrap: {resamples: 1000}",
+                "output: {path: '" + output + "', keep_versions: 1}"), "bench interval case");
+        long started = System.nanoTime();
+        RunSummary summary = LawfitJob.run(spark, spec);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        emit(new BenchmarkCase().put("case", "spark_intervals").put("law", "chinchilla").put("groups", groupCount).put("points_per_group", 40)
+                .put("resamples", 1000).put("threads", cores).put("seconds", seconds).put("minutes", seconds / 60)
+                .put("groups_per_second", groupCount / seconds).put("fits_by_status", String.valueOf(summary.fitsByStatus()))
+                .put("phases_seconds", String.valueOf(summary.phaseMillis())));
+    }
+
+    /**
+     * The loss-to-loss case: {@code lines} lines (pretraining sets x architectures, 4 sizes x 8 checkpoints each, on two eval
+     * sets) with 100 bootstrap resamples (each re-estimating both irreducible losses) and their factors tested.
+     */
+    private void lossLineCase(SparkSession spark, int lines) throws Exception {
+        int models = 8, datasets = Math.max(1, (lines + models - 1) / models);
+        String[] ds = new String[datasets], ms = new String[models];
+        for (int d = 0; d < datasets; d++) ds[d] = "data" + d;
+        for (int m = 0; m < models; m++) ms[m] = "arch" + m;
+        Path archive = work.resolve("archive-loss-lines-" + datasets + "x" + models);
+        if (!Files.exists(archive)) {
+            ArchiveWriter.write(spark, dev.lawfit.generate.LossToLossArchive.families(5, "dataset", ds, ms), archive.toString(), cores);
+        }
+        Path output = work.resolve("out-loss-lines-" + datasets * models);
+        deleteRecursively(output);
+        JobSpec spec = dev.lawfit.spec.JobSpecReader.parse(String.join("\n",
+                "name: bench-loss-lines",
+                "input: {paths: ['" + archive + "'], format: parquet}",
+                "group_by: [model, dataset, tokenizer, eval_dataset]",
+                "laws: []",
+                "loss_to_loss:",
+                "  pairs: [{x: val, y: downstream}]",
+                "  group_by: [dataset, model]",
+                "  factors: [dataset, model]",
+                "bootstrap: {resamples: 100}",
+                "output: {path: '" + output + "', keep_versions: 1}"), "bench loss-line case");
+        long started = System.nanoTime();
+        RunSummary summary = LawfitJob.run(spark, spec);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long published = spark.read().parquet(summary.versionPath() + "/loss_to_loss").count();
+        emit(new BenchmarkCase().put("case", "spark_loss_lines").put("lines", published).put("resamples", 100).put("threads", cores)
+                .put("seconds", seconds).put("minutes", seconds / 60).put("phases_seconds", String.valueOf(summary.phaseMillis())));
     }
 
     private void emitShape(String mode, Law law, int groupCount, int pointsPerGroup, int threads, long nanos, long evaluations) {

@@ -30,23 +30,31 @@ public final class LossToLossArchive {
     }
 
     public static List<CheckpointEvaluation> families(long seed, String lineFactor) {
+        return families(seed, lineFactor, DATASETS, MODELS);
+    }
+
+    /**
+     * The same design over any pretraining sets and architectures (the benchmark's many-line case): the line of the i-th
+     * level of the line factor is {@code LINES[i % 2]}.
+     */
+    public static List<CheckpointEvaluation> families(long seed, String lineFactor, String[] datasets, String[] models) {
         Random random = new Random(seed);
         List<CheckpointEvaluation> rows = new ArrayList<>();
-        for (int d = 0; d < DATASETS.length; d++) {
-            for (int m = 0; m < MODELS.length; m++) {
-                Line line = LINES[lineFactor.equals("dataset") ? d : m];
+        for (int d = 0; d < datasets.length; d++) {
+            for (int m = 0; m < models.length; m++) {
+                Line line = LINES[(lineFactor.equals("dataset") ? d : m) % LINES.length];
                 // the x law differs by dataset and architecture, so pairs of each family cover different ranges
-                double a = 400 + 60 * d + 30 * m, b = 400 - 40 * d + 30 * m;
+                double a = 400 + 60 * (d % 4) + 30 * (m % 4), b = 400 - 40 * (d % 4) + 30 * (m % 4);
                 for (double n : SIZES) {
-                    String run = DATASETS[d] + "-" + MODELS[m] + "-" + (long) (n / 1e6) + "m";
+                    String run = datasets[d] + "-" + models[m] + "-" + (long) (n / 1e6) + "m";
                     for (int c = 1; c <= 8; c++) {
                         double tokens = n * 5 * c;
                         double lx = (E_X + a / Math.pow(n, 0.34) + b / Math.pow(tokens, 0.28)) * (1 + NOISE * random.nextGaussian());
                         double ly = line.y(lx) * (1 + NOISE * random.nextGaussian());
                         long step = (long) (tokens / 1e6);
-                        rows.add(new CheckpointEvaluation(run, MODELS[m], DATASETS[d], "llama2-32k", "val", n, tokens, step, null, lx,
+                        rows.add(new CheckpointEvaluation(run, models[m], datasets[d], "llama2-32k", "val", n, tokens, step, null, lx,
                                 null, null, null, null, null));
-                        rows.add(new CheckpointEvaluation(run, MODELS[m], DATASETS[d], "llama2-32k", "downstream", n, tokens, step, null, ly,
+                        rows.add(new CheckpointEvaluation(run, models[m], datasets[d], "llama2-32k", "downstream", n, tokens, step, null, ly,
                                 null, null, null, null, null));
                     }
                 }
