@@ -49,10 +49,10 @@ public final class FitBenchmark implements Runnable {
     @Option(names = "--laws", split = ",", defaultValue = "chinchilla,power_compute")
     List<String> laws;
 
-    @Option(names = "--groups", split = ",", defaultValue = "100,1000,10000", description = "group counts for 40-point groups")
+    @Option(names = "--groups", split = ",", defaultValue = "100,1000,10000", description = "group counts for 40-point groups (0: none)")
     List<Integer> groups;
 
-    @Option(names = "--large-groups", split = ",", defaultValue = "100,1000", description = "group counts for 240-point groups")
+    @Option(names = "--large-groups", split = ",", defaultValue = "100,1000", description = "group counts for 240-point groups (0: none)")
     List<Integer> largeGroups;
 
     @Option(names = "--exhaustive-groups", defaultValue = "10", description = "groups fitted both screened and exhaustively")
@@ -103,7 +103,7 @@ public final class FitBenchmark implements Runnable {
         try {
             Files.createDirectories(work);
             for (String name : laws) allocationCase(LawCatalog.byName(name));
-            for (String name : laws) exhaustiveCase(LawCatalog.byName(name));
+            if (exhaustiveGroups > 0) for (String name : laws) exhaustiveCase(LawCatalog.byName(name));
             if (trustGroups > 0) {
                 for (String name : laws) trustCase(LawCatalog.byName(name));
                 for (String name : trustLaws) trustCase(LawCatalog.byName(name));
@@ -112,8 +112,8 @@ public final class FitBenchmark implements Runnable {
             SparkSession spark = skipSpark ? null : SparkSessions.start("local[*]", Map.of("spark.sql.shuffle.partitions", String.valueOf(cores * 4)));
             try {
                 for (String name : laws) {
-                    for (int g : groups) shapeCases(spark, LawCatalog.byName(name), g, 40);
-                    for (int g : largeGroups) shapeCases(spark, LawCatalog.byName(name), g, 240);
+                    for (int g : groups) if (g > 0) shapeCases(spark, LawCatalog.byName(name), g, 40);
+                    for (int g : largeGroups) if (g > 0) shapeCases(spark, LawCatalog.byName(name), g, 240);
                 }
                 if (spark != null && intervalGroups > 0) intervalCase(spark, intervalGroups);
                 if (spark != null && lossLines > 0) lossLineCase(spark, lossLines);
@@ -160,18 +160,18 @@ public final class FitBenchmark implements Runnable {
                 : BENCH_SETTINGS;
         FitSettings folded = base.withBacktestHoldOutSizes(1);
         FitSettings resampled = base.withBootstrap(dev.lawfit.fit.BootstrapSettings.DEFAULT.withResamples(1000));
-        GroupFitter point = new GroupFitter(List.of(law), base), withFolds = new GroupFitter(List.of(law), folded);
+        // the point fit without backtest and folds (a curve law backtests whatever the hold-out setting), then with them
         for (int i = 0; i < Math.min(3, sample.size()); i++) { // warm-up
-            LawFit f = withFolds.fitOne(law, sample.get(i));
+            LawFit f = dev.lawfit.fit.Fitter.fit(law, sample.get(i), folded, true);
             if (f.theta() != null) dev.lawfit.fit.Bootstrap.resample(law, sample.get(i), resampled, f.theta(), 7L, 0, 50);
         }
         long pointNanos = 0, foldNanos = 0, bootNanos = 0, folds = 0, foldErrors = 0;
         int fitted = 0;
         for (Points p : sample) {
             long t0 = System.nanoTime();
-            LawFit fit = point.fitOne(law, p);
+            LawFit fit = dev.lawfit.fit.Fitter.fit(law, p, base, false);
             long t1 = System.nanoTime();
-            LawFit withF = withFolds.fitOne(law, p);
+            LawFit withF = dev.lawfit.fit.Fitter.fit(law, p, folded, true);
             long t2 = System.nanoTime();
             if (fit.theta() == null) continue;
             dev.lawfit.fit.Bootstrap.resample(law, p, resampled, fit.theta(), 11L, 0, 1000);

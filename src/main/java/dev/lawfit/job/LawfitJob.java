@@ -81,7 +81,6 @@ public final class LawfitJob {
     public static RunSummary run(SparkSession spark, JobSpec spec, RunOptions options) {
         // Spec expressions over bad values give null (and a reject) instead of failing the job.
         spark.conf().set("spark.sql.ansi.enabled", "false");
-        spark.conf().set("spark.sql.debug.maxToStringFields", "1000");
         // Hive-style partition values stay text: one batch of files must not infer int where another infers string
         spark.conf().set("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
         // a Parquet page whose bytes changed fails the read (naming the file) instead of giving wrong numbers
@@ -156,6 +155,17 @@ public final class LawfitJob {
                     + "only): nothing was published and the current version stays; run with --allow-empty to publish an empty version");
         }
         phases.end("read");
+        Runnable restoreShuffles = ShuffleSizing.apply(spark, validated.rowsRead());
+        try {
+            return fitValidated(spark, spec, options, publisher, previous, record, read, validated, phases, started);
+        } finally {
+            restoreShuffles.run();
+        }
+    }
+
+    private static RunSummary fitValidated(SparkSession spark, JobSpec spec, RunOptions options, OutputPublisher publisher,
+                                           org.apache.hadoop.fs.Path previous, Map<String, Object> record, InputReader.Read read,
+                                           CheckpointValidator.Validated validated, Phases phases, long started) {
         record.put("rows_read", validated.rowsRead());
         record.put("rows_accepted", validated.rowsAccepted());
         record.put("rows_rejected", validated.rowsRejected());
@@ -183,10 +193,15 @@ public final class LawfitJob {
         }
         FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? plan.fits(SpecHashes.COMPUTE) : 0);
         List<Law> computeLaws = spec.laws().stream().map(LawCatalog::byName).toList();
+        // no more fitting tasks than groups to fit: an empty task still costs its scheduling, and a small job is mostly such costs
+        int computePartitions = groupLaws ? (int) Math.max(1, Math.min(partitions, plan.fits(SpecHashes.COMPUTE))) : partitions;
         LawStage.Tables compute = groupLaws
                 ? LawStage.run(computeRows.withColumn(GroupFitting.X, column(CheckpointContract.UNIQUE_TOKENS)), spec.groupBy(), computeLaws,
-                        settings, partitions, progress) : null;
-        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions);
+                        settings, computePartitions, progress) : null;
+        // the runs' curve laws: a progress line of their own (a temporal archive can hold thousands of runs, each bootstrapped)
+        FitProgress runProgress = spec.temporal() == null ? null : FitProgress.start(spark.sparkContext(), "runs",
+                plan.fits(SpecHashes.RUNS) == 0 ? 0 : runRows.select(runKeys(spec.groupBy())).distinct().count());
+        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions, runProgress);
         TemporalStage.Tables temporal = null;
         ScheduleStage.Tables schedule = null;
         RunSummary published;
@@ -314,6 +329,7 @@ public final class LawfitJob {
             publisher.awaitQuietly(); // no write still reading what is released here
             released.forEach(Runnable::run);
             progress.close();
+            if (runProgress != null) runProgress.close();
             if (temporal != null) temporal.release();
             if (schedule != null) schedule.release();
             if (compute != null) compute.release();
@@ -326,6 +342,13 @@ public final class LawfitJob {
             CatalogPublisher.register(spark, spec.output().catalog(), spec.output().path(), published.versionPath(), published.tables());
         }
         return published;
+    }
+
+    /** The columns that name a run: the group keys and run_id. */
+    private static org.apache.spark.sql.Column[] runKeys(List<String> groupBy) {
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(groupBy);
+        keys.add(CheckpointContract.RUN_ID);
+        return keys.stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new);
     }
 
     /**

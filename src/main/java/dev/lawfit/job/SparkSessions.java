@@ -61,6 +61,8 @@ public final class SparkSessions {
         }
     }
 
+    static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+
     public static SparkSession start(String master, Map<String, String> conf) {
         SparkSession.Builder builder = SparkSession.builder().appName("lawfit");
         if (!launchedBySparkSubmit()) {
@@ -70,7 +72,12 @@ public final class SparkSessions {
                     .config("spark.ui.enabled", "false")
                     // Spark's own stage progress bar, when a person is watching
                     .config("spark.ui.showConsoleProgress", String.valueOf(System.console() != null))
-                    .config("spark.sql.shuffle.partitions", "8");
+                    // running tasks report their counts with each heartbeat: lawfit's progress lines move within seconds
+                    .config("spark.executor.heartbeatInterval", "3s");
+            if (!conf.containsKey(SHUFFLE_PARTITIONS)) {
+                // not the user's choice: each run sizes its shuffles to its rows (ShuffleSizing), 8 otherwise
+                builder.config(SHUFFLE_PARTITIONS, "8").config(ShuffleSizing.AUTO, "true");
+            }
         }
         conf.forEach(builder::config);
         try {

@@ -63,4 +63,42 @@ class FitProgressTest {
         assertTrue(m.find(), line);
         return Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2));
     }
+
+    /**
+     * A task that fits for minutes counts before it ends: its additions come with the executor's heartbeats. The task here
+     * adds one group, then holds until the progress line has shown it (or two minutes pass); the line must show it while the
+     * task still runs (a test that can fail: without the heartbeat counts the task never sees the flag go and the line
+     * stays at "0 of 4, time left unknown" until the job ends).
+     */
+    @Test
+    void aRunningTaskCountsBeforeItEnds() throws Exception {
+        org.apache.spark.SparkContext context = TestSpark.session().sparkContext();
+        java.nio.file.Path flag = java.nio.file.Files.createTempFile("lawfit-progress", ".flag");
+        java.util.concurrent.ExecutorService driver = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (FitProgress progress = FitProgress.start(context, "groups", 4)) {
+            org.apache.spark.util.LongAccumulator counter = progress.counter();
+            String flagPath = flag.toString();
+            java.util.concurrent.Future<?> job = driver.submit(() -> new org.apache.spark.api.java.JavaSparkContext(context)
+                    .parallelize(java.util.List.of(1), 1).foreach(x -> {
+                        counter.add(1);
+                        long until = System.nanoTime() + 120_000_000_000L;
+                        while (java.nio.file.Files.exists(java.nio.file.Path.of(flagPath)) && System.nanoTime() < until) Thread.sleep(50);
+                    }));
+            String line = progress.line("groups", 4);
+            long until = System.nanoTime() + 120_000_000_000L;
+            while (!line.startsWith("fitted 1 of 4") && System.nanoTime() < until) {
+                Thread.sleep(200);
+                line = progress.line("groups", 4);
+            }
+            boolean stillRunning = !job.isDone();
+            java.nio.file.Files.deleteIfExists(flag);
+            job.get();
+            assertTrue(line.startsWith("fitted 1 of 4 groups (25%)"), line);
+            assertTrue(stillRunning, "the line showed the group only after the task ended");
+            assertTrue(line.contains("about ") && line.contains(" left"), "an estimate once one group is fitted: " + line);
+        } finally {
+            java.nio.file.Files.deleteIfExists(flag);
+            driver.shutdownNow();
+        }
+    }
 }

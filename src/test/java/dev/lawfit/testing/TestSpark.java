@@ -15,8 +15,8 @@ public final class TestSpark {
 
     public static synchronized SparkSession session() {
         if (session == null) {
+            // no shuffle partitions given: each job sizes its own, as a user's embedded run does
             session = SparkSessions.start("local[2]", Map.of(
-                    "spark.sql.shuffle.partitions", "4",
                     "spark.default.parallelism", "2",
                     "spark.sql.adaptive.enabled", "true"));
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop));

@@ -176,14 +176,21 @@ public final class IncrementalPlan {
             table = joined.select(out.toArray(Column[]::new));
         }
         table = table.persist(StorageLevel.MEMORY_AND_DISK());
+        // the groups by status and, per stage, those it fits: one pass over the plan
+        List<Column> tallies = new ArrayList<>();
+        for (String stage : stages) {
+            tallies.add(sum(when(column("status").notEqual(STALE)
+                    .and(not(array_contains(column("reused_stages"), stage))), 1).otherwise(0)).as(stage));
+        }
         Map<String, Long> byStatus = new TreeMap<>();
-        for (Row r : table.groupBy("status").count().collectAsList()) byStatus.put(r.getString(0), r.getLong(1));
+        Map<String, Long> stageFits = new TreeMap<>();
+        for (Row r : table.groupBy("status").agg(count(lit(1)), tallies.toArray(Column[]::new)).collectAsList()) {
+            byStatus.put(r.getString(0), r.getLong(1));
+            for (int k = 0; k < stages.size(); k++) stageFits.merge(stages.get(k), r.isNullAt(2 + k) ? 0L : r.getLong(2 + k), Long::sum);
+        }
+        for (String stage : stages) stageFits.putIfAbsent(stage, 0L);
         Counts counts = new Counts(byStatus.getOrDefault(ADDED, 0L), byStatus.getOrDefault(REFITTED, 0L),
                 byStatus.getOrDefault(REUSED, 0L), removed, byStatus.getOrDefault(STALE, 0L));
-        Map<String, Long> stageFits = new TreeMap<>();
-        for (String stage : stages) {
-            stageFits.put(stage, table.where(column("status").notEqual(STALE).and(not(array_contains(column("reused_stages"), stage)))).count());
-        }
         return new IncrementalPlan(spark, keys, havePrevious ? previousVersion : null, table, counts, stageFits);
     }
 

@@ -11,7 +11,9 @@ import java.time.Duration;
  * from accumulators the tasks add to, so they advance as tasks finish. Two phases: the fits (groups, runs, lines),
  * then the bootstrap's resample chunks (planned by the tasks that split the work, counted as they finish). The line
  * never says 100% while the stage runs (all fits done but the stage not closed reads "finishing"), and the estimate
- * of the time left never goes up between two lines of the same phase.
+ * of the time left never goes up between two lines of the same phase. Running tasks' counts arrive with the executors'
+ * heartbeats ({@code spark.executor.heartbeatInterval}, 10 s by default; lawfit's local sessions use 3 s), so a stage
+ * whose tasks each take minutes still moves within seconds.
  */
 public final class FitProgress implements AutoCloseable {
 
@@ -28,12 +30,57 @@ public final class FitProgress implements AutoCloseable {
     private long phaseStarted = System.nanoTime();
     private long phaseStartCount;
 
-    private FitProgress(String stage, LongAccumulator done, LongAccumulator chunksPlanned, LongAccumulator chunksDone, Thread reporter) {
+    private final SparkContext context;
+    private final InFlight inFlight;
+    private long shownCount, shownChunks;
+
+    private FitProgress(SparkContext context, String stage, LongAccumulator done, LongAccumulator chunksPlanned, LongAccumulator chunksDone,
+                        Thread reporter) {
+        this.context = context;
         this.stage = stage;
         this.done = done;
         this.chunksPlanned = chunksPlanned;
         this.chunksDone = chunksDone;
         this.reporter = reporter;
+        this.inFlight = new InFlight(java.util.Set.of(done.id(), chunksDone.id()));
+    }
+
+    /**
+     * What running tasks have added to the counters so far, from the executors' heartbeats (an accumulator's value on the
+     * driver moves only when a task ends, and a task fits a whole partition of groups: without this the first line of a
+     * long stage would say "time left unknown" until the first partition was done).
+     */
+    static final class InFlight extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.Set<Long> watched;
+        private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Map<Long, Long>> byTask = new java.util.concurrent.ConcurrentHashMap<>();
+
+        InFlight(java.util.Set<Long> watched) {
+            this.watched = watched;
+        }
+
+        @Override
+        public void onExecutorMetricsUpdate(org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate update) {
+            for (scala.Tuple4<Object, Object, Object, scala.collection.immutable.Seq<org.apache.spark.scheduler.AccumulableInfo>> task
+                    : scala.jdk.javaapi.CollectionConverters.asJava(update.accumUpdates())) {
+                long taskId = (Long) task._1();
+                for (org.apache.spark.scheduler.AccumulableInfo info : scala.jdk.javaapi.CollectionConverters.asJava(task._4())) {
+                    if (watched.contains(info.id()) && info.update().isDefined() && info.update().get() instanceof Long value) {
+                        byTask.computeIfAbsent(taskId, k -> new java.util.concurrent.ConcurrentHashMap<>()).put(info.id(), value);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            byTask.remove(end.taskInfo().taskId()); // its additions are now in the accumulator itself
+        }
+
+        long of(long accumulator) {
+            long sum = 0;
+            for (java.util.Map<Long, Long> task : byTask.values()) sum += task.getOrDefault(accumulator, 0L);
+            return sum;
+        }
     }
 
     /** Add one per unit fitted. */
@@ -69,8 +116,11 @@ public final class FitProgress implements AutoCloseable {
             }
         }, "lawfit-progress");
         thread.setDaemon(true);
-        self[0] = new FitProgress(what, done, planned, chunks, thread);
-        if (seconds > 0 && total > 0) thread.start();
+        self[0] = new FitProgress(context, what, done, planned, chunks, thread);
+        if (seconds > 0 && total > 0) {
+            context.addSparkListener(self[0].inFlight);
+            thread.start();
+        }
         return self[0];
     }
 
@@ -80,8 +130,13 @@ public final class FitProgress implements AutoCloseable {
      */
     public synchronized String line(String what, long total) {
         // a task retried after a lost executor adds its units again: never report more than all of them
-        long count = Math.min(done.value(), total);
-        long planned = chunksPlanned.value(), chunks = Math.min(chunksDone.value(), planned);
+        // finished tasks' additions and running tasks' (from their last heartbeat); a task retried after a lost executor adds its
+        // units again, and a task's additions can be counted twice for a moment as it ends: never more than all, never going back
+        shownCount = Math.max(shownCount, Math.min(done.value() + inFlight.of(done.id()), total));
+        long count = shownCount;
+        long planned = chunksPlanned.value();
+        shownChunks = Math.max(shownChunks, Math.min(chunksDone.value() + inFlight.of(chunksDone.id()), planned));
+        long chunks = shownChunks;
         long now = System.nanoTime();
         Duration elapsed = Duration.ofNanos(now - started);
         String text;
@@ -135,5 +190,6 @@ public final class FitProgress implements AutoCloseable {
     public void close() {
         closed = true;
         reporter.interrupt();
+        context.removeSparkListener(inFlight);
     }
 }

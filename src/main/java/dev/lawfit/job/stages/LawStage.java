@@ -38,6 +38,10 @@ public final class LawStage {
                              FitProgress progress) {
         Dataset<Row> fits = GroupFitting.fit(rows, keys, laws, settings, partitions, progress == null ? null : progress.counter())
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        // fitted once, here: every table below reads the cached fits. Left lazy, a query that joins two of them (the laws
+        // and their intervals) starts both sides at once and one side's tasks sit in their slots waiting for the other's
+        // to cache the same partitions
+        fits.count();
         Dataset<Row> intervals = settings.bootstrap().enabled() ? BootstrapStage.intervals(fits, keys, laws, settings, partitions, progress) : null;
         Dataset<Row> lawRows = GroupFitting.lawsTable(fits, keys, intervals == null ? null : BootstrapStage.withoutDraws(intervals))
                 .persist(StorageLevel.MEMORY_AND_DISK());
