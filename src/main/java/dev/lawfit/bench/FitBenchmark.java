@@ -161,9 +161,11 @@ public final class FitBenchmark implements Runnable {
         FitSettings folded = base.withBacktestHoldOutSizes(1);
         FitSettings resampled = base.withBootstrap(dev.lawfit.fit.BootstrapSettings.DEFAULT.withResamples(1000));
         // the point fit without backtest and folds (a curve law backtests whatever the hold-out setting), then with them
-        for (int i = 0; i < Math.min(3, sample.size()); i++) { // warm-up
-            LawFit f = dev.lawfit.fit.Fitter.fit(law, sample.get(i), folded, true);
-            if (f.theta() != null) dev.lawfit.fit.Bootstrap.resample(law, sample.get(i), resampled, f.theta(), 7L, 0, 50);
+        // warm-up over the whole sample (the first law measured would otherwise pay the JIT's compilation in its figures)
+        for (Points p : sample) {
+            LawFit f = dev.lawfit.fit.Fitter.fit(law, p, folded, true);
+            dev.lawfit.fit.Fitter.fit(law, p, base, false);
+            if (f.theta() != null) dev.lawfit.fit.Bootstrap.resample(law, p, resampled, f.theta(), 7L, 0, 200);
         }
         long pointNanos = 0, foldNanos = 0, bootNanos = 0, folds = 0, foldErrors = 0;
         int fitted = 0;

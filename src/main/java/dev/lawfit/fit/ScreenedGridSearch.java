@@ -105,8 +105,7 @@ public final class ScreenedGridSearch implements Solver {
      */
     private static Solution minimizeByLm(Law law, Points points, FitSettings settings, double[] weights, HuberLogObjective objective,
                                          double[][] grid, int[] starts) {
-        HuberLevenbergMarquardt.Workspace workspace = WORKSPACES.get().computeIfAbsent(((long) law.dimension() << 32) | points.size(),
-                k -> new HuberLevenbergMarquardt.Workspace(law.dimension(), points.size()));
+        HuberLevenbergMarquardt.Workspace workspace = HuberLevenbergMarquardt.workspace(law.dimension(), points.size());
         long evaluations = grid.length;
         HuberLevenbergMarquardt.Outcome best = null;
         for (int start : starts) {
@@ -132,8 +131,6 @@ public final class ScreenedGridSearch implements Solver {
     /** The stop reason of a resample Gauss-Newton crawled on and the reweighted steps carried to a converged optimum. */
     public static final String REWEIGHTED = "levenberg-marquardt, reweighted along a flat valley";
 
-    private static final ThreadLocal<java.util.Map<Long, HuberLevenbergMarquardt.Workspace>> WORKSPACES =
-            ThreadLocal.withInitial(java.util.HashMap::new);
 
     /**
      * Polishes from a single given start (a bootstrap resample started at the full fit's optimum): bounded
@@ -141,8 +138,7 @@ public final class ScreenedGridSearch implements Solver {
      * (its stop reason then starts with {@link #FALLBACK}).
      */
     public static Solution polish(Law law, Points points, FitSettings settings, double[] weights, double[] start) {
-        HuberLevenbergMarquardt.Workspace workspace = WORKSPACES.get().computeIfAbsent(((long) law.dimension() << 32) | points.size(),
-                k -> new HuberLevenbergMarquardt.Workspace(law.dimension(), points.size()));
+        HuberLevenbergMarquardt.Workspace workspace = HuberLevenbergMarquardt.workspace(law.dimension(), points.size());
         HuberLevenbergMarquardt.Outcome lm = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), start, workspace);
         if (lm.converged()) {
             return new Solution(lm.x(), lm.objective(), 0, 1, lm.evaluations(), lm.iterations(), "levenberg-marquardt");

@@ -274,12 +274,91 @@ public final class ReportCharts {
         return encoded(chart);
     }
 
-    /** A drawn chart as base64 PNG for the page (and, while a report asks for them, as an SVG file beside it). */
+    /**
+     * A drawn chart as base64 PNG for the page (and, while a report asks for them, as an SVG file beside it). While a page is
+     * being written ({@link Pending}) the PNG is encoded on another core and a placeholder stands in for it until the page is
+     * complete.
+     */
     private static String encoded(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        Pending pending = Pending.CURRENT.get();
+        if (pending != null) return Figures.saved(chart, pending.submit(chart));
+        return Figures.saved(chart, pngBase64(chart));
+    }
+
+    private static String pngBase64(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         try {
-            return Figures.saved(chart, Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
+            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A page's pictures encoded in parallel: rasterising and compressing a chart is most of a report's time (about 60% of
+     * the downstream report's samples), and the charts are independent. {@link #open} on the thread writing a page, then
+     * {@link #resolve} puts each picture in place of its placeholder (a token with a per-page random part, which page text
+     * cannot contain), and {@link #close}.
+     */
+    static final class Pending {
+        private static final ThreadLocal<Pending> CURRENT = new ThreadLocal<>();
+        private final String nonce = java.util.UUID.randomUUID().toString();
+        private final java.util.concurrent.ExecutorService pool;
+        private final java.util.Map<String, java.util.concurrent.Future<String>> byToken = new java.util.LinkedHashMap<>();
+
+        private Pending() {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "lawfit-report-png-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        static void open() {
+            CURRENT.set(new Pending());
+        }
+
+        static void close() {
+            Pending p = CURRENT.get();
+            CURRENT.remove();
+            if (p != null) p.pool.shutdownNow();
+        }
+
+        private String submit(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+            String token = "lawfit-png-" + nonce + "-" + byToken.size();
+            byToken.put(token, pool.submit(() -> pngBase64(chart)));
+            return token;
+        }
+
+        /** The page with every placeholder replaced by its picture (waiting for those still being encoded). */
+        static String resolve(CharSequence page) {
+            Pending p = CURRENT.get();
+            if (p == null || p.byToken.isEmpty()) return page.toString();
+            StringBuilder out = new StringBuilder(page.length() + 1024);
+            String text = page.toString(), prefix = "lawfit-png-" + p.nonce + "-";
+            int at = 0;
+            for (int i = text.indexOf(prefix); i >= 0; i = text.indexOf(prefix, at)) {
+                int end = i + prefix.length();
+                while (end < text.length() && Character.isDigit(text.charAt(end))) end++;
+                out.append(text, at, i).append(p.base64(text.substring(i, end)));
+                at = end;
+            }
+            return out.append(text, at, text.length()).toString();
+        }
+
+        private String base64(String token) {
+            java.util.concurrent.Future<String> f = byToken.get(token);
+            if (f == null) return token;
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while drawing the report's charts", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) throw r;
+                throw new IllegalStateException("a chart could not be drawn: " + cause.getMessage(), cause);
+            }
         }
     }
 

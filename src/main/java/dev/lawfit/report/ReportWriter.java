@@ -114,6 +114,15 @@ public final class ReportWriter {
     }
 
     private static int writePage(ReportSource source, String outputPath, java.nio.file.Path target) {
+        ReportCharts.Pending.open();
+        try {
+            return writeCharts(source, outputPath, target);
+        } finally {
+            ReportCharts.Pending.close();
+        }
+    }
+
+    private static int writeCharts(ReportSource source, String outputPath, java.nio.file.Path target) {
         resamples = source.has("resamples") ? new LawBand.Resamples(source.rows("resamples"), source.columns("resamples")) : LawBand.Resamples.none();
         List<Family> families = new ArrayList<>();
         if (source.has("laws")) {
@@ -221,7 +230,7 @@ public final class ReportWriter {
         html.append("</body></html>");
         try {
             if (target.getParent() != null) Files.createDirectories(target.getParent());
-            Files.writeString(target, html);
+            Files.writeString(target, ReportCharts.Pending.resolve(html));
         } catch (IOException e) {
             throw new LawfitException("cannot write the report to " + target + ": " + e.getMessage(), e);
         }

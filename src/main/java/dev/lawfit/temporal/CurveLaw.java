@@ -181,7 +181,8 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
                 from = java.util.Arrays.copyOf(new double[] {c.p0(), c.p1(), c.theta()}, form.parameterCount());
             }
             dev.lawfit.fit.HuberLevenbergMarquardt.Outcome polished = dev.lawfit.fit.HuberLevenbergMarquardt.minimize(law, points, weights,
-                    settings.huberDelta(), from, null, dev.lawfit.fit.HuberLevenbergMarquardt.MAX_ITERATIONS, false,
+                    settings.huberDelta(), from, dev.lawfit.fit.HuberLevenbergMarquardt.workspace(law.dimension(), points.size()),
+                    dev.lawfit.fit.HuberLevenbergMarquardt.MAX_ITERATIONS, false,
                     dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE);
             if (!Double.isFinite(polished.objective())) throw new IllegalStateException(name() + ": the curve's objective is not finite");
             return new Solution(polished.x(), polished.objective(), start == null ? CurveFit.GRID : 0, 1, polished.evaluations(),
