@@ -197,11 +197,12 @@ public final class LawfitJob {
         int computePartitions = groupLaws ? (int) Math.max(1, Math.min(partitions, plan.fits(SpecHashes.COMPUTE))) : partitions;
         LawStage.Tables compute = groupLaws
                 ? LawStage.run(computeRows.withColumn(GroupFitting.X, column(CheckpointContract.UNIQUE_TOKENS)), spec.groupBy(), computeLaws,
-                        settings, computePartitions, progress) : null;
+                        settings, computePartitions, progress, plan.fits(SpecHashes.COMPUTE) == 0) : null;
         // the runs' curve laws: a progress line of their own (a temporal archive can hold thousands of runs, each bootstrapped)
         FitProgress runProgress = spec.temporal() == null ? null : FitProgress.start(spark.sparkContext(), "runs",
                 plan.fits(SpecHashes.RUNS) == 0 ? 0 : runRows.select(runKeys(spec.groupBy())).distinct().count());
-        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions, runProgress);
+        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions, runProgress,
+                plan.fits(SpecHashes.RUNS) == 0);
         TemporalStage.Tables temporal = null;
         ScheduleStage.Tables schedule = null;
         RunSummary published;

@@ -56,11 +56,15 @@ public final class CurveStage {
     }
 
     public static LawStage.Tables fit(Dataset<Row> accepted, JobSpec spec, FitSettings settings, int partitions) {
-        return fit(accepted, spec, settings, partitions, null);
+        return fit(accepted, spec, settings, partitions, null, false);
     }
 
-    /** As above; {@code progress} (may be null) counts the runs fitted, then the bootstrap's chunks. */
-    public static LawStage.Tables fit(Dataset<Row> accepted, JobSpec spec, FitSettings settings, int partitions, FitProgress progress) {
+    /**
+     * As above; {@code progress} (may be null) counts the runs fitted, then the bootstrap's chunks; {@code nothingToFit}: every
+     * run's curves are reused (see {@link LawStage#run(Dataset, List, List, FitSettings, int, FitProgress, boolean)}).
+     */
+    public static LawStage.Tables fit(Dataset<Row> accepted, JobSpec spec, FitSettings settings, int partitions, FitProgress progress,
+                                      boolean nothingToFit) {
         TemporalSettings temporal = spec.temporal().toSettings();
         FitSettings curve = settings.withHuberDelta(temporal.huberDelta()).withBootstrap(new BootstrapSettings(settings.bootstrap().resamples(),
                 settings.bootstrap().level(), "points", settings.bootstrap().fromGrid(), settings.bootstrap().seed(), settings.bootstrap().chunkSize()));
@@ -69,6 +73,6 @@ public final class CurveStage {
         Dataset<Row> rows = accepted
                 .withColumn(GroupFitting.X, column(CheckpointContract.TOKENS).divide(column(CheckpointContract.TOTAL_TOKENS)))
                 .where(column(GroupFitting.X).gt(temporal.skipFraction()));
-        return LawStage.run(rows, keys, laws(temporal), curve, partitions, progress);
+        return LawStage.run(rows, keys, laws(temporal), curve, partitions, progress, nothingToFit);
     }
 }

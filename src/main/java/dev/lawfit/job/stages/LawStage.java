@@ -36,8 +36,19 @@ public final class LawStage {
     /** {@code progress} (may be null) counts the fits, then the bootstrap's chunks. */
     public static Tables run(Dataset<Row> rows, List<String> keys, List<Law> laws, FitSettings settings, int partitions,
                              FitProgress progress) {
-        Dataset<Row> fits = GroupFitting.fit(rows, keys, laws, settings, partitions, progress == null ? null : progress.counter())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        return run(rows, keys, laws, settings, partitions, progress, false);
+    }
+
+    /**
+     * As above; with {@code nothingToFit} (the plan reuses every group) the stage's tables are empty relations of the right
+     * shape, which Spark answers without running a job: a nightly rerun with nothing changed pays for no fitting queries.
+     */
+    public static Tables run(Dataset<Row> rows, List<String> keys, List<Law> laws, FitSettings settings, int partitions,
+                             FitProgress progress, boolean nothingToFit) {
+        Dataset<Row> fitted = nothingToFit
+                ? rows.sparkSession().createDataFrame(java.util.List.of(), dev.lawfit.job.tables.GroupResult.schema(keys))
+                : GroupFitting.fit(rows, keys, laws, settings, partitions, progress == null ? null : progress.counter());
+        Dataset<Row> fits = fitted.persist(StorageLevel.MEMORY_AND_DISK());
         // fitted once, here: every table below reads the cached fits. Left lazy, a query that joins two of them (the laws
         // and their intervals) starts both sides at once and one side's tasks sit in their slots waiting for the other's
         // to cache the same partitions
