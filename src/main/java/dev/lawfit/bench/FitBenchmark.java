@@ -6,6 +6,7 @@ import dev.lawfit.fit.GroupFitter;
 import dev.lawfit.fit.HuberLogObjective;
 import dev.lawfit.fit.LawFit;
 import dev.lawfit.generate.CheckpointEvaluation;
+import dev.lawfit.generate.GroupedArchive;
 import dev.lawfit.generate.SyntheticArchive;
 import dev.lawfit.job.ingest.ArchiveWriter;
 import dev.lawfit.job.LawfitJob;
@@ -155,7 +156,7 @@ public final class FitBenchmark implements Runnable {
      * and 1,000 bootstrap resamples from the fit's optimum. Each as milliseconds per group and as a multiple of the point fit.
      */
     private void trustCase(Law law) {
-        List<Points> sample = TrustSamples.of(law, trustGroups);
+        List<Points> sample = dev.lawfit.generate.FamilySamples.of(law, trustGroups);
         FitSettings base = law.family().equals("curve") ? BENCH_SETTINGS.withHuberDelta(dev.lawfit.temporal.TemporalSettings.DEFAULT.huberDelta())
                 : BENCH_SETTINGS;
         FitSettings folded = base.withBacktestHoldOutSizes(1);
@@ -288,17 +289,11 @@ public final class FitBenchmark implements Runnable {
     private void intervalCase(SparkSession spark, int groupCount) throws Exception {
         Path archive = work.resolve("archive-" + groupCount + "x40");
         if (!Files.exists(archive)) ArchiveWriter.write(spark, SyntheticArchive.manyGroups(groupCount, 40, 42), archive.toString(), cores);
-        Path output = work.resolve("out-intervals-" + groupCount);
-        deleteRecursively(output);
-        JobSpec spec = dev.lawfit.spec.JobSpecReader.parse(String.join("\n",
-                "name: bench-intervals",
-                "input: {paths: ['" + archive + "'], format: parquet}",
+        Timed run = timedRun(spark, archive, work.resolve("out-intervals-" + groupCount), "bench-intervals",
                 "laws: [chinchilla]",
-                "bootstrap: {resamples: 1000}",
-                "output: {path: '" + output + "', keep_versions: 1}"), "bench interval case");
-        long started = System.nanoTime();
-        RunSummary summary = LawfitJob.run(spark, spec);
-        double seconds = (System.nanoTime() - started) / 1e9;
+                "bootstrap: {resamples: 1000}");
+        RunSummary summary = run.summary();
+        double seconds = run.seconds();
         emit(new BenchmarkCase().put("case", "spark_intervals").put("law", "chinchilla").put("groups", groupCount).put("points_per_group", 40)
                 .put("resamples", 1000).put("threads", cores).put("seconds", seconds).put("minutes", seconds / 60)
                 .put("groups_per_second", groupCount / seconds).put("fits_by_status", String.valueOf(summary.fitsByStatus()))
@@ -318,25 +313,34 @@ public final class FitBenchmark implements Runnable {
         if (!Files.exists(archive)) {
             ArchiveWriter.write(spark, dev.lawfit.generate.LossToLossArchive.families(5, "dataset", ds, ms), archive.toString(), cores);
         }
-        Path output = work.resolve("out-loss-lines-" + datasets * models);
-        deleteRecursively(output);
-        JobSpec spec = dev.lawfit.spec.JobSpecReader.parse(String.join("\n",
-                "name: bench-loss-lines",
-                "input: {paths: ['" + archive + "'], format: parquet}",
+        Timed run = timedRun(spark, archive, work.resolve("out-loss-lines-" + datasets * models), "bench-loss-lines",
                 "group_by: [model, dataset, tokenizer, eval_dataset]",
                 "laws: []",
                 "loss_to_loss:",
                 "  pairs: [{x: val, y: downstream}]",
                 "  group_by: [dataset, model]",
                 "  factors: [dataset, model]",
-                "bootstrap: {resamples: 100}",
-                "output: {path: '" + output + "', keep_versions: 1}"), "bench loss-line case");
-        long started = System.nanoTime();
-        RunSummary summary = LawfitJob.run(spark, spec);
-        double seconds = (System.nanoTime() - started) / 1e9;
+                "bootstrap: {resamples: 100}");
+        RunSummary summary = run.summary();
+        double seconds = run.seconds();
         long published = spark.read().parquet(summary.versionPath() + "/loss_to_loss").count();
         emit(new BenchmarkCase().put("case", "spark_loss_lines").put("lines", published).put("resamples", 100).put("threads", cores)
                 .put("seconds", seconds).put("minutes", seconds / 60).put("phases_seconds", String.valueOf(summary.phaseMillis())));
+    }
+
+    private record Timed(RunSummary summary, double seconds) {
+    }
+
+    /** One run of a spec named {@code name} over {@code archive} into a fresh {@code output}, its other keys given as YAML lines. */
+    private static Timed timedRun(SparkSession spark, Path archive, Path output, String name, String... keys) throws IOException {
+        deleteRecursively(output);
+        List<String> yaml = new ArrayList<>(List.of("name: " + name, "input: {paths: ['" + archive + "'], format: parquet}"));
+        yaml.addAll(List.of(keys));
+        yaml.add("output: {path: '" + output + "', keep_versions: 1}");
+        JobSpec spec = dev.lawfit.spec.JobSpecReader.parse(String.join("\n", yaml), name);
+        long started = System.nanoTime();
+        RunSummary summary = LawfitJob.run(spark, spec);
+        return new Timed(summary, (System.nanoTime() - started) / 1e9);
     }
 
     private void emitShape(String mode, Law law, int groupCount, int pointsPerGroup, int threads, long nanos, long evaluations) {

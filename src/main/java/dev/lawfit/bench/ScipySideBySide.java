@@ -8,6 +8,7 @@ import dev.lawfit.fit.FitSettings;
 import dev.lawfit.fit.GroupFitter;
 import dev.lawfit.fit.HuberLogObjective;
 import dev.lawfit.fit.LawFit;
+import dev.lawfit.generate.GroupedArchive;
 import dev.lawfit.generate.SyntheticArchive;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record Points(double[] params, double[] tokens, double[] flops, double[] loss, double[] x,
                      String[] runIds, double[] steps,
-                     double[] logParams, double[] logTokens, double[] logFlops, double[] logLoss) {
+                     double[] logParams, double[] logTokens, double[] logFlops, double[] logLoss, double[] logX) {
 
     public static Points of(double[] params, double[] tokens, double[] flops, double[] loss, double[] x,
                             String[] runIds, double[] steps) {
@@ -26,7 +26,7 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
             throw new IllegalArgumentException("all point columns must have the same length " + n);
         }
         return new Points(params, tokens, flops, loss, x, runIds, steps,
-                logs(params), logs(tokens), logs(flops), logs(loss));
+                logs(params), logs(tokens), logs(flops), logs(loss), logs(x));
     }
 
     /** Points of the (N, D, C) laws, without the family covariate x. */

@@ -118,12 +118,13 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
     public double predict(double[] theta, Points points, int i, double[] gradient) {
         double x = points.x()[i];
         double p1 = form.parameterCount() > 1 ? theta[1] : 0, t = form.hasTheta() ? theta[2] : Double.NaN;
-        double g = form.basis(x, t, warmup);
+        // the power form from the points' logs: x^-t = exp(-t ln x), without a pow and a log per point and step
+        double g = form == TrajectoryForm.POWER ? Math.exp(-t * points.logX()[i]) : form.basis(x, t, warmup);
         gradient[0] = 1;
         if (form.parameterCount() > 1) gradient[1] = g;
         if (form.hasTheta()) {
             gradient[2] = p1 * switch (form) {
-                case POWER -> -Math.log(x) * g;
+                case POWER -> -points.logX()[i] * g;
                 case HYPERBOLIC -> -x * g * g;
                 case EXPONENTIAL -> -x * g;
                 default -> 0;

@@ -1,6 +1,5 @@
-package dev.lawfit.bench;
+package dev.lawfit.generate;
 
-import dev.lawfit.generate.CheckpointEvaluation;
 import dev.lawfit.law.Points;
 
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
-package dev.lawfit.bench;
+package dev.lawfit.generate;
 
-import dev.lawfit.generate.SyntheticArchive;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
 
@@ -9,27 +8,28 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Generated groups in each family's shape for the benchmark's trust-cost case: Chinchilla groups of 40 points for the
+ * Generated groups in each family's shape, as the core sees them (no Spark), for the benchmark's trust-cost case and the
+ * solver tests: Chinchilla groups of 40 points for the
  * compute laws; for a curve law, one run's 40 checkpoints of a power curve in training progress; for the loss-to-loss
  * line, the 32 checkpoints of 4 sizes x 8 token counts evaluated on two sets (x: a Chinchilla loss, y on a shifted power
  * line of it), as the loss-to-loss job fits them (each loss's own compute fit gives E_x and E_y).
  */
-final class TrustSamples {
+public final class FamilySamples {
 
-    private TrustSamples() {
+    private FamilySamples() {
     }
 
-    static List<Points> of(Law law, int groups) {
+    public static List<Points> of(Law law, int groups) {
         return switch (law.family()) {
-            case "curve" -> curves(groups);
-            case "loss_to_loss" -> lossLines(groups);
+            case "curve" -> curves(groups, 31);
+            case "loss_to_loss" -> lossLines(groups, 37);
             default -> GroupedArchive.byModel(SyntheticArchive.manyGroups(groups, 40, 29));
         };
     }
 
     /** Runs of L(x) = p0 + p1 x^-theta, x = tokens / planned tokens, 0.3% noise. */
-    private static List<Points> curves(int groups) {
-        SplittableRandom random = new SplittableRandom(31);
+    public static List<Points> curves(int groups, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         List<Points> out = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
             int n = 40;
@@ -51,8 +51,8 @@ final class TrustSamples {
     }
 
     /** Paired losses of 4 sizes x 8 token counts: x = a Chinchilla loss, y = 1.3 (x - 1.8)^0.85 + 2.0, 0.3% noise on each. */
-    private static List<Points> lossLines(int groups) {
-        SplittableRandom random = new SplittableRandom(37);
+    public static List<Points> lossLines(int groups, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         double[] sizes = {50e6, 100e6, 200e6, 400e6};
         List<Points> out = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
