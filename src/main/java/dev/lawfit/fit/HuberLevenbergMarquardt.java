@@ -34,11 +34,9 @@ public final class HuberLevenbergMarquardt {
 
     private static final ThreadLocal<java.util.Map<Integer, Workspace>> WORKSPACES = ThreadLocal.withInitial(java.util.HashMap::new);
 
-    /** This thread's workspace for laws of {@code dimension} parameters, grown to {@code points} points: one per thread, reused. */
+    /** This thread's workspace for laws of {@code dimension} parameters (each run grows it to its points): one per thread, reused. */
     public static Workspace workspace(int dimension, int points) {
-        Workspace w = WORKSPACES.get().computeIfAbsent(dimension, k -> new Workspace(dimension, points));
-        w.resize(points);
-        return w;
+        return WORKSPACES.get().computeIfAbsent(dimension, k -> new Workspace(dimension, points));
     }
 
     /** Arrays one run needs, sized for a law's dimension and a data set's points; reused by the next run of the same size. */

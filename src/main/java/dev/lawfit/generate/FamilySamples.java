@@ -32,22 +32,30 @@ public final class FamilySamples {
         SplittableRandom random = new SplittableRandom(seed);
         List<Points> out = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
-            int n = 40;
             double p0 = 2.0 + 0.2 * random.nextDouble(), p1 = 0.6 + 0.4 * random.nextDouble(), theta = 0.3 + 0.4 * random.nextDouble();
-            double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n], x = new double[n], s = new double[n];
-            String[] runs = new String[n];
-            for (int i = 0; i < n; i++) {
-                x[i] = (i + 1) / (double) n;
-                p[i] = 4.1e8;
-                d[i] = x[i] * 2e10;
-                c[i] = 6 * p[i] * d[i];
-                l[i] = (p0 + p1 * Math.pow(x[i], -theta)) * (1 + 0.003 * gaussian(random));
-                s[i] = i + 1;
-                runs[i] = "run-" + g;
-            }
-            out.add(Points.of(p, d, c, l, x, runs, s));
+            out.add(run("run-" + g, 40, x -> (p0 + p1 * Math.pow(x, -theta)) * (1 + 0.003 * gaussian(random))));
         }
         return out;
+    }
+
+    /**
+     * One run of a 410M model planned for 20B tokens, its {@code checkpoints} evenly spaced in progress x = (i + 1) / n (the
+     * curve laws' covariate), step i + 1, loss {@code lossAt(x)} (called in checkpoint order).
+     */
+    public static Points run(String runId, int checkpoints, java.util.function.DoubleUnaryOperator lossAt) {
+        int n = checkpoints;
+        double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n], x = new double[n], s = new double[n];
+        String[] runs = new String[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (i + 1) / (double) n;
+            p[i] = 4.1e8;
+            d[i] = x[i] * 2e10;
+            c[i] = 6 * p[i] * d[i];
+            l[i] = lossAt.applyAsDouble(x[i]);
+            s[i] = i + 1;
+            runs[i] = runId;
+        }
+        return Points.of(p, d, c, l, x, runs, s);
     }
 
     /** Paired losses of 4 sizes x 8 token counts: x = a Chinchilla loss, y = 1.3 (x - 1.8)^0.85 + 2.0, 0.3% noise on each. */

@@ -191,18 +191,19 @@ public final class LawfitJob {
             for (String stage : stageHashes.keySet()) byStage.put(stage, plan.fits(stage));
             record.put("groups_fitted_by_stage", byStage);
         }
-        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", groupLaws ? plan.fits(SpecHashes.COMPUTE) : 0);
+        long computeFits = groupLaws ? plan.fits(SpecHashes.COMPUTE) : 0, runFits = spec.temporal() != null ? plan.fits(SpecHashes.RUNS) : 0;
+        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", computeFits);
         List<Law> computeLaws = spec.laws().stream().map(LawCatalog::byName).toList();
         // no more fitting tasks than groups to fit: an empty task still costs its scheduling, and a small job is mostly such costs
-        int computePartitions = groupLaws ? (int) Math.max(1, Math.min(partitions, plan.fits(SpecHashes.COMPUTE))) : partitions;
+        int computePartitions = (int) Math.max(1, Math.min(partitions, computeFits));
         LawStage.Tables compute = groupLaws
                 ? LawStage.run(computeRows.withColumn(GroupFitting.X, column(CheckpointContract.UNIQUE_TOKENS)), spec.groupBy(), computeLaws,
-                        settings, computePartitions, progress, plan.fits(SpecHashes.COMPUTE) == 0) : null;
+                        settings, computePartitions, progress, computeFits == 0) : null;
         // the runs' curve laws: a progress line of their own (a temporal archive can hold thousands of runs, each bootstrapped)
         FitProgress runProgress = spec.temporal() == null ? null : FitProgress.start(spark.sparkContext(), "runs",
-                plan.fits(SpecHashes.RUNS) == 0 ? 0 : runRows.select(runKeys(spec.groupBy())).distinct().count());
-        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions, runProgress,
-                plan.fits(SpecHashes.RUNS) == 0);
+                runFits == 0 ? 0 : runRows.select(CurveStage.runKeys(spec.groupBy()).stream().map(InputReader::column)
+                        .toArray(org.apache.spark.sql.Column[]::new)).distinct().count());
+        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions, runProgress, runFits == 0);
         TemporalStage.Tables temporal = null;
         ScheduleStage.Tables schedule = null;
         RunSummary published;
@@ -343,13 +344,6 @@ public final class LawfitJob {
             CatalogPublisher.register(spark, spec.output().catalog(), spec.output().path(), published.versionPath(), published.tables());
         }
         return published;
-    }
-
-    /** The columns that name a run: the group keys and run_id. */
-    private static org.apache.spark.sql.Column[] runKeys(List<String> groupBy) {
-        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(groupBy);
-        keys.add(CheckpointContract.RUN_ID);
-        return keys.stream().map(InputReader::column).toArray(org.apache.spark.sql.Column[]::new);
     }
 
     /**

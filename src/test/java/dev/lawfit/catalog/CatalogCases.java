@@ -59,19 +59,7 @@ final class CatalogCases {
     static Points design(Law law) {
         switch (law.family()) {
             case "curve" -> {
-                int n = 40;
-                double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n], x = new double[n], s = new double[n];
-                String[] runs = new String[n];
-                for (int i = 0; i < n; i++) {
-                    x[i] = (i + 1) / (double) n;
-                    p[i] = 4.1e8;
-                    d[i] = x[i] * 2e10;
-                    c[i] = 6 * p[i] * d[i];
-                    l[i] = 1;
-                    s[i] = i + 1;
-                    runs[i] = "run";
-                }
-                return Points.of(p, d, c, l, x, runs, s);
+                return dev.lawfit.generate.FamilySamples.run("run", 40, x -> 1);
             }
             case "compute" -> {
                 Points grid = GeneratedPoints.fromLaw(law, of(law).truth(), SIZES, TOKENS, 0, 1);

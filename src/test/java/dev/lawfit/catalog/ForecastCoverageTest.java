@@ -43,17 +43,9 @@ class ForecastCoverageTest {
         List<Object[]> pending = new ArrayList<>();
         for (int g = 0; g < GROUPS; g++) {
             double[] truth = CatalogCases.perturbed(base, random, 0.05);
-            List<double[]> rows = new ArrayList<>();
-            for (double n : SIZES) for (double m : RATIOS) rows.add(new double[] {n, m * n});
-            int total = rows.size();
-            double[] p = new double[total], d = new double[total], c = new double[total], l = new double[total];
-            for (int i = 0; i < total; i++) {
-                p[i] = rows.get(i)[0];
-                d[i] = rows.get(i)[1];
-                c[i] = 6 * p[i] * d[i];
-                l[i] = 1;
-            }
-            Points shape = Points.of(p, d, c, l);
+            Points shape = dev.lawfit.testing.GeneratedPoints.ratioDesign(SIZES, RATIOS);
+            int total = shape.size();
+            double[] p = shape.params(), d = shape.tokens(), c = shape.flops(), l = new double[total];
             for (int i = 0; i < total; i++) l[i] = truthLaw.predict(truth, shape, i) * Math.exp(0.005 * random.nextGaussian());
             Points all = Points.of(p, d, c, l);
             double cut = SIZES[SIZES.length - HELD - 1];

@@ -44,17 +44,9 @@ class LossLineCoverageTest {
         List<ExtrapolationError.Stats> owners = new ArrayList<>();
         for (int g = 0; g < GROUPS; g++) {
             double[] xTruth = CatalogCases.perturbed(xBase, random, 0.05), yTruth = CatalogCases.perturbed(yBase, random, 0.05);
-            List<double[]> rows = new ArrayList<>();
-            for (double n : SIZES) for (double m : RATIOS) rows.add(new double[] {n, m * n});
-            int total = rows.size();
-            double[] p = new double[total], d = new double[total], c = new double[total], one = new double[total];
-            for (int i = 0; i < total; i++) {
-                p[i] = rows.get(i)[0];
-                d[i] = rows.get(i)[1];
-                c[i] = 6 * p[i] * d[i];
-                one[i] = 1;
-            }
-            Points shape = Points.of(p, d, c, one);
+            Points shape = dev.lawfit.testing.GeneratedPoints.ratioDesign(SIZES, RATIOS);
+            int total = shape.size();
+            double[] p = shape.params(), d = shape.tokens(), c = shape.flops();
             double[] lx = new double[total], ly = new double[total];
             for (int i = 0; i < total; i++) {
                 lx[i] = chinchilla.predict(xTruth, shape, i) * Math.exp(0.005 * random.nextGaussian());

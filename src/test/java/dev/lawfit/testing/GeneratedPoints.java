@@ -52,6 +52,22 @@ public final class GeneratedPoints {
         return Points.of(p, d, c, l, x, runs, s);
     }
 
+    /**
+     * Every size trained at every tokens-per-parameter ratio (D = ratio x N), sizes in the outer loop; loss 1 everywhere,
+     * for the caller to fill from a law.
+     */
+    public static Points ratioDesign(double[] sizes, double[] ratios) {
+        int n = sizes.length * ratios.length;
+        double[] p = new double[n], d = new double[n], c = new double[n], l = new double[n];
+        int i = 0;
+        for (double size : sizes) {
+            for (double ratio : ratios) {
+                p[i] = size; d[i] = ratio * size; c[i] = 6 * p[i] * d[i]; l[i] = 1; i++;
+            }
+        }
+        return Points.of(p, d, c, l);
+    }
+
     public static double[] logSpaced(double from, double to, int count) {
         double[] out = new double[count];
         for (int i = 0; i < count; i++) out[i] = Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * i / (count - 1));

@@ -44,6 +44,13 @@ public final class CurveStage {
         return out;
     }
 
+    /** The keys a curve law is fitted by: the group keys, then the run. */
+    public static List<String> runKeys(List<String> groupBy) {
+        List<String> keys = new ArrayList<>(groupBy);
+        keys.add(CheckpointContract.RUN_ID);
+        return keys;
+    }
+
     /** What the curve laws' rows say when no learning rate was read: they are fitted as before, blind to the schedule. */
     public static final String NO_SCHEDULE = "no learning-rate schedule read (no schedule section): the curve is fitted in progress x alone, "
             + "blind to the schedule, as before";
@@ -68,8 +75,7 @@ public final class CurveStage {
         TemporalSettings temporal = spec.temporal().toSettings();
         FitSettings curve = settings.withHuberDelta(temporal.huberDelta()).withBootstrap(new BootstrapSettings(settings.bootstrap().resamples(),
                 settings.bootstrap().level(), "points", settings.bootstrap().fromGrid(), settings.bootstrap().seed(), settings.bootstrap().chunkSize()));
-        List<String> keys = new ArrayList<>(spec.groupBy());
-        keys.add(CheckpointContract.RUN_ID);
+        List<String> keys = runKeys(spec.groupBy());
         Dataset<Row> rows = accepted
                 .withColumn(GroupFitting.X, column(CheckpointContract.TOKENS).divide(column(CheckpointContract.TOTAL_TOKENS)))
                 .where(column(GroupFitting.X).gt(temporal.skipFraction()));
