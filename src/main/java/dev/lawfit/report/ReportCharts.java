@@ -281,7 +281,8 @@ public final class ReportCharts {
      */
     private static String encoded(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         Pending pending = Pending.CURRENT.get();
-        if (pending != null) return Figures.saved(chart, pending.submit(chart));
+        // not while the chart is also saved as SVG: drawing one chart object on two threads at once races in its layout
+        if (pending != null && Figures.CURRENT.get() == null) return pending.submit(chart);
         return Figures.saved(chart, pngBase64(chart));
     }
 
