@@ -72,15 +72,12 @@ public final class Bootstrap {
                 if (fit.stopReason() != null && fit.stopReason().startsWith(ScreenedGridSearch.FALLBACK)) row[names.size()] = 1;
                 if (Double.isFinite(fit.objective())) {
                     double[] theta = fit.theta();
-                    int k = 0;
-                    for (double v : law.parameters(theta).values()) if (k < parameters) row[k++] = v;
-                    k = parameters;
-                    for (double v : law.derived(theta, settings.computeBudgets()).values()) if (k < parameters + derived) row[k++] = v;
-                    k = parameters + derived;
+                    law.parameters(theta, row, 0);
+                    law.derived(theta, settings.computeBudgets(), row, parameters);
                     if (at != null) {
-                        for (int t = 0; t < targets.size(); t++) row[k++] = law.predict(theta, at, t);
+                        for (int t = 0; t < targets.size(); t++) row[parameters + derived + t] = law.predict(theta, at, t);
                     } else {
-                        for (double v : law.forecasts(theta).values()) if (k < names.size()) row[k++] = v;
+                        law.forecasts(theta, row, parameters + derived);
                     }
                 }
             } catch (RuntimeException e) {

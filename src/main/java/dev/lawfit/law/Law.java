@@ -77,6 +77,22 @@ public interface Law extends java.io.Serializable {
         return value;
     }
 
+    /**
+     * The prediction (or with {@code log} its log) at every point whose weight is not 0 (weights null: every point) into
+     * {@code values}, and its gradient into {@code jacobian} (point i's at i * dimension); {@code scratch} holds one gradient.
+     * A solver evaluates a law this way, one call per evaluation rather than one per point, so a law whose resamples are
+     * many and cheap can evaluate its points in one loop of its own.
+     */
+    default void predictions(double[] theta, Points points, double[] weights, boolean log, double[] values, double[] jacobian,
+                             double[] scratch) {
+        int p = scratch.length, n = points.size();
+        for (int i = 0; i < n; i++) {
+            if (weights != null && weights[i] == 0) continue;
+            values[i] = log ? logPredict(theta, points, i, scratch) : predict(theta, points, i, scratch);
+            System.arraycopy(scratch, 0, jacobian, i * p, p);
+        }
+    }
+
     /** The law in one line, for the README and the output. */
     String formula();
 
@@ -155,6 +171,24 @@ public interface Law extends java.io.Serializable {
      * compute budget those that depend on one (named {@code name@budget}, see {@link Budgets#label}); may be empty.
      */
     Map<String, Double> derived(double[] theta, double[] computeBudgets);
+
+    /**
+     * {@link #parameters(double[])} written into {@code out} from {@code from}, in the same order, without a map: a bootstrap
+     * writes a thousand resamples' estimates per group. By default from the map; a law whose resamples are cheap writes them itself.
+     */
+    default void parameters(double[] theta, double[] out, int from) {
+        for (double v : parameters(theta).values()) out[from++] = v;
+    }
+
+    /** {@link #derived(double[], double[])} written into {@code out} from {@code from}, in the same order. */
+    default void derived(double[] theta, double[] computeBudgets, double[] out, int from) {
+        for (double v : derived(theta, computeBudgets).values()) out[from++] = v;
+    }
+
+    /** {@link #forecasts(double[])} written into {@code out} from {@code from}, in the same order. */
+    default void forecasts(double[] theta, double[] out, int from) {
+        for (double v : forecasts(theta).values()) out[from++] = v;
+    }
 
     default int dimension() {
         return coordinateNames().size();

@@ -8,7 +8,6 @@ import dev.lawfit.law.DirectLaw;
 import dev.lawfit.law.Points;
 import dev.lawfit.law.StartingGrid;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,16 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
 
     private final TrajectoryForm form;
     private final double warmup;
+    private final List<String> coordinates;
+    private final double[] lower, upper;
 
     public CurveLaw(TrajectoryForm form, double warmup) {
         this.form = form;
         this.warmup = warmup;
+        this.coordinates = List.of("p0", "p1", "theta").subList(0, form.parameterCount());
+        double low = form.decays() ? 0 : -1e6;
+        this.lower = java.util.Arrays.copyOf(new double[] {low, low, form.hasTheta() ? form.thetaLow() : 0}, form.parameterCount());
+        this.upper = java.util.Arrays.copyOf(new double[] {1e6, 1e6, form.hasTheta() ? form.thetaHigh() : 0}, form.parameterCount());
     }
 
     public TrajectoryForm form() {
@@ -70,19 +75,22 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
 
     @Override
     public List<String> coordinateNames() {
-        List<String> names = new ArrayList<>(List.of("p0", "p1", "theta"));
-        return names.subList(0, form.parameterCount());
+        return coordinates;
+    }
+
+    @Override
+    public int dimension() {
+        return form.parameterCount();
     }
 
     @Override
     public double[] lowerBounds() {
-        double low = form.decays() ? 0 : -1e6;
-        return java.util.Arrays.copyOf(new double[] {low, low, form.hasTheta() ? form.thetaLow() : 0}, form.parameterCount());
+        return lower.clone();
     }
 
     @Override
     public double[] upperBounds() {
-        return java.util.Arrays.copyOf(new double[] {1e6, 1e6, form.hasTheta() ? form.thetaHigh() : 0}, form.parameterCount());
+        return upper.clone();
     }
 
     @Override
@@ -133,13 +141,39 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
         return theta[0] + (form == TrajectoryForm.CONSTANT ? 0 : p1 * g);
     }
 
+    /** Every point in one loop (the solver's evaluation; a bootstrap makes thousands per run). */
+    @Override
+    public void predictions(double[] theta, Points points, double[] weights, boolean log, double[] values, double[] jacobian,
+                            double[] scratch) {
+        int p = form.parameterCount(), n = points.size();
+        if (form != TrajectoryForm.POWER || log) {
+            DirectLaw.super.predictions(theta, points, weights, log, values, jacobian, scratch);
+            return;
+        }
+        double p0 = theta[0], p1 = theta[1], t = theta[2];
+        double[] logX = points.logX();
+        for (int i = 0; i < n; i++) {
+            if (weights != null && weights[i] == 0) continue;
+            double g = Math.exp(-t * logX[i]);
+            values[i] = p0 + p1 * g;
+            jacobian[i * p] = 1;
+            jacobian[i * p + 1] = g;
+            jacobian[i * p + 2] = -p1 * logX[i] * g;
+        }
+    }
+
     /** The name of a curve law's forecast: the run's loss at its end (x = 1), with its extrapolation-aware interval. */
     public static final String FINAL = "final";
 
     /** The loss at the run's end: the rest of the run forecast from its checkpoints. */
     @Override
     public Map<String, Double> forecasts(double[] theta) {
-        return Map.of(FINAL, curve(theta).at(1.0));
+        return Map.of(FINAL, finalLoss(theta));
+    }
+
+    @Override
+    public void forecasts(double[] theta, double[] out, int from) {
+        out[from] = finalLoss(theta);
     }
 
     /** The run's end (x = 1) past the last checkpoint fitted. */
@@ -151,7 +185,16 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
     /** The loss the curve predicts at the end of the run (x = 1). */
     @Override
     public Map<String, Double> derived(double[] theta, double[] computeBudgets) {
-        return Map.of("final_loss", curve(theta).at(1.0));
+        return Map.of("final_loss", finalLoss(theta));
+    }
+
+    @Override
+    public void derived(double[] theta, double[] computeBudgets, double[] out, int from) {
+        out[from] = finalLoss(theta);
+    }
+
+    private double finalLoss(double[] theta) {
+        return curve(theta).at(1.0);
     }
 
     public Curve curve(double[] theta) {
@@ -184,7 +227,8 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
             dev.lawfit.fit.HuberLevenbergMarquardt.Outcome polished = dev.lawfit.fit.HuberLevenbergMarquardt.minimize(law, points, weights,
                     settings.huberDelta(), from, dev.lawfit.fit.HuberLevenbergMarquardt.workspace(law.dimension(), points.size()),
                     dev.lawfit.fit.HuberLevenbergMarquardt.MAX_ITERATIONS, false,
-                    dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE);
+                    dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE, start == null ? dev.lawfit.fit.HuberLevenbergMarquardt.RELATIVE_DECREASE
+                            : dev.lawfit.fit.HuberLevenbergMarquardt.RESAMPLE_DECREASE);
             if (!Double.isFinite(polished.objective())) throw new IllegalStateException(name() + ": the curve's objective is not finite");
             return new Solution(polished.x(), polished.objective(), start == null ? CurveFit.GRID : 0, 1, polished.evaluations(),
                     polished.iterations(), start == null ? "variable projection, levenberg-marquardt" : "levenberg-marquardt");

@@ -56,4 +56,47 @@ class CatalogGradientTest {
             }
         }
     }
+
+    /**
+     * A law's one-call evaluation of all its points (what the solvers use) equals its point-by-point prediction and gradient,
+     * in the target's units and in logs, and leaves the points of weight 0 alone; its array-written estimates equal its maps.
+     */
+    @ParameterizedTest
+    @MethodSource("laws")
+    void evaluatingAllPointsAtOnceMatchesPointByPoint(String name) {
+        Law law = LawCatalog.byName(name);
+        Points points = CatalogCases.design(law);
+        int n = points.size(), p = law.dimension();
+        double[] theta = CatalogCases.perturbed(CatalogCases.of(law).truth(), new Random(11), 0.1);
+        double[] weights = new double[n];
+        for (int i = 0; i < n; i++) weights[i] = i % 3 == 1 ? 0 : 1 + i % 2;
+        for (boolean log : new boolean[] {false, true}) {
+            double[] values = new double[n], jacobian = new double[n * p];
+            java.util.Arrays.fill(values, -7);
+            law.predictions(theta, points, weights, log, values, jacobian, new double[p]);
+            for (int i = 0; i < n; i++) {
+                if (weights[i] == 0) {
+                    assertEquals(-7, values[i], name + ": a point of weight 0 is left alone");
+                    continue;
+                }
+                double[] gradient = new double[p];
+                double value = log ? law.logPredict(theta, points, i, gradient) : law.predict(theta, points, i, gradient);
+                assertEquals(value, values[i], 1e-12 * Math.max(1, Math.abs(value)), name + " value at " + i + (log ? " (log)" : ""));
+                for (int k = 0; k < p; k++) {
+                    assertEquals(gradient[k], jacobian[i * p + k], 1e-12 * Math.max(1, Math.abs(gradient[k])),
+                            name + " d/d" + law.coordinateNames().get(k) + " at " + i + (log ? " (log)" : ""));
+                }
+            }
+        }
+        double[] budgets = {1e21, 1e23};
+        java.util.Map<String, Double> parameters = law.parameters(theta), derived = law.derived(theta, budgets), forecasts = law.forecasts(theta);
+        double[] row = new double[parameters.size() + derived.size() + forecasts.size()];
+        law.parameters(theta, row, 0);
+        law.derived(theta, budgets, row, parameters.size());
+        law.forecasts(theta, row, parameters.size() + derived.size());
+        java.util.List<Double> expected = new java.util.ArrayList<>(parameters.values());
+        expected.addAll(derived.values());
+        expected.addAll(forecasts.values());
+        for (int k = 0; k < row.length; k++) assertEquals(expected.get(k), row[k], 0.0, name + " estimate " + k);
+    }
 }
