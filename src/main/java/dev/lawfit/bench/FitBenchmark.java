@@ -157,7 +157,7 @@ public final class FitBenchmark implements Runnable {
      */
     private void trustCase(Law law) {
         List<Points> sample = dev.lawfit.generate.FamilySamples.of(law, trustGroups);
-        FitSettings base = law.family().equals("curve") ? BENCH_SETTINGS.withHuberDelta(dev.lawfit.temporal.TemporalSettings.DEFAULT.huberDelta())
+        FitSettings base = law.family() == dev.lawfit.law.Family.CURVE ? BENCH_SETTINGS.withHuberDelta(dev.lawfit.temporal.TemporalSettings.DEFAULT.huberDelta())
                 : BENCH_SETTINGS;
         FitSettings folded = base.withBacktestHoldOutSizes(1);
         FitSettings resampled = base.withBootstrap(dev.lawfit.fit.BootstrapSettings.DEFAULT.withResamples(1000));
@@ -187,7 +187,7 @@ public final class FitBenchmark implements Runnable {
             fitted++;
         }
         double pointMs = pointNanos / 1e6 / fitted, foldMs = foldNanos / 1e6 / fitted, bootMs = bootNanos / 1e6 / fitted;
-        emit(new BenchmarkCase().put("case", "trust_cost").put("law", law.name()).put("family", law.family()).put("groups", fitted)
+        emit(new BenchmarkCase().put("case", "trust_cost").put("law", law.name()).put("family", law.family().label()).put("groups", fitted)
                 .put("points_per_group", sample.get(0).size())
                 .put("point_fit_ms", pointMs).put("fit_with_folds_ms", foldMs).put("folds_per_group", (double) folds / fitted)
                 .put("fold_points_per_group", (double) foldErrors / fitted).put("folds_cost_x_point_fit", (foldMs - pointMs) / pointMs)

@@ -80,8 +80,8 @@ public final class LawCatalog {
         return List.copyOf(LAWS.keySet());
     }
 
-    /** The names of one family's laws, e.g. {@code compute}. */
-    public static List<String> names(String family) {
-        return LAWS.keySet().stream().filter(n -> byName(n).family().equals(family)).toList();
+    /** The names of one family's laws. */
+    public static List<String> names(dev.lawfit.law.Family family) {
+        return LAWS.keySet().stream().filter(n -> byName(n).family() == family).toList();
     }
 }

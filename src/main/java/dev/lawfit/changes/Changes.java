@@ -148,7 +148,7 @@ public final class Changes {
             moved(Kind.MOVED_PARAMETER, table, group, family, law, doubles(old.get("parameters")), doubles(now.get("parameters")),
                     doubles(old.get("ci_low")), doubles(old.get("ci_high")), "", out);
             // the forecasts of laws that have no forecasts table rows (loss-to-loss lines, curve laws) move in their own maps
-            if (!VersionTables.LAWS.equals(table) || !"compute".equals(family)) {
+            if (!VersionTables.LAWS.equals(table) || !dev.lawfit.law.Family.COMPUTE.is(family)) {
                 moved(Kind.MOVED_FORECAST, table, group, family, law, doubles(old.get("forecasts")), doubles(now.get("forecasts")),
                         doubles(old.get("ci_low")), doubles(old.get("ci_high")), "forecast@", out);
             }
@@ -186,7 +186,7 @@ public final class Changes {
             Double prior = number(old.get("prediction")), now = number(row.get("prediction")), lo = number(old.get("low")), hi = number(old.get("high"));
             if (prior == null || now == null || lo == null || hi == null || !Double.isFinite(now) || !Double.isFinite(lo) || !Double.isFinite(hi)) continue;
             if (now < lo || now > hi) {
-                out.add(new Change(Kind.MOVED_FORECAST, VersionTables.FORECASTS, withoutKeys(id, key), "compute", id.get("law"), id.get("target"),
+                out.add(new Change(Kind.MOVED_FORECAST, VersionTables.FORECASTS, withoutKeys(id, key), dev.lawfit.law.Family.COMPUTE.label(), id.get("law"), id.get("target"),
                         prior, now, lo, hi, "forecast at " + id.get("target") + " " + fmt(prior) + " -> " + fmt(now)
                         + ", outside the previous interval [" + fmt(lo) + ", " + fmt(hi) + "]"));
             }
@@ -198,7 +198,7 @@ public final class Changes {
         is.forEach((group, law) -> {
             String old = was.get(group);
             if (old != null && !old.equals(law)) {
-                out.add(new Change(Kind.SELECTION_CHANGED, VersionTables.LAW_SELECTION, group, "compute", law, "rank 1", null, null, null, null,
+                out.add(new Change(Kind.SELECTION_CHANGED, VersionTables.LAW_SELECTION, group, dev.lawfit.law.Family.COMPUTE.label(), law, "rank 1", null, null, null, null,
                         "the law with the lowest held-out error was " + old + ", is " + law));
             }
         });

@@ -22,8 +22,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "duckdb", description = "duckdb (default: reads a local output without Spark) or spark")
     String engine;
 
-    @Option(names = "--figures", defaultValue = "none", description = "none (default) or svg: also write every chart as an SVG file "
-            + "in <report>-figures/ beside the page, linked under its picture (for papers; slower: SVG files are large)")
+    @Option(names = "--figures", defaultValue = "pdf", description = "pdf (default) or svg: also write every chart as a vector file "
+            + "in <report>-figures/ beside the page, linked under its picture (for papers; svg is slower); none: the page alone")
     String figures;
 
     @Override
@@ -32,9 +32,9 @@ final class ReportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         // an output on this machine is read without Spark (DuckDB); one on HDFS or S3 through a Spark session
         if (!engine.equals("duckdb") && !engine.equals("spark")) throw new dev.lawfit.LawfitException("report --engine must be duckdb or spark, got '" + engine + "'");
-        if (!figures.equals("none") && !figures.equals("svg")) throw new dev.lawfit.LawfitException("report --figures must be none or svg, got '" + figures + "'");
-        Integer local = engine.equals("duckdb") ? ReportWriter.withVectorFigures(figures.equals("svg"), () -> ReportWriter.writeLocal(output, target)) : null;
-        int groups = local != null ? local : SparkSessions.usingToRead(spark -> ReportWriter.withVectorFigures(figures.equals("svg"),
+        ReportWriter.withVectorFigures(figures, () -> null); // refuses an unknown format before anything is read
+        Integer local = engine.equals("duckdb") ? ReportWriter.withVectorFigures(figures, () -> ReportWriter.writeLocal(output, target)) : null;
+        int groups = local != null ? local : SparkSessions.usingToRead(spark -> ReportWriter.withVectorFigures(figures,
                 () -> engine.equals("spark") ? ReportWriter.writeWithSpark(spark, output, target) : ReportWriter.write(spark, output, target)));
         System.err.println("lawfit report: written in " + (System.nanoTime() - started) / 1_000_000 + " ms" + (local != null ? " (no Spark)" : " (Spark)"));
         System.out.println("lawfit: wrote " + target + " (" + groups + " group sections)");

@@ -34,8 +34,8 @@ public final class DownstreamLaw implements DirectLaw, SolvedLaw {
     }
 
     @Override
-    public String family() {
-        return "downstream";
+    public dev.lawfit.law.Family family() {
+        return dev.lawfit.law.Family.DOWNSTREAM;
     }
 
     @Override

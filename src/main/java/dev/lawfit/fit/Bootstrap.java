@@ -57,7 +57,7 @@ public final class Bootstrap {
         Solver solver = Solver.of(law);
         List<String> names = estimateNames(law, fullTheta, settings);
         int parameters = law.parameters(fullTheta).size(), derived = law.derived(fullTheta, settings.computeBudgets()).size();
-        List<Target> targets = law.family().equals("compute") ? settings.forecastTargets() : List.of();
+        List<Target> targets = law.family() == dev.lawfit.law.Family.COMPUTE ? settings.forecastTargets() : List.of();
         Points at = targets.isEmpty() ? null : Target.points(targets);
         Map<String, int[]> pointsByRun = b.mode().equals("runs") ? pointsByRun(points) : null;
         double[][] out = new double[to - from][];

@@ -105,7 +105,7 @@ public final class Diagnostics {
         int steps = 60;
         Points along;
         String what;
-        if (law.family().equals("compute")) {
+        if (law.family() == dev.lawfit.law.Family.COMPUTE) {
             double[] ratios = new double[points.size()];
             double cMin = Double.POSITIVE_INFINITY, cMax = 0;
             for (int i = 0; i < points.size(); i++) {
@@ -120,7 +120,7 @@ public final class Diagnostics {
             for (int s = 0; s < steps; s++) line.add(Target.ofComputeRatio("c" + s, Math.exp(Math.log(cMin) + (Math.log(cMax) - Math.log(cMin)) * s / (steps - 1)), m, Double.NaN));
             along = Target.points(line);
             what = "compute (at " + fmt(m) + " tokens per parameter, from " + fmt(cMin) + " to " + fmt(cMax) + " FLOPs)";
-        } else if (law.family().equals("curve")) {
+        } else if (law.family() == dev.lawfit.law.Family.CURVE) {
             double xMin = java.util.Arrays.stream(points.x()).min().orElse(0.01);
             double[] x = new double[steps], one = new double[steps];
             for (int s = 0; s < steps; s++) {

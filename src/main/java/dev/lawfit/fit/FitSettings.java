@@ -124,7 +124,7 @@ public record FitSettings(double huberDelta, int polishStarts, LbfgsSettings lbf
                 .append(";bootstrap=").append(bootstrap.describe()).append(";backtest=").append(backtestHoldOutSizes)
                 .append(";split=").append(splitFor(law)).append(";min_points=").append(minPoints(law));
         if (law.holdOut() == Law.HoldOut.LATE_PROGRESS) s.append(";fit_fraction=").append(backtestFitFraction);
-        if (law.family().equals("compute")) forecastTargets().forEach(t -> s.append(";target=").append(t));
+        if (law.family() == dev.lawfit.law.Family.COMPUTE) forecastTargets().forEach(t -> s.append(";target=").append(t));
         gridFor(law).axes().forEach((axis, values) -> s.append(';').append(axis).append('=').append(Arrays.toString(values)));
         return s.toString();
     }

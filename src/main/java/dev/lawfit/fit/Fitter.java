@@ -70,7 +70,7 @@ public final class Fitter {
      */
     public static java.util.Map<String, Double> forecasts(Law law, double[] theta, FitSettings settings) {
         java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
-        if (!law.family().equals("compute")) return new java.util.LinkedHashMap<>(law.forecasts(theta));
+        if (law.family() != dev.lawfit.law.Family.COMPUTE) return new java.util.LinkedHashMap<>(law.forecasts(theta));
         java.util.List<dev.lawfit.law.Target> targets = settings.forecastTargets();
         Points at = dev.lawfit.law.Target.points(targets);
         for (int i = 0; i < targets.size(); i++) out.put(targets.get(i).name(), law.predict(theta, at, i));
@@ -79,7 +79,7 @@ public final class Fitter {
 
     /** How far each forecast target lies outside the group's data (the settings' targets, or the law's own), by target name. */
     public static java.util.Map<String, Double> forecastDistances(Law law, Points points, FitSettings settings) {
-        if (!law.family().equals("compute")) return law.forecastDistances(points);
+        if (law.family() != dev.lawfit.law.Family.COMPUTE) return law.forecastDistances(points);
         java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
         java.util.List<dev.lawfit.law.Target> targets = settings.forecastTargets();
         Points at = dev.lawfit.law.Target.points(targets);

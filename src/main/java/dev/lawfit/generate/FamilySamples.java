@@ -21,8 +21,8 @@ public final class FamilySamples {
 
     public static List<Points> of(Law law, int groups) {
         return switch (law.family()) {
-            case "curve" -> curves(groups, 31);
-            case "loss_to_loss" -> lossLines(groups, 37);
+            case CURVE -> curves(groups, 31);
+            case LOSS_TO_LOSS -> lossLines(groups, 37);
             default -> GroupedArchive.byModel(SyntheticArchive.manyGroups(groups, 40, 29));
         };
     }

@@ -43,8 +43,8 @@ public interface Law extends java.io.Serializable {
     String name();
 
     /** The family the law belongs to, as the {@code family} column of the output tables says it. */
-    default String family() {
-        return "compute";
+    default Family family() {
+        return Family.COMPUTE;
     }
 
     /** What the law predicts, e.g. {@code loss}, {@code loss_y}, {@code error}. */

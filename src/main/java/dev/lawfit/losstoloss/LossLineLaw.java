@@ -80,8 +80,8 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
     }
 
     @Override
-    public String family() {
-        return "loss_to_loss";
+    public dev.lawfit.law.Family family() {
+        return dev.lawfit.law.Family.LOSS_TO_LOSS;
     }
 
     @Override

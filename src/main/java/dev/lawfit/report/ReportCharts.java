@@ -66,6 +66,8 @@ public final class ReportCharts {
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setYAxisLogarithmic(logY);
         java.util.Set<String> labels = new java.util.HashSet<>();
+        java.util.Set<Integer> solid = new java.util.HashSet<>();
+        for (Series one : series) if (one.kind() == Kind.FIT && one.x().length > 0) solid.add(one.colour());
         for (Series one : series) {
             if (one.x().length == 0) continue;
             String label = one.label();
@@ -76,13 +78,15 @@ public final class ReportCharts {
                 case POINTS, FORECAST -> {
                     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                     s.setMarker(one.kind() == Kind.POINTS ? marker(one.colour()) : SeriesMarkers.CROSS);
-                    s.setMarkerColor(one.kind() == Kind.POINTS ? c : Color.BLACK);
+                    // a forecast's crosses in its law's colour (black crosses of every run looked alike)
+                    s.setMarkerColor(c);
                 }
                 default -> {
                     s.setMarker(SeriesMarkers.NONE);
                     s.setLineColor(c);
                     s.setLineStyle(one.kind() == Kind.FIT ? SeriesLines.SOLID : one.kind() == Kind.EXTRAPOLATION ? SeriesLines.DASH_DASH : SeriesLines.DOT_DOT);
-                    s.setShowInLegend(one.kind() == Kind.FIT);
+                    // a fit is labelled; so is a prediction drawn without a fit of its colour (a schedule's predicted curves)
+                    s.setShowInLegend(one.kind() == Kind.FIT || one.kind() == Kind.EXTRAPOLATION && !solid.contains(one.colour()));
                 }
             }
         }
@@ -269,21 +273,60 @@ public final class ReportCharts {
         return chart;
     }
 
+    /**
+     * A chart shows at most about this many observed markers: beyond it each scatter series keeps every k-th of its points (in
+     * their order, so a run's checkpoints stay spread along it) and the title says so. Thousands of markers hid the lines they
+     * were drawn under, and made a figure's vector file megabytes.
+     */
+    static final int MAX_MARKERS = 600;
+
+    /** Thins the chart's scatter series to {@link #MAX_MARKERS}; returns k (1: nothing thinned). */
+    static int thin(XYChart chart) {
+        int markers = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            if (s.getXYSeriesRenderStyle() == XYSeries.XYSeriesRenderStyle.Scatter) markers += s.getXData().length;
+        }
+        if (markers <= MAX_MARKERS) return 1;
+        int every = (markers + MAX_MARKERS - 1) / MAX_MARKERS;
+        for (XYSeries s : List.copyOf(chart.getSeriesMap().values())) {
+            if (s.getXYSeriesRenderStyle() != XYSeries.XYSeriesRenderStyle.Scatter) continue;
+            double[] x = s.getXData(), y = s.getYData();
+            int kept = (x.length + every - 1) / every;
+            double[] tx = new double[kept], ty = new double[kept];
+            for (int i = 0, k = 0; i < x.length; i += every, k++) {
+                tx[k] = x[i];
+                ty[k] = y[i];
+            }
+            chart.updateXYSeries(s.getName(), tx, ty, null);
+        }
+        chart.setTitle(chart.getTitle() + " [1 in " + every + " of " + markers + " points]");
+        return every;
+    }
+
     static String png(XYChart chart) {
+        thin(chart);
         fitTitleToPlot(chart);
         return encoded(chart);
     }
 
     /**
-     * A drawn chart as base64 PNG for the page (and, while a report asks for them, as an SVG file beside it). While a page is
-     * being written ({@link Pending}) the PNG is encoded on another core and a placeholder stands in for it until the page is
-     * complete.
+     * A drawn chart as base64 PNG for the page and, while a report saves its figures, as an SVG file beside it. While a page is
+     * being written ({@link Pending}) both are made on another core (one task per chart, so one chart object is never drawn on
+     * two threads at once) and a placeholder stands in for the picture until the page is complete.
      */
     private static String encoded(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         Pending pending = Pending.CURRENT.get();
-        // not while the chart is also saved as SVG: drawing one chart object on two threads at once races in its layout
-        if (pending != null && Figures.CURRENT.get() == null) return pending.submit(chart);
-        return Figures.saved(chart, pngBase64(chart));
+        Figures figures = Figures.CURRENT.get();
+        String name = figures == null ? null : figures.nextName();
+        String picture;
+        if (pending != null) {
+            picture = pending.submit(chart, figures, name);
+        } else {
+            picture = pngBase64(chart);
+            if (name != null) figures.write(chart, name);
+        }
+        if (name != null) figures.named(picture, name);
+        return picture;
     }
 
     private static String pngBase64(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
@@ -325,9 +368,13 @@ public final class ReportCharts {
             if (p != null) p.pool.shutdownNow();
         }
 
-        private String submit(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        private String submit(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Figures figures, String name) {
             String token = "lawfit-png-" + nonce + "-" + byToken.size();
-            byToken.put(token, pool.submit(() -> pngBase64(chart)));
+            byToken.put(token, pool.submit(() -> {
+                String png = pngBase64(chart);
+                if (name != null) figures.write(chart, name);
+                return png;
+            }));
             return token;
         }
 
@@ -369,29 +416,38 @@ public final class ReportCharts {
 
     /**
      * Every chart of a report also as a vector file for papers: while a report is written, each chart drawn is saved as
-     * {@code figure-NNN.svg} in the report's figures directory, and the page links each picture to its file.
+     * {@code figure-NNN.pdf} (or {@code .svg}) in the report's figures directory, and the page links each picture to its file.
+     * PDF is the default: LaTeX includes it as it is, and it costs a third of SVG's time (the SVG writer turns every outline
+     * coordinate of the chart's text into a string through one shared number format, so SVG figures are also written one at a
+     * time: that format is not safe on two threads).
      */
     static final class Figures {
+        /** The vector formats a report can write its figures in. */
+        enum Format { PDF, SVG }
+
         private static final ThreadLocal<Figures> CURRENT = new ThreadLocal<>();
+        private static final Object SVG_WRITER = new Object();
         private final java.nio.file.Path dir;
+        private final Format format;
         private final java.util.Map<String, String> byPng = new java.util.IdentityHashMap<>();
         private int count;
 
-        private Figures(java.nio.file.Path dir) {
+        private Figures(java.nio.file.Path dir, Format format) {
             this.dir = dir;
+            this.format = format;
         }
 
         /** Starts saving the charts drawn on this thread to {@code dir} (emptied of earlier figures first). */
-        static void open(java.nio.file.Path dir) {
+        static void open(java.nio.file.Path dir, Format format) {
             try {
                 java.nio.file.Files.createDirectories(dir);
-                try (var old = java.nio.file.Files.newDirectoryStream(dir, "figure-*.svg")) {
+                try (var old = java.nio.file.Files.newDirectoryStream(dir, "figure-*.{svg,pdf}")) {
                     for (java.nio.file.Path f : old) java.nio.file.Files.delete(f);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            CURRENT.set(new Figures(dir));
+            CURRENT.set(new Figures(dir, format));
         }
 
         static void close() {
@@ -399,23 +455,36 @@ public final class ReportCharts {
         }
 
         /** The vector file of a picture drawn while a report was being written (its name relative to the page), or null. */
-        static String fileOf(String base64) {
+        static String fileOf(String picture) {
             Figures f = CURRENT.get();
-            return f == null ? null : f.byPng.get(base64);
+            if (f == null) return null;
+            synchronized (f) {
+                return f.byPng.get(picture);
+            }
         }
 
-        static String saved(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String base64) {
-            Figures f = CURRENT.get();
-            if (f == null) return base64;
-            String name = String.format(java.util.Locale.ROOT, "figure-%03d.svg", ++f.count);
-            try {
-                org.knowm.xchart.VectorGraphicsEncoder.saveVectorGraphic(chart, f.dir.resolve(name).toString(),
-                        org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        /** The next figure's file name, in the order the page draws its charts. */
+        String nextName() {
+            return String.format(java.util.Locale.ROOT, "figure-%03d.%s", ++count, format.name().toLowerCase(java.util.Locale.ROOT));
+        }
+
+        /** The page's picture (its base64 or its placeholder) stands for the figure {@code name}. */
+        synchronized void named(String picture, String name) {
+            byPng.put(picture, dir.getFileName() + "/" + name);
+        }
+
+        void write(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String name) {
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(dir.resolve(name)))) {
+                if (format == Format.SVG) {
+                    synchronized (SVG_WRITER) {
+                        org.knowm.xchart.VectorGraphicsEncoder.saveVectorGraphic(chart, out, org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                    }
+                } else {
+                    org.knowm.xchart.VectorGraphicsEncoder.saveVectorGraphic(chart, out, org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat.PDF);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            f.byPng.put(base64, f.dir.getFileName() + "/" + name);
-            return base64;
         }
     }
 }

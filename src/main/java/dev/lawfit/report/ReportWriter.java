@@ -6,6 +6,7 @@ import dev.lawfit.fit.FitSettings;
 import dev.lawfit.job.publish.OutputPublisher;
 import dev.lawfit.law.Budgets;
 import dev.lawfit.law.ComputeOptimal;
+import dev.lawfit.law.Family;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
 import dev.lawfit.schedule.MultiPowerLaw;
@@ -40,15 +41,22 @@ public final class ReportWriter {
     static final double EXTEND_LOSS = 0.25;
     /** Runs drawn in one curve chart. */
     static final int RUNS_PER_CHART = 8;
+    /** Groups drawn in one panel of a chart across groups. */
+    static final int PANEL = 8;
 
     private ReportWriter() {
     }
 
     /** One family's published rows: fits, predictions and backtest, with the columns that key a fit. */
-    private record Family(String name, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys,
-                          List<Row> selection, List<Row> forecasts) {
-        Family(String name, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys) {
-            this(name, fits, predictions, backtest, keys, List.of(), List.of());
+    private record Fits(Family family, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys,
+                        List<Row> selection, List<Row> forecasts) {
+        Fits(Family family, List<Row> fits, List<Row> predictions, List<Row> backtest, List<String> keys) {
+            this(family, fits, predictions, backtest, keys, List.of(), List.of());
+        }
+
+        /** The family's name as the tables write it. */
+        String name() {
+            return family.label();
         }
     }
 
@@ -77,23 +85,29 @@ public final class ReportWriter {
         }
     }
 
-    private static boolean inFamily(Row r, String family, boolean familyColumn) {
-        if (familyColumn) return family.equals(r.getAs("family"));
-        return family.equals("compute") && LawCatalog.names("compute").contains((String) r.getAs("law"));
+    private static boolean inFamily(Row r, Family family, boolean familyColumn) {
+        if (familyColumn) return family.is(r.getAs("family"));
+        return family == Family.COMPUTE && LawCatalog.names(Family.COMPUTE).contains((String) r.getAs("law"));
     }
 
     /** The version's published resamples, for the bands of the report being written (the report is written on one thread). */
     private static LawBand.Resamples resamples = LawBand.Resamples.none();
 
-    private static final ThreadLocal<Boolean> VECTOR_FIGURES = ThreadLocal.withInitial(() -> false);
+    /** The vector format of the figures the reports written on this thread save beside their page (null: none). */
+    private static final ThreadLocal<ReportCharts.Figures.Format> VECTOR_FIGURES = ThreadLocal.withInitial(() -> ReportCharts.Figures.Format.PDF);
 
     /**
-     * Runs {@code work} with the reports it writes on this thread also writing every chart as an SVG file beside the page
-     * ({@code --figures svg}) when {@code on}; the thread's setting is restored afterwards.
+     * Runs {@code work} with the reports it writes on this thread saving every chart as a vector file beside the page in
+     * {@code format} ({@code pdf}, the default, or {@code svg}), or none ({@code none}); the thread's setting is restored afterwards.
      */
-    public static <T> T withVectorFigures(boolean on, java.util.function.Supplier<T> work) {
-        boolean before = VECTOR_FIGURES.get();
-        VECTOR_FIGURES.set(on);
+    public static <T> T withVectorFigures(String format, java.util.function.Supplier<T> work) {
+        ReportCharts.Figures.Format before = VECTOR_FIGURES.get();
+        VECTOR_FIGURES.set(switch (format) {
+            case "pdf" -> ReportCharts.Figures.Format.PDF;
+            case "svg" -> ReportCharts.Figures.Format.SVG;
+            case "none" -> null;
+            default -> throw new LawfitException("report --figures must be pdf, svg or none, got '" + format + "'");
+        });
         try {
             return work.get();
         } finally {
@@ -102,10 +116,11 @@ public final class ReportWriter {
     }
 
     static int write(ReportSource source, String outputPath, java.nio.file.Path target) {
-        if (!VECTOR_FIGURES.get()) return writePage(source, outputPath, target);
+        ReportCharts.Figures.Format format = VECTOR_FIGURES.get();
+        if (format == null) return writePage(source, outputPath, target);
         java.nio.file.Path page = target.toAbsolutePath();
         String base = page.getFileName().toString().replaceFirst("\\.html?$", "");
-        ReportCharts.Figures.open(page.resolveSibling(base + "-figures"));
+        ReportCharts.Figures.open(page.resolveSibling(base + "-figures"), format);
         try {
             return writePage(source, outputPath, target);
         } finally {
@@ -124,7 +139,7 @@ public final class ReportWriter {
 
     private static int writeCharts(ReportSource source, String outputPath, java.nio.file.Path target) {
         resamples = source.has("resamples") ? new LawBand.Resamples(source.rows("resamples"), source.columns("resamples")) : LawBand.Resamples.none();
-        List<Family> families = new ArrayList<>();
+        List<Fits> families = new ArrayList<>();
         if (source.has("laws")) {
             List<Row> laws = source.rows("laws");
             List<Row> predictions = source.has("predictions") ? source.rows("predictions") : List.of();
@@ -137,24 +152,26 @@ public final class ReportWriter {
             // the group keys (run_id, a per-run key of the curve rows, is added for that family only)
             List<String> keys = new ArrayList<>(columns.subList(0, firstLawColumn));
             keys.remove("run_id");
-            for (String family : List.of("compute", "curve", "schedule")) {
+            for (Family family : List.of(Family.COMPUTE, Family.CURVE, Family.SCHEDULE)) {
                 List<String> familyKeys = new ArrayList<>(keys);
-                if (family.equals("curve")) familyKeys.add("run_id");
+                if (family.perRun()) familyKeys.add("run_id");
                 List<Row> fits = laws.stream().filter(r -> inFamily(r, family, familyColumn)).toList();
                 if (fits.isEmpty()) continue;
-                boolean compute = family.equals("compute");
-                families.add(new Family(family, fits, predictions.stream().filter(r -> inFamily(r, family, predictionFamily)).toList(),
+                boolean compute = family == Family.COMPUTE;
+                families.add(new Fits(family, fits, predictions.stream().filter(r -> inFamily(r, family, predictionFamily)).toList(),
                         backtest.stream().filter(r -> inFamily(r, family, backtestFamily)).toList(), familyKeys,
                         compute && source.has("law_selection") ? source.rows("law_selection") : List.of(),
                         compute && source.has("forecasts") ? source.rows("forecasts") : List.of()));
             }
         }
-        for (String family : List.of("loss_to_loss", "downstream")) {
-            if (!source.has(family) || !source.has(family + "_predictions")) continue;
-            List<String> columns = Arrays.asList(source.columns(family + "_predictions"));
+        // the families with tables of their own, named after them
+        for (Family family : List.of(Family.LOSS_TO_LOSS, Family.DOWNSTREAM)) {
+            String table = family.label();
+            if (!source.has(table) || !source.has(table + "_predictions")) continue;
+            List<String> columns = Arrays.asList(source.columns(table + "_predictions"));
             List<String> keys = columns.subList(0, columns.indexOf("family"));
-            families.add(new Family(family, source.rows(family).stream().filter(r -> r.getAs("law") != null).toList(),
-                    source.rows(family + "_predictions"), source.has(family + "_backtest") ? source.rows(family + "_backtest") : List.of(), keys));
+            families.add(new Fits(family, source.rows(table).stream().filter(r -> r.getAs("law") != null).toList(),
+                    source.rows(table + "_predictions"), source.has(table + "_backtest") ? source.rows(table + "_backtest") : List.of(), keys));
         }
         boolean schedules = source.has("schedule_quality") && source.has("schedule_predictions");
         if (families.isEmpty() && !schedules) return writeTablesOnly(source, outputPath, target);
@@ -163,18 +180,24 @@ public final class ReportWriter {
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>lawfit report</title><style>")
                 .append("body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}")
-                .append("td.k,th.k{text-align:left}img{max-width:100%;margin:0.5em 0}.bad{color:#b00}</style></head><body>")
+                .append("td.k,th.k{text-align:left}img{max-width:100%;margin:0.5em 0}.bad{color:#b00}")
+                .append("details.group>summary{cursor:pointer}details.group>summary h3{display:inline}nav#contents ul{margin:0.2em 0}</style>")
+                // a link to a closed section opens it
+                .append("<script>function lawfitOpen(){const t=location.hash&&document.getElementById(location.hash.slice(1));")
+                .append("if(t&&t.tagName==='DETAILS')t.open=true}addEventListener('hashchange',lawfitOpen);addEventListener('load',lawfitOpen)</script>")
+                .append("</head><body>")
                 .append("<h1>lawfit report</h1><p>Output <code>").append(esc(outputPath)).append("</code>, version <code>")
                 .append(esc(source.version())).append("</code>; families: ")
-                .append(esc(String.join(", ", families.stream().map(Family::name).toList()) + (schedules ? (families.isEmpty() ? "" : ", ") + "schedule" : "")))
+                .append(esc(String.join(", ", families.stream().map(Fits::name).toList()) + (schedules && families.stream().noneMatch(f -> f.family() == Family.SCHEDULE)
+                        ? (families.isEmpty() ? "" : ", ") + Family.SCHEDULE.label() : "")))
                 .append(".</p>")
                 .append("<p>Every chart is drawn by the fitted law itself: observed points, the fit (solid) over the data, its ")
                 .append("extrapolation (dashed), a pointwise band (dotted) over the law's published bootstrap resamples (the ")
                 .append("<code>resamples</code> table: nothing is refitted here) and the backtest's forecasts of held-out points (crosses).</p>");
         html.append("<section id=\"overview\"><h2>Overview</h2>");
         overview(html, families);
-        for (Family f : families) {
-            if (!f.name().equals("compute")) continue;
+        for (Fits f : families) {
+            if (f.family() != Family.COMPUTE) continue;
             Map<String, Map<Double, Double>> lossAtBudget = new TreeMap<>(), lowAtBudget = new TreeMap<>(), highAtBudget = new TreeMap<>();
             String budgetLaw = null;
             for (Row r : f.fits()) {
@@ -199,9 +222,19 @@ public final class ReportWriter {
                     (bound.equals("ci_low") ? lowAtBudget : highAtBudget).put(groupName(r, f.keys()), at);
                 }
             }
-            if (!lossAtBudget.isEmpty()) {
-                html.append(img(ReportCharts.perBudget(budgetLaw + " loss at each compute budget, by group (dotted: bootstrap interval)",
-                        "loss at the compute-optimal allocation", lossAtBudget, lowAtBudget, highAtBudget), "loss at budgets"));
+            // one panel per PANEL groups: a hundred groups' lines in one panel (and a legend cut at the chart's foot) read as none
+            List<String> groups = new ArrayList<>(lossAtBudget.keySet());
+            for (int from = 0; from < groups.size(); from += PANEL) {
+                List<String> panel = groups.subList(from, Math.min(groups.size(), from + PANEL));
+                Map<String, Map<Double, Double>> loss = new TreeMap<>(), low = new TreeMap<>(), high = new TreeMap<>();
+                for (String g : panel) {
+                    loss.put(g, lossAtBudget.get(g));
+                    if (lowAtBudget.containsKey(g)) low.put(g, lowAtBudget.get(g));
+                    if (highAtBudget.containsKey(g)) high.put(g, highAtBudget.get(g));
+                }
+                String which = groups.size() <= PANEL ? "by group" : "groups " + (from + 1) + "-" + (from + panel.size()) + " of " + groups.size();
+                html.append(img(ReportCharts.perBudget(budgetLaw + " loss at each compute budget, " + which + " (dotted: bootstrap interval)",
+                        "loss at the compute-optimal allocation", loss, low, high), "loss at budgets"));
             }
             if (source.has("comparison")) {
                 html.append("<h3>Comparison</h3>").append(comparisonTable(source.rows("comparison"), f.keys()));
@@ -210,40 +243,86 @@ public final class ReportWriter {
         html.append("</section>");
 
         int sections = 0;
-        for (Family f : families) {
-            if (f.name().equals("schedule")) continue; // drawn from its own tables below
-            html.append("<h2 class=\"family\">").append(esc(title(f.name()))).append("</h2>");
-            sections += switch (f.name()) {
-                case "compute" -> computeSections(html, f);
-                case "curve" -> curveSections(html, f);
+        for (Fits f : families) {
+            if (f.family() == Family.SCHEDULE) continue; // drawn from its own tables below
+            familyHeading(html, f.family());
+            sections += switch (f.family()) {
+                case COMPUTE -> computeSections(html, f);
+                case CURVE -> curveSections(html, f);
                 default -> pairSections(html, f);
             };
-            if (f.name().equals("loss_to_loss") && source.has("line_factors")) {
+            if (f.family() == Family.LOSS_TO_LOSS && source.has("line_factors")) {
                 factorSections(html, source.rows("line_factors"), f);
             }
         }
         if (schedules) {
-            List<Row> fits = families.stream().filter(f -> f.name().equals("schedule")).flatMap(f -> f.fits().stream()).toList();
+            List<Row> fits = families.stream().filter(f -> f.family() == Family.SCHEDULE).flatMap(f -> f.fits().stream()).toList();
             sections += scheduleSections(html, source, fits);
         }
         otherTables(html, source, families, schedules);
         html.append("</body></html>");
         try {
             if (target.getParent() != null) Files.createDirectories(target.getParent());
-            Files.writeString(target, ReportCharts.Pending.resolve(html));
+            Files.writeString(target, ReportCharts.Pending.resolve(withContents(html.toString())));
         } catch (IOException e) {
             throw new LawfitException("cannot write the report to " + target + ": " + e.getMessage(), e);
         }
         return sections;
     }
 
-    private static String title(String family) {
-        return switch (family) {
-            case "compute" -> "Laws in model size, tokens and compute";
-            case "curve" -> "Training curves, per run";
-            case "loss_to_loss" -> "Loss-to-loss lines";
-            default -> "Downstream error from loss";
+    /**
+     * A group's (or run's, line's) part of a family's section, collapsible: the first of each family open, the others closed
+     * until clicked or reached from the contents list. Closed with {@link #CLOSE_GROUP}.
+     */
+    private static void openGroup(StringBuilder html, String family, int index, String title) {
+        html.append("<details class=\"group\" id=\"").append(esc(family)).append("-").append(index).append("\"")
+                .append(index == 0 ? " open" : "").append("><summary><h3>").append(esc(title)).append("</h3></summary>");
+    }
+
+    private static final String CLOSE_GROUP = "</details>";
+
+    /**
+     * The page's contents: every family heading, table section and group section with an id, in page order, as nested links
+     * (a family's groups under it, folded away when there are many), placed after the page's introduction.
+     */
+    static String withContents(String page) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<h2 class=\"family\" id=\"([^\"]+)\">(.*?)</h2>|<details class=\"group\" id=\"([^\"]+)\"[^>]*><summary><h3>(.*?)</h3>"
+                        + "|<section class=\"table\" id=\"([^\"]+)\"><h2>(.*?)</h2>|<section id=\"(overview)\"><h2>(.*?)</h2>").matcher(page);
+        StringBuilder toc = new StringBuilder("<nav id=\"contents\"><h2>Contents</h2><ul>");
+        List<String> groups = new ArrayList<>();
+        Runnable flush = () -> {
+            if (groups.isEmpty()) return;
+            toc.append(groups.size() > 12 ? "<details><summary>" + groups.size() + " sections</summary><ul>" : "<ul>");
+            groups.forEach(toc::append);
+            toc.append(groups.size() > 12 ? "</ul></details>" : "</ul>");
+            groups.clear();
         };
+        boolean open = false;
+        while (m.find()) {
+            if (m.group(3) != null) {
+                groups.add("<li><a href=\"#" + m.group(3) + "\">" + m.group(4) + "</a></li>");
+                continue;
+            }
+            flush.run();
+            if (open) toc.append("</li>");
+            String id = m.group(1) != null ? m.group(1) : m.group(5) != null ? m.group(5) : m.group(7);
+            String title = m.group(1) != null ? m.group(2) : m.group(5) != null ? m.group(6) : m.group(8);
+            toc.append("<li><a href=\"#").append(id).append("\">").append(title).append("</a>");
+            open = true;
+        }
+        flush.run();
+        if (open) toc.append("</li>");
+        toc.append("</ul><p><button onclick=\"for(const d of document.querySelectorAll('details.group'))d.open=true\">open every section</button> "
+                + "<button onclick=\"for(const d of document.querySelectorAll('details.group'))d.open=false\">close every section</button></p></nav>");
+        int at = page.indexOf("<section id=\"overview\">");
+        if (at < 0) at = page.indexOf("<h2");
+        return at < 0 ? page : page.substring(0, at) + toc + page.substring(at);
+    }
+
+    /** A family's heading, which the contents list links to. */
+    private static void familyHeading(StringBuilder html, Family family) {
+        html.append("<h2 class=\"family\" id=\"family-").append(family.label()).append("\">").append(esc(family.title())).append("</h2>");
     }
 
     /** A row's flags (empty when the table has no flags column or the row none). */
@@ -257,10 +336,10 @@ public final class ReportWriter {
         return r.isNullAt(at) ? List.of() : r.getList(at);
     }
 
-    private static void overview(StringBuilder html, List<Family> families) {
+    private static void overview(StringBuilder html, List<Fits> families) {
         Map<String, Integer> counts = new TreeMap<>();
         int flagged = 0, fits = 0;
-        for (Family f : families) {
+        for (Fits f : families) {
             for (Row r : f.fits()) {
                 fits++;
                 List<String> flags = flags(r);
@@ -280,7 +359,7 @@ public final class ReportWriter {
         html.append("<table><tr><th class=\"k\">family</th><th class=\"k\">fit</th><th class=\"k\">law</th><th class=\"k\">status</th>")
                 .append("<th>n</th><th>R&sup2;</th><th>backtest ARE</th><th>baseline ARE</th><th class=\"k\">flags</th><th class=\"k\">message</th></tr>");
         int shown = 0, total = 0;
-        for (Family f : families) {
+        for (Fits f : families) {
             for (Row r : f.fits()) {
                 total++;
                 if (shown++ >= 400) continue;
@@ -368,7 +447,7 @@ public final class ReportWriter {
         return out;
     }
 
-    private static int computeSections(StringBuilder html, Family f) {
+    private static int computeSections(StringBuilder html, Fits f) {
         Map<String, List<Row>> fitsByGroup = new TreeMap<>();
         for (Row r : f.fits()) fitsByGroup.computeIfAbsent(groupName(r, f.keys()), k -> new ArrayList<>()).add(r);
         Map<String, List<Row>> predictionsByFit = byKey(f.predictions(), f.keys());
@@ -384,7 +463,7 @@ public final class ReportWriter {
             }
             Row drawn = sizeFit != null ? sizeFit : g.getValue().stream().filter(r -> dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))).findFirst().orElse(null);
             List<Row> observed = drawn == null ? List.of() : predictionsByFit.getOrDefault(group + "\u0000" + drawn.getAs("law"), List.of());
-            html.append("<section class=\"group\" id=\"compute-").append(sections).append("\"><h3>").append(esc(group)).append("</h3>");
+            openGroup(html, Family.COMPUTE.label(), sections, group);
             if (observed.isEmpty()) {
                 html.append("<p>No law of this group was fitted: nothing to draw.</p>");
             } else {
@@ -416,7 +495,7 @@ public final class ReportWriter {
                 html.append(img(ReportCharts.residuals(group + ": " + drawn.getAs("law") + " residuals", points), "residuals"));
                 forms(html, group, g.getValue(), points, f);
             }
-            html.append(parameterTable(g.getValue(), f.keys(), false)).append("</section>");
+            html.append(parameterTable(g.getValue(), f.keys(), false)).append(CLOSE_GROUP);
             sections++;
         }
         return sections;
@@ -427,7 +506,7 @@ public final class ReportWriter {
      * (solid over the data's compute, dashed beyond), each law's backtest predictions of the held-out runs next to
      * what was observed, the law_selection ranking and every law's forecasts at the spec's targets with intervals.
      */
-    private static void forms(StringBuilder html, String group, List<Row> fits, List<ReportCharts.Point> points, Family f) {
+    private static void forms(StringBuilder html, String group, List<Row> fits, List<ReportCharts.Point> points, Fits f) {
         List<Row> ok = fits.stream().filter(r -> dev.lawfit.fit.FitStatus.usable(r.<String>getAs("status"))).toList();
         if (ok.size() < 2) return;
         html.append("<h4>Forms compared</h4>");
@@ -560,7 +639,7 @@ public final class ReportWriter {
     }
 
     /** One chart per group: each run's loss against progress, the first ok curve law per run, its band, its backtest forecast. */
-    private static int curveSections(StringBuilder html, Family f) {
+    private static int curveSections(StringBuilder html, Fits f) {
         List<String> groupKeys = f.keys().subList(0, f.keys().size() - 1);
         Map<String, List<Row>> fitsByGroup = new TreeMap<>();
         for (Row r : f.fits()) fitsByGroup.computeIfAbsent(groupName(r, groupKeys), k -> new ArrayList<>()).add(r);
@@ -568,7 +647,7 @@ public final class ReportWriter {
         Map<String, List<Row>> backtestByFit = byKey(f.backtest(), f.keys());
         int sections = 0;
         for (Map.Entry<String, List<Row>> g : fitsByGroup.entrySet()) {
-            html.append("<section class=\"group\" id=\"curve-").append(sections).append("\"><h3>").append(esc(g.getKey())).append("</h3>");
+            openGroup(html, Family.CURVE.label(), sections, g.getKey());
             // per run, the curve law that predicted its held-out checkpoints best
             Map<String, Row> firstOkByRun = new TreeMap<>();
             for (Row r : g.getValue()) {
@@ -603,7 +682,7 @@ public final class ReportWriter {
                         ? " (the first " + RUNS_PER_CHART + " of " + firstOkByRun.size() + " runs)" : ""), "progress x = tokens / total tokens",
                         "loss (nats/token)", false, series), "training curves"));
             }
-            html.append(parameterTable(g.getValue(), List.of("run_id"), true)).append("</section>");
+            html.append(parameterTable(g.getValue(), List.of("run_id"), true)).append(CLOSE_GROUP);
             sections++;
         }
         return sections;
@@ -618,7 +697,7 @@ public final class ReportWriter {
      * and for the first {@link #FACTOR_CHARTS}: each level's offset with its interval against the tolerance, and the
      * pairs coloured by level with the pooled line and each level's own line.
      */
-    private static void factorSections(StringBuilder html, List<Row> factors, Family f) {
+    private static void factorSections(StringBuilder html, List<Row> factors, Fits f) {
         html.append("<h3>What moves the line</h3><table><tr><th class=\"k\">x / y</th><th class=\"k\">pairing</th><th class=\"k\">factor</th>")
                 .append("<th class=\"k\">within</th><th class=\"k\">verdict</th><th>effect (nats)</th><th>interval</th><th>tolerance</th>")
                 .append("<th>levels</th><th class=\"k\">message</th></tr>");
@@ -667,7 +746,7 @@ public final class ReportWriter {
     }
 
     /** The pairs of one factor test coloured by level, with the pooled line and each level's own line; null when the pairs are not at hand. */
-    private static String linesByLevel(Row test, Family f) {
+    private static String linesByLevel(Row test, Fits f) {
         String factor = test.getAs("factor");
         String stratum = test.getAs("stratum");
         Map<String, String> fixed = new LinkedHashMap<>();
@@ -704,7 +783,8 @@ public final class ReportWriter {
             hi = Math.max(hi, to);
             if (k.containsKey(e.getKey())) {
                 double[] grid = grid(from, to, 30, false);
-                double[] ys = Arrays.stream(grid).map(x -> k.get(e.getKey()) * Math.pow(x - ex.get(e.getKey()), kappa.get(e.getKey())) + ey.get(e.getKey())).toArray();
+                double[] ys = lineAt(Map.of("K", k.get(e.getKey()), "kappa", kappa.get(e.getKey()), "E_x", ex.get(e.getKey()),
+                        "E_y", ey.get(e.getKey())), grid);
                 series.add(new ReportCharts.Series(e.getKey() + " line", grid, ys, ReportCharts.Kind.EXTRAPOLATION, colour));
             }
             colour++;
@@ -712,23 +792,32 @@ public final class ReportWriter {
         Map<String, Double> pooled = test.isNullAt(test.fieldIndex("pooled_line")) ? Map.of() : test.getJavaMap(test.fieldIndex("pooled_line"));
         if (pooled.containsKey("K")) {
             double[] grid = grid(lo, hi, 60, false);
-            double[] ys = Arrays.stream(grid).map(x -> pooled.get("K") * Math.pow(x - pooled.get("E_x"), pooled.get("kappa")) + pooled.get("E_y")).toArray();
+            double[] ys = lineAt(pooled, grid);
             series.add(new ReportCharts.Series("pooled line", grid, ys, ReportCharts.Kind.FIT, 7));
         }
         return ReportCharts.xy("pairs by " + factor + ": each level's line (dashed), the pooled line (solid)", "L_x (" + test.getAs("x_eval") + ")",
                 "L_y (" + test.getAs("y_eval") + ")", false, series);
     }
 
-    private static int pairSections(StringBuilder html, Family f) {
+    /** A loss-to-loss line with these parameters along {@code grid}, predicted by the law itself. */
+    private static double[] lineAt(Map<String, Double> parameters, double[] grid) {
+        Law line = LawCatalog.byName(dev.lawfit.losstoloss.LossLineLaw.NAME);
+        double[] theta = line.theta(parameters);
+        Points at = along(grid);
+        double[] ys = new double[grid.length];
+        for (int i = 0; i < grid.length; i++) ys[i] = line.predict(theta, at, i);
+        return ys;
+    }
+
+    private static int pairSections(StringBuilder html, Fits f) {
         Map<String, List<Row>> fitsByKey = new TreeMap<>();
         for (Row r : f.fits()) fitsByKey.computeIfAbsent(groupName(r, f.keys()), k -> new ArrayList<>()).add(r);
         Map<String, List<Row>> predictionsByFit = byKey(f.predictions(), f.keys());
         Map<String, List<Row>> backtestByFit = byKey(f.backtest(), f.keys());
-        boolean line = f.name().equals("loss_to_loss");
+        boolean line = f.family() == Family.LOSS_TO_LOSS;
         int sections = 0;
         for (Map.Entry<String, List<Row>> g : fitsByKey.entrySet()) {
-            html.append("<section class=\"group\" id=\"").append(f.name()).append("-").append(sections).append("\"><h3>").append(esc(g.getKey()))
-                    .append("</h3>");
+            openGroup(html, f.name(), sections, g.getKey());
             List<ReportCharts.Series> series = new ArrayList<>();
             int colour = 0;
             boolean pointsDrawn = false;
@@ -762,7 +851,7 @@ public final class ReportWriter {
                         line ? "L_x (the x eval's loss)" : "reference loss", line ? "L_y (the y eval's loss)" : "error", false, series),
                         f.name() + " chart"));
             }
-            html.append(parameterTable(g.getValue(), List.of(), false)).append("</section>");
+            html.append(parameterTable(g.getValue(), List.of(), false)).append(CLOSE_GROUP);
             sections++;
         }
         return sections;
@@ -832,25 +921,25 @@ public final class ReportWriter {
      * Every table the family sections did not draw: the frontier, the backtests, the temporal law's tables and the rejects
      * as pictures, the rest (parameters, groups, ...) as their first rows; so every table of the version is in the report.
      */
-    private static void otherTables(StringBuilder html, ReportSource source, List<Family> families, boolean schedules) {
+    private static void otherTables(StringBuilder html, ReportSource source, List<Fits> families, boolean schedules) {
         List<String> all = source.tables();
         // what the report shows of each table: the family sections above drew these
         java.util.Set<String> drawn = new java.util.HashSet<>();
-        if (families.stream().anyMatch(f -> f.name().equals("compute") || f.name().equals("curve") || f.name().equals("schedule"))) {
+        if (families.stream().anyMatch(f -> f.family() == Family.COMPUTE || f.family() == Family.CURVE || f.family() == Family.SCHEDULE)) {
             drawn.addAll(List.of("laws", "predictions"));
         }
-        for (Family f : families) {
-            if (f.name().equals("loss_to_loss") || f.name().equals("downstream")) drawn.addAll(List.of(f.name(), f.name() + "_predictions", f.name() + "_backtest"));
+        for (Fits f : families) {
+            if (f.family() == Family.LOSS_TO_LOSS || f.family() == Family.DOWNSTREAM) drawn.addAll(List.of(f.name(), f.name() + "_predictions", f.name() + "_backtest"));
         }
-        if (families.stream().anyMatch(f -> f.name().equals("loss_to_loss"))) drawn.add("line_factors");
-        if (families.stream().anyMatch(f -> f.name().equals("compute"))) drawn.add("comparison");
+        if (families.stream().anyMatch(f -> f.family() == Family.LOSS_TO_LOSS)) drawn.add("line_factors");
+        if (families.stream().anyMatch(f -> f.family() == Family.COMPUTE)) drawn.add("comparison");
         if (schedules) drawn.addAll(List.of("schedule_quality", "schedule_predictions", "schedule_ranking"));
         if (html.indexOf("<h4>Forms compared</h4>") >= 0) drawn.addAll(List.of("law_selection", "forecasts"));
         // the resamples are drawn as every fit's band
         if (!families.isEmpty()) drawn.add("resamples");
         Map<String, String> how = new java.util.TreeMap<>();
         for (String name : all) if (drawn.contains(name)) how.put(name, "picture");
-        html.append("<h2 class=\"family\">Tables</h2>");
+        html.append("<h2 class=\"family\" id=\"tables\">Tables</h2>");
         if (all.contains("frontier")) {
             List<String> columns = Arrays.asList(source.columns("frontier"));
             section(html, how, "frontier", TableSections.frontier(source.rows("frontier"), columns.subList(0, columns.indexOf("approach"))), "text");
@@ -906,14 +995,14 @@ public final class ReportWriter {
         List<Row> sortedRanking = new ArrayList<>(source.has("schedule_ranking") ? source.rows("schedule_ranking") : List.of());
         sortedRanking.sort(java.util.Comparator.<Row, String>comparing(r -> r.getAs("law")).thenComparingDouble(r -> r.<Double>getAs("predicted_rank")));
         Map<String, List<Row>> ranking = byGroup(sortedRanking, keys);
-        html.append("<h2 class=\"family\">Learning-rate schedules</h2>");
+        familyHeading(html, Family.SCHEDULE);
         Map<String, List<Row>> fitsByGroup = byGroup(fits, keys);
         int sections = 0;
         for (Map.Entry<String, List<Row>> g : new TreeMap<>(quality).entrySet()) {
             String group = g.getValue().isEmpty() ? g.getKey() : groupName(g.getValue().get(0), keys);
             String law = scheduleLaw(g.getValue());
             List<Row> rows = predictions.getOrDefault(g.getKey(), List.of());
-            html.append("<section class=\"group\" id=\"schedule-").append(sections).append("\"><h3>").append(esc(group)).append("</h3>");
+            openGroup(html, Family.SCHEDULE.label(), sections, group);
             if (law != null) {
                 Map<String, List<Row>> unseen = new TreeMap<>(), early = new TreeMap<>(), power = new TreeMap<>();
                 for (Row r : rows) {
@@ -1021,7 +1110,7 @@ public final class ReportWriter {
                             false, parity), "ranking parity"));
                 }
             }
-            html.append("</section>");
+            html.append(CLOSE_GROUP);
             sections++;
         }
         return sections;
@@ -1050,9 +1139,10 @@ public final class ReportWriter {
     }
 
     static String img(String base64, String alt) {
-        String svg = ReportCharts.Figures.fileOf(base64);
+        String svg = ReportCharts.Figures.fileOf(base64); // the picture's vector file
         return "<div><img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64," + base64 + "\">"
-                + (svg == null ? "" : "<br><a class=\"figure\" href=\"" + esc(svg) + "\">" + esc(svg) + " (SVG, for papers)</a>") + "</div>";
+                + (svg == null ? "" : "<br><a class=\"figure\" href=\"" + esc(svg) + "\">" + esc(svg) + " ("
+                + svg.substring(svg.lastIndexOf('.') + 1).toUpperCase(java.util.Locale.ROOT) + ", for papers)</a>") + "</div>";
     }
 
     static String groupName(Row r, List<String> keys) {

@@ -96,7 +96,7 @@ final class TableSections {
                 .append("a run's late checkpoints) predicts them: points on the diagonal were predicted exactly.</p>");
         Map<String, Map<String, List<double[]>>> byFamily = new TreeMap<>();
         for (Row r : rows) {
-            String family = r.getAs("family") == null ? "compute" : r.getAs("family");
+            String family = r.getAs("family") == null ? dev.lawfit.law.Family.COMPUTE.label() : r.getAs("family");
             byFamily.computeIfAbsent(family, k -> new TreeMap<>()).computeIfAbsent(r.getAs("law"), k -> new ArrayList<>())
                     .add(new double[] {number(r, "observed"), number(r, "predicted")});
         }
@@ -131,7 +131,7 @@ final class TableSections {
                 .append("errors calibrate every forecast's interval.</p>");
         Map<String, Map<String, List<double[]>>> byFamily = new TreeMap<>();
         for (Row r : rows) {
-            String family = r.getAs("family") == null ? "compute" : r.getAs("family");
+            String family = r.getAs("family") == null ? dev.lawfit.law.Family.COMPUTE.label() : r.getAs("family");
             byFamily.computeIfAbsent(family, k -> new TreeMap<>()).computeIfAbsent(r.getAs("law"), k -> new ArrayList<>())
                     .add(new double[] {number(r, "distance"), number(r, "log_error")});
         }

@@ -61,8 +61,8 @@ public abstract class ScheduleLaw implements DirectLaw {
     }
 
     @Override
-    public String family() {
-        return "schedule";
+    public dev.lawfit.law.Family family() {
+        return dev.lawfit.law.Family.SCHEDULE;
     }
 
     /**

@@ -42,11 +42,11 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         groupBy = groupBy == null ? DEFAULT_GROUP_BY : List.copyOf(groupBy);
         laws = laws == null ? DEFAULT_LAWS : List.copyOf(laws);
         if (laws.isEmpty() && temporal == null && lossToLoss == null && schedule == null) {
-            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal, schedule or loss_to_loss section); known: " + LawCatalog.names("compute"));
+            throw new IllegalArgumentException("laws must name at least one law (or the spec must have a temporal, schedule or loss_to_loss section); known: " + LawCatalog.names(dev.lawfit.law.Family.COMPUTE));
         }
         for (String law : laws) {
-            if (!LawCatalog.names("compute").contains(law)) {
-                throw new IllegalArgumentException("laws: unknown law '" + law + "'; laws fitted per group are " + LawCatalog.names("compute")
+            if (!LawCatalog.names(dev.lawfit.law.Family.COMPUTE).contains(law)) {
+                throw new IllegalArgumentException("laws: unknown law '" + law + "'; laws fitted per group are " + LawCatalog.names(dev.lawfit.law.Family.COMPUTE)
                         + " (curve laws come with temporal, loss_line with loss_to_loss, downstream_* with downstream)");
             }
         }
@@ -68,7 +68,7 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
         flops = flops == null ? new Flops(null, null) : flops;
         if (downstream != null && laws.stream().noneMatch(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal)) {
             throw new IllegalArgumentException("downstream reads error at each compute budget off a law that gives the compute-optimal loss: "
-                    + "list one of " + LawCatalog.names("compute").stream().filter(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal).toList()
+                    + "list one of " + LawCatalog.names(dev.lawfit.law.Family.COMPUTE).stream().filter(l -> LawCatalog.byName(l) instanceof dev.lawfit.law.ComputeOptimal).toList()
                     + " in laws");
         }
         if (fit.grid() != null) {

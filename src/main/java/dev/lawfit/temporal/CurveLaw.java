@@ -48,8 +48,8 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
     }
 
     @Override
-    public String family() {
-        return "curve";
+    public dev.lawfit.law.Family family() {
+        return dev.lawfit.law.Family.CURVE;
     }
 
     @Override

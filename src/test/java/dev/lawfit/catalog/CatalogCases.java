@@ -58,10 +58,10 @@ final class CatalogCases {
     /** Noise-free covariates in the family's shape (the target is filled by {@link #generate}). */
     static Points design(Law law) {
         switch (law.family()) {
-            case "curve" -> {
+            case CURVE -> {
                 return dev.lawfit.generate.FamilySamples.run("run", 40, x -> 1);
             }
-            case "compute" -> {
+            case COMPUTE -> {
                 Points grid = GeneratedPoints.fromLaw(law, of(law).truth(), SIZES, TOKENS, 0, 1);
                 if (!law.covariates().contains("unique_tokens")) return grid;
                 // the data-constrained law reads unique tokens: runs repeat 1 to 16 epochs of them
@@ -87,7 +87,7 @@ final class CatalogCases {
             double value = law.predict(c.truth(), design, i);
             target[i] = law.target().equals("error") ? value + c.noise() * random.nextGaussian() : value * Math.exp(c.noise() * random.nextGaussian());
         }
-        if (law.family().equals("loss_to_loss")) {
+        if (law.family() == dev.lawfit.law.Family.LOSS_TO_LOSS) {
             for (int i = 0; i < n; i++) x[i] *= Math.exp(c.noise() * random.nextGaussian());
         }
         return Points.of(design.params(), design.tokens(), design.flops(), target, x, design.runIds(), design.steps());

@@ -27,7 +27,7 @@ class CatalogRecoveryTest {
 
     private static FitSettings settings(Law law) {
         FitSettings s = FitSettings.DEFAULT;
-        return law.family().equals("curve") ? s.withHuberDelta(0.01) : s;
+        return law.family() == dev.lawfit.law.Family.CURVE ? s.withHuberDelta(0.01) : s;
     }
 
     @ParameterizedTest

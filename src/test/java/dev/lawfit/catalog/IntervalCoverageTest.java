@@ -30,7 +30,7 @@ class IntervalCoverageTest {
         Law law = LawCatalog.byName(name);
         FitSettings settings = FitSettings.DEFAULT.withBacktestHoldOutSizes(0)
                 .withBootstrap(new BootstrapSettings(resamples, 0.9, "points", false, 17, 100));
-        if (law.family().equals("curve")) settings = settings.withHuberDelta(0.01);
+        if (law.family() == dev.lawfit.law.Family.CURVE) settings = settings.withHuberDelta(0.01);
         Map<String, Double> truth = law.parameters(CatalogCases.of(law).truth());
         int checks = 0, covered = 0;
         for (int d = 0; d < datasets; d++) {

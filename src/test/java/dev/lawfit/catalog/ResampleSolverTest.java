@@ -73,7 +73,7 @@ class ResampleSolverTest {
         int checked = 0;
         for (String name : LawCatalog.names()) {
             Law law = LawCatalog.byName(name);
-            if (!law.family().equals("curve")) continue;
+            if (law.family() != dev.lawfit.law.Family.CURVE) continue;
             for (Points points : List.of(CatalogCases.generate(law, 13), dev.lawfit.generate.FamilySamples.curves(1, 5).get(0))) {
                 LawFit full = Fitter.fit(law, points, settings, false);
                 if (!full.ok()) continue;

@@ -94,9 +94,27 @@ class TutorialTest {
         assertTrue(loss.find(), predicted);
         assertEquals(2.58, Double.parseDouble(loss.group(1)), 0.005, "the README's 'about 2.58'");
         assertTrue(Files.isRegularFile(output.resolve("report.html")), "the report");
-        assertTrue(!Files.exists(output.resolve("report-figures")), "vector figures only when asked for");
+        // by default every chart is also a PDF beside the page, linked under its picture, that a PDF reader draws
+        String first = Files.readString(output.resolve("report.html"));
+        List<Path> pdfs;
+        try (var listed = Files.list(output.resolve("report-figures"))) {
+            pdfs = listed.sorted().toList();
+        }
+        assertEquals(first.split("<img ", -1).length - 1, pdfs.size(), "one PDF per picture");
+        for (Path f : pdfs) {
+            assertTrue(f.getFileName().toString().endsWith(".pdf"), f.toString());
+            assertTrue(first.contains("href=\"report-figures/" + f.getFileName() + "\""), "the page links " + f.getFileName());
+        }
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(pdfs.get(0).toFile())) {
+            java.awt.image.BufferedImage drawn = new org.apache.pdfbox.rendering.PDFRenderer(pdf).renderImage(0);
+            int dark = 0;
+            for (int y = 0; y < drawn.getHeight(); y += 2) {
+                for (int x = 0; x < drawn.getWidth(); x += 2) if ((drawn.getRGB(x, y) & 0xff) < 128) dark++;
+            }
+            assertTrue(drawn.getWidth() > 300 && dark > 500, "the first figure draws a chart: " + drawn.getWidth() + " px wide, " + dark + " dark samples");
+        }
 
-        // the same report with every chart also as an SVG file for a paper, each linked under its picture
+        // the same report with every chart as an SVG file instead, each linked under its picture
         Path page = dir.resolve("paper.html");
         assertEquals(0, LawfitCommand.execute(new PrintWriter(new StringWriter(), true), "report", "--output", output.toString(),
                 "--html", page.toString(), "--figures", "svg"));
@@ -108,6 +126,7 @@ class TutorialTest {
         }
         assertTrue(pictures > 3, "pictures: " + pictures);
         assertEquals(pictures, figures.size(), "one SVG file per picture");
+        assertTrue(html.contains("<nav id=\"contents\">"), "the page opens with its contents");
         javax.xml.parsers.DocumentBuilderFactory xml = javax.xml.parsers.DocumentBuilderFactory.newInstance();
         xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
         for (Path f : figures) {

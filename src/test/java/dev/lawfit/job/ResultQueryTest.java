@@ -237,7 +237,7 @@ class ResultQueryTest {
         assertEquals(a.substring(a.indexOf("lawfit-report-tables")), b.substring(b.indexOf("lawfit-report-tables")), "the same tables shown");
         for (String t : List.of("frontier", "backtest", "rejects", "laws", "predictions")) assertEquals("picture", shown.get(t), t);
         String html = java.nio.file.Files.readString(report);
-        assertEquals(4, html.split("<section class=\"group\"", -1).length - 1, "one section per group");
+        assertEquals(4, html.split("<details class=\"group\"", -1).length - 1, "one section per group");
         assertTrue(html.contains("too_few_points"), "the failed fit is shown with its status");
         java.util.regex.Matcher images = java.util.regex.Pattern.compile("data:image/png;base64,([A-Za-z0-9+/=]+)").matcher(html);
         int count = 0;

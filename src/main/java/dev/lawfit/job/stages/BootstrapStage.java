@@ -103,7 +103,7 @@ public final class BootstrapStage {
                 for (int k = 0; k < names.size() && k < values.length; k++) parameters.put(names.get(k), values[k]);
                 RowBuilder b = RowBuilder.of(schema);
                 for (String key : keys) b.set(key, row.getAs(key));
-                out.add(b.set("family", law.family()).set("law", law.name()).set("resample", r).set("parameters", parameters).build());
+                out.add(b.set("family", law.family().label()).set("law", law.name()).set("resample", r).set("parameters", parameters).build());
             }
             return out.iterator();
         }
@@ -206,7 +206,7 @@ public final class BootstrapStage {
             }
             return BootstrapTables.setIntervals(RowBuilder.of(schema).set(Columns.KEY, group.getAs(Columns.KEY)).set("law", law.name()),
                     intervals, settings.bootstrap().level(), settings.bootstrap().mode())
-                    .set("family", law.family()).set(BootstrapTables.DRAWS, draws).build();
+                    .set("family", law.family().label()).set(BootstrapTables.DRAWS, draws).build();
         }
     }
 

@@ -42,7 +42,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
         this.fitted = fitted;
         this.laws = List.copyOf(laws);
         this.settings = settings;
-        this.frontier = laws.stream().allMatch(l -> l.family().equals("compute"));
+        this.frontier = laws.stream().allMatch(l -> l.family() == dev.lawfit.law.Family.COMPUTE);
     }
 
     @Override
@@ -56,7 +56,7 @@ final class GroupFitFunction implements MapFunction<Row, Row> {
                 folds = new ArrayList<>();
         for (int l = 0; l < result.fits().size(); l++) {
             LawFit fit = result.fits().get(l);
-            String family = laws.get(l).family();
+            String family = laws.get(l).family().label();
             lawRows.add(LawsTable.row(family, fit, settings.huberDelta(), derivedFlops, conventions, rmse(fit, result.points()),
                     settings.splitFor(laws.get(l)).label()));
             if (fit.ok()) predictions.addAll(PredictionsTable.rows(family, fit, result.points()));

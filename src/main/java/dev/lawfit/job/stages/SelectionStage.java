@@ -39,7 +39,7 @@ public final class SelectionStage {
     }
 
     private static Dataset<Row> computeLaws(Dataset<Row> laws) {
-        return laws.where(column("family").equalTo("compute"));
+        return laws.where(column("family").equalTo(dev.lawfit.law.Family.COMPUTE.label()));
     }
 
     /** One row per (group, law, target): the target, the law's prediction there and its interval. */
@@ -86,7 +86,7 @@ public final class SelectionStage {
     public static Dataset<Row> lawSelection(Dataset<Row> laws, Dataset<Row> folds, List<String> keys, FitSettings settings) {
         List<String> on = new ArrayList<>(keys);
         on.add("law");
-        Dataset<Row> errors = folds == null ? null : folds.where(column("family").equalTo("compute"))
+        Dataset<Row> errors = folds == null ? null : folds.where(column("family").equalTo(dev.lawfit.law.Family.COMPUTE.label()))
                 .groupBy(on.stream().map(dev.lawfit.job.tables.Columns::column).toArray(Column[]::new))
                 .agg(collect_list(struct(column("cut"), column("point"), column("distance"), column("are"))).as("fold_errors"));
         Dataset<Row> withFolds = errors == null ? computeLaws(laws).withColumn("fold_errors", lit(null))

@@ -17,7 +17,7 @@ import static dev.lawfit.job.tables.Columns.field;
  */
 public final class ScheduleTables {
 
-    public static final String FAMILY = "schedule";
+    public static final String FAMILY = dev.lawfit.law.Family.SCHEDULE.label();
 
     public static final StructType QUALITY = Columns.schema(field("law", DataTypes.StringType), field("scenario", DataTypes.StringType),
             field("fit_fraction", DataTypes.DoubleType), field("run_id", DataTypes.StringType), field("role", DataTypes.StringType),

@@ -16,7 +16,7 @@ import static dev.lawfit.job.tables.Columns.field;
  */
 public final class TemporalTables {
 
-    public static final String FAMILY = "temporal";
+    public static final String FAMILY = dev.lawfit.law.Family.TEMPORAL.label();
 
     public static final StructType POINT = Columns.schema(field("run_id", DataTypes.StringType), field("step", DataTypes.DoubleType),
             field("tokens", DataTypes.DoubleType), field("progress", DataTypes.DoubleType), field("a0", DataTypes.DoubleType),
