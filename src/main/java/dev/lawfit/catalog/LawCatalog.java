@@ -12,6 +12,12 @@ import dev.lawfit.law.PowerComputeLaw;
 import dev.lawfit.law.PurePowerLaw;
 import dev.lawfit.losstoloss.LossLineLaw;
 import dev.lawfit.losstoloss.LossToLossFit;
+import dev.lawfit.schedule.AnnealingLaw;
+import dev.lawfit.schedule.LrSchedule;
+import dev.lawfit.schedule.MultiPowerLaw;
+import dev.lawfit.schedule.ScheduleLaw;
+import dev.lawfit.schedule.ScheduleSettings;
+import dev.lawfit.schedule.StepPowerLaw;
 import dev.lawfit.temporal.CurveLaw;
 import dev.lawfit.temporal.TrajectoryForm;
 
@@ -27,16 +33,32 @@ import java.util.function.Function;
  */
 public final class LawCatalog {
 
-    /** Settings a family's laws are built with (the curve forms' warm-up, the loss line's E route). */
-    public record Options(double warmupFraction, String irreducible, boolean robust, List<Double> predictX) implements java.io.Serializable {
+    /**
+     * What a family's laws are built with: the curve forms' warm-up, the loss line's E route and its forecasts, and the schedule
+     * laws' context (every run's and candidate's learning-rate schedule by name, the candidates forecast, the annealing law's
+     * momentum).
+     */
+    public record Options(double warmupFraction, String irreducible, boolean robust, List<Double> predictX,
+                          Map<String, LrSchedule> schedules, java.util.Set<String> candidates, double annealingDecay) implements java.io.Serializable {
         public static final Options DEFAULT = new Options(0.0, LossToLossFit.GIVEN);
 
         public Options(double warmupFraction, String irreducible) {
             this(warmupFraction, irreducible, false, List.of());
         }
 
+        public Options(double warmupFraction, String irreducible, boolean robust, List<Double> predictX) {
+            this(warmupFraction, irreducible, robust, predictX, Map.of(), java.util.Set.of(), AnnealingLaw.DEFAULT_DECAY);
+        }
+
         public Options {
             predictX = predictX == null ? List.of() : List.copyOf(predictX);
+            schedules = schedules == null ? Map.of() : Map.copyOf(schedules);
+            candidates = candidates == null ? java.util.Set.of() : java.util.Set.copyOf(candidates);
+        }
+
+        /** The schedule laws' context: a book of schedules (the runs' and the candidates'), the candidates, the momentum. */
+        public Options withSchedules(Map<String, LrSchedule> book, java.util.Set<String> forecast, double decay) {
+            return new Options(warmupFraction, irreducible, robust, predictX, book, forecast, decay);
         }
     }
 
@@ -57,6 +79,10 @@ public final class LawCatalog {
         for (TrajectoryForm form : TrajectoryForm.values()) {
             if (form != TrajectoryForm.CONSTANT) LAWS.put("curve_" + form.label(), o -> new CurveLaw(form, o.warmupFraction()));
         }
+        // schedule-aware laws of the loss over optimiser steps: fitted per group, jointly over its runs' schedules
+        LAWS.put(MultiPowerLaw.NAME, o -> new MultiPowerLaw(o.schedules(), o.candidates()));
+        LAWS.put(AnnealingLaw.NAME, o -> new AnnealingLaw(o.schedules(), o.annealingDecay(), o.candidates()));
+        LAWS.put(StepPowerLaw.NAME, o -> new StepPowerLaw(o.schedules(), o.candidates()));
         // loss-to-loss: fitted per (group, x eval, y eval)
         LAWS.put(LossLineLaw.NAME, o -> new LossLineLaw(o.irreducible(), o.robust(), o.predictX()));
         // loss to downstream error: fitted per (group, task)
@@ -78,6 +104,16 @@ public final class LawCatalog {
 
     public static List<String> names() {
         return List.copyOf(LAWS.keySet());
+    }
+
+    /**
+     * The schedule laws a spec's schedule section asks for (all of the family when it names none), over a book of schedules
+     * (the runs' and the candidates').
+     */
+    public static List<ScheduleLaw> scheduleLaws(ScheduleSettings settings, Map<String, LrSchedule> book) {
+        Options options = Options.DEFAULT.withSchedules(book, settings.candidates().keySet(), settings.annealingDecay());
+        List<String> names = settings.laws().isEmpty() ? names(dev.lawfit.law.Family.SCHEDULE) : settings.laws();
+        return names.stream().map(n -> (ScheduleLaw) byName(n, options)).toList();
     }
 
     /** The names of one family's laws. */

@@ -20,11 +20,6 @@ public interface DirectLaw extends Law {
         return p;
     }
 
-    @Override
-    default void parameters(double[] theta, double[] out, int from) {
-        System.arraycopy(theta, 0, out, from, theta.length);
-    }
-
     /** None, unless the law says otherwise. */
     @Override
     default java.util.Map<String, Double> derived(double[] theta, double[] computeBudgets) {

@@ -15,21 +15,16 @@ public record ScheduleSettings(List<String> fitRuns, List<Double> fitFractions, 
                                LrSchedule.Interpolation interpolation, double annealingDecay, Map<String, ScheduleShape> runs,
                                Map<String, ScheduleShape> candidates) implements java.io.Serializable {
 
-    public static final List<String> LAWS = List.of(MultiPowerLaw.NAME, AnnealingLaw.NAME, StepPowerLaw.NAME);
-
     public ScheduleSettings {
         fitRuns = List.copyOf(fitRuns == null ? List.of() : fitRuns);
         fitFractions = List.copyOf(fitFractions == null ? List.of(0.3) : fitFractions);
-        laws = List.copyOf(laws == null ? LAWS : laws);
+        // empty: every schedule law of the catalog (the spec checks the names against it)
+        laws = List.copyOf(laws == null ? List.of() : laws);
         interpolation = interpolation == null ? LrSchedule.Interpolation.LINEAR : interpolation;
         runs = Map.copyOf(runs == null ? Map.of() : runs);
         candidates = new LinkedHashMap<>(candidates == null ? Map.of() : candidates);
         for (double f : fitFractions) {
             if (!(f > 0 && f < 1)) throw new IllegalArgumentException("schedule.fit_fractions must be in (0, 1), got " + f);
-        }
-        if (laws.isEmpty()) throw new IllegalArgumentException("schedule.laws needs at least one of " + LAWS);
-        for (String l : laws) {
-            if (!LAWS.contains(l)) throw new IllegalArgumentException("schedule.laws has unknown law '" + l + "'; known: " + LAWS);
         }
         if (warmupSteps < -1) throw new IllegalArgumentException("schedule.warmup_steps must be >= 0, got " + warmupSteps);
         if (!(annealingDecay >= 0 && annealingDecay < 1)) {
@@ -40,19 +35,6 @@ public record ScheduleSettings(List<String> fitRuns, List<Double> fitFractions, 
         for (String c : candidates.keySet()) {
             if (runs.containsKey(c) || fitRuns.contains(c)) throw new IllegalArgumentException("schedule.candidates." + c + " has the name of a run");
         }
-    }
-
-    /** The laws over a book of schedules (the runs' and the candidates'). */
-    public List<ScheduleLaw> laws(Map<String, LrSchedule> book) {
-        List<ScheduleLaw> out = new ArrayList<>();
-        for (String l : laws) {
-            out.add(switch (l) {
-                case MultiPowerLaw.NAME -> new MultiPowerLaw(book, candidates.keySet());
-                case AnnealingLaw.NAME -> new AnnealingLaw(book, annealingDecay, candidates.keySet());
-                default -> new StepPowerLaw(book, candidates.keySet());
-            });
-        }
-        return out;
     }
 
     /** The candidates' schedules by name. */

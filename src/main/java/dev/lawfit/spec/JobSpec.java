@@ -440,6 +440,11 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
                            Double annealingDecay, Map<String, Shape> runs, Map<String, Shape> candidates) {
 
         public dev.lawfit.schedule.ScheduleSettings toSettings() {
+            List<String> known = LawCatalog.names(dev.lawfit.law.Family.SCHEDULE);
+            if (laws != null && laws.isEmpty()) throw new IllegalArgumentException("schedule.laws needs at least one of " + known);
+            for (String l : laws == null ? List.<String>of() : laws) {
+                if (!known.contains(l)) throw new IllegalArgumentException("schedule.laws has unknown law '" + l + "'; known: " + known);
+            }
             Map<String, dev.lawfit.schedule.ScheduleShape> r = new LinkedHashMap<>(), c = new LinkedHashMap<>();
             if (runs != null) runs.forEach((k, v) -> r.put(k, v.toShape("schedule.runs." + k)));
             if (candidates != null) candidates.forEach((k, v) -> c.put(k, v.toShape("schedule.candidates." + k)));

@@ -171,6 +171,12 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
         return Map.of(FINAL, finalLoss(theta));
     }
 
+    /** A curve law's parameters are its coordinates. */
+    @Override
+    public void parameters(double[] theta, double[] out, int from) {
+        System.arraycopy(theta, 0, out, from, theta.length);
+    }
+
     @Override
     public void forecasts(double[] theta, double[] out, int from) {
         out[from] = finalLoss(theta);

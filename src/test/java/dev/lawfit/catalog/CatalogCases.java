@@ -44,7 +44,27 @@ final class CatalogCases {
             Map.entry("curve_cosine", new Case(new double[] {2.6, 0.3}, 0.003)),
             Map.entry("loss_line", new Case(new double[] {1.5, 1.0, 1.8, 2.2}, 0.002)),
             Map.entry("downstream_exponential", new Case(new double[] {0.9, 3.85, 0.845}, 0.01)),
-            Map.entry("downstream_sigmoid", new Case(new double[] {0.25, 0.75, 3.0, 2.9}, 0.01)));
+            Map.entry("downstream_sigmoid", new Case(new double[] {0.25, 0.75, 3.0, 2.9}, 0.01)),
+            // the schedule laws over the generated archive's schedules (ScheduleArchive's small model for the Multi-Power Law)
+            Map.entry("multi_power", new Case(new double[] {3.15, Math.log(0.52), 0.51, Math.log(400), Math.log(2.0), 0.58, 0.64}, 0.001)),
+            Map.entry("lr_annealing", new Case(new double[] {3.1, Math.log(0.5), 0.5, Math.log(0.4)}, 0.001)),
+            Map.entry("step_power", new Case(new double[] {3.1, Math.log(100), 0.6}, 0.001)));
+
+    /** The learning-rate schedules the schedule laws' cases read: the generated archive's, by run name. */
+    static final Map<String, dev.lawfit.schedule.LrSchedule> SCHEDULES = new java.util.LinkedHashMap<>();
+
+    static {
+        dev.lawfit.generate.ScheduleArchive.SCHEDULES.forEach((name, shape) -> SCHEDULES.put(name, shape.toSchedule()));
+        // two more peaks: with one peak learning rate C and gamma trade off along lr^-gamma, and no data tell them apart
+        SCHEDULES.put("cosine_low_20000", new dev.lawfit.schedule.ScheduleShape("cosine", 1e-4, 1000, 20000, 1e-5, -1, null, null).toSchedule());
+        SCHEDULES.put("wsd_high_20000", new dev.lawfit.schedule.ScheduleShape("wsd", 8e-4, 1000, 20000, 8e-5, 16000, "linear", null).toSchedule());
+    }
+
+    /** A catalog law as the catalog-wide tests use it: the schedule laws over {@link #SCHEDULES}. */
+    static Law law(String name) {
+        return LawCatalog.byName(name, LawCatalog.Options.DEFAULT.withSchedules(SCHEDULES, java.util.Set.of(),
+                dev.lawfit.schedule.AnnealingLaw.DEFAULT_DECAY));
+    }
 
     private CatalogCases() {
     }
@@ -66,6 +86,29 @@ final class CatalogCases {
                 if (!law.covariates().contains("unique_tokens")) return grid;
                 // the data-constrained law reads unique tokens: runs repeat 1 to 16 epochs of them
                 return GeneratedPoints.repeated(law, of(law).truth(), SIZES, UNIQUE, EPOCHS, 0, 1);
+            }
+            case SCHEDULE -> {
+                // the 20,000-step runs (the archive's constant, cosine, two-stage, WSD and linear, and two other peaks) at every 500 steps from the end of warm-up: progress x is the step over the run's last
+                java.util.List<double[]> rows = new java.util.ArrayList<>();
+                java.util.List<String> ids = new java.util.ArrayList<>();
+                SCHEDULES.forEach((run, schedule) -> {
+                    if (!run.endsWith("_20000")) return;
+                    for (double step = 1000; step <= schedule.lastStep(); step += 500) {
+                        rows.add(new double[] {step, step / schedule.lastStep()});
+                        ids.add(run);
+                    }
+                });
+                // a 100M model trained on 1M tokens a step
+                int n = rows.size();
+                double[] params = new double[n], tokens = new double[n], flops = new double[n], steps = new double[n], x = new double[n];
+                for (int i = 0; i < n; i++) {
+                    steps[i] = rows.get(i)[0];
+                    x[i] = rows.get(i)[1];
+                    params[i] = 1e8;
+                    tokens[i] = steps[i] * 1e6;
+                    flops[i] = 6 * params[i] * tokens[i];
+                }
+                return Points.of(params, tokens, flops, new double[n], x, ids.toArray(String[]::new), steps);
             }
             default -> {
                 // the reference (x) loss follows a Chinchilla law over the (N, D) grid

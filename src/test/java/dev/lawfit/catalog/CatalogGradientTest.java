@@ -20,7 +20,7 @@ class CatalogGradientTest {
     @ParameterizedTest
     @MethodSource("laws")
     void parametersAndCoordinatesAreInverses(String name) {
-        Law law = LawCatalog.byName(name);
+        Law law = CatalogCases.law(name);
         double[] truth = CatalogCases.of(law).truth();
         double[] back = law.theta(law.parameters(truth));
         for (int k = 0; k < truth.length; k++) assertEquals(truth[k], back[k], 1e-12 * Math.max(1, Math.abs(truth[k])), name + " " + k);
@@ -29,7 +29,7 @@ class CatalogGradientTest {
     @ParameterizedTest
     @MethodSource("laws")
     void analyticGradientMatchesCentralDifferences(String name) {
-        Law law = LawCatalog.byName(name);
+        Law law = CatalogCases.law(name);
         Points points = CatalogCases.design(law);
         Random random = new Random(7);
         for (int trial = 0; trial < 10; trial++) {
@@ -64,7 +64,7 @@ class CatalogGradientTest {
     @ParameterizedTest
     @MethodSource("laws")
     void evaluatingAllPointsAtOnceMatchesPointByPoint(String name) {
-        Law law = LawCatalog.byName(name);
+        Law law = CatalogCases.law(name);
         Points points = CatalogCases.design(law);
         int n = points.size(), p = law.dimension();
         double[] theta = CatalogCases.perturbed(CatalogCases.of(law).truth(), new Random(11), 0.1);

@@ -33,7 +33,7 @@ class CatalogRecoveryTest {
     @ParameterizedTest
     @MethodSource("laws")
     void noiseFreeDataGiveTheTruthBack(String name) {
-        Law law = LawCatalog.byName(name);
+        Law law = CatalogCases.law(name);
         Points exact = CatalogCases.generate(law, 1);
         double[] truth = CatalogCases.of(law).truth();
         Points clean = Points.of(exact.params(), exact.tokens(), exact.flops(), predictions(law, truth, CatalogCases.design(law)),
@@ -50,7 +50,7 @@ class CatalogRecoveryTest {
     @ParameterizedTest
     @MethodSource("laws")
     void noisyDataGiveTheTruthBackClosely(String name) {
-        Law law = LawCatalog.byName(name);
+        Law law = CatalogCases.law(name);
         LawFit fit = Fitter.fit(law, CatalogCases.generate(law, 11).canonicalOrder(), settings(law));
         assertEquals(FitStatus.OK, fit.status(), fit.message());
         double[] truth = CatalogCases.of(law).truth();

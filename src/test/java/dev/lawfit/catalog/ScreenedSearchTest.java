@@ -24,7 +24,7 @@ class ScreenedSearchTest {
         FitSettings settings = FitSettings.DEFAULT;
         List<String> worse = new ArrayList<>(), summary = new ArrayList<>();
         for (String name : LawCatalog.names()) {
-            Law law = LawCatalog.byName(name);
+            Law law = CatalogCases.law(name);
             if (Solver.of(law) != ScreenedGridSearch.INSTANCE || !law.gaussNewtonSearch()) continue;
             int lower = 0;
             for (long seed = 1; seed <= 15; seed++) {

@@ -108,7 +108,7 @@ class MultiPowerLawDataTest {
             List<ScheduleStudy.RunData> runs = runs(size, book);
             ScheduleSettings settings = new ScheduleSettings(FIT, List.of(0.3), null, 2160, null, AnnealingLaw.DEFAULT_DECAY, null, null);
             long t0 = System.nanoTime();
-            ScheduleStudy.Result r = ScheduleStudy.run(runs, settings.laws(book), null, settings, FitSettings.DEFAULT);
+            ScheduleStudy.Result r = ScheduleStudy.run(runs, dev.lawfit.catalog.LawCatalog.scheduleLaws(settings, book), null, settings, FitSettings.DEFAULT);
             System.out.printf("%s study in %d ms%n", size, (System.nanoTime() - t0) / 1_000_000);
             Map<String, double[]> unseen = ScheduleStudy.summary(r.quality(), ScheduleStudy.UNSEEN, 1.0, ScheduleStudy.UNSEEN);
             Map<String, double[]> early = ScheduleStudy.summary(r.quality(), ScheduleStudy.EARLY, 0.3, ScheduleStudy.EARLY);

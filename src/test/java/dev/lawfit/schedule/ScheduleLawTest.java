@@ -145,31 +145,6 @@ class ScheduleLawTest {
                 "the documentation states lr_annealing's S1 as the code computes it");
     }
 
-    @Test
-    void gradientsMatchFiniteDifferences() {
-        Map<String, LrSchedule> book = book();
-        List<ScheduleLaw> laws = List.of(new MultiPowerLaw(book), new AnnealingLaw(book, 0.999), new StepPowerLaw(book));
-        for (ScheduleLaw law : laws) {
-            double[] theta = law instanceof MultiPowerLaw ? truth("s") : law instanceof AnnealingLaw
-                    ? new double[] {3.1, Math.log(0.5), 0.5, Math.log(0.4)} : new double[] {3.1, Math.log(100), 0.6};
-            for (String run : List.of("cosine_20000", "twostage_20000", "wsd_20000")) {
-                Points p = at(run, 3000, 9000, 18000);
-                for (int i = 0; i < p.size(); i++) {
-                    double[] g = new double[theta.length];
-                    law.predict(theta, p, i, g);
-                    for (int k = 0; k < theta.length; k++) {
-                        double h = 1e-6 * Math.max(1, Math.abs(theta[k]));
-                        double[] up = theta.clone(), down = theta.clone();
-                        up[k] += h;
-                        down[k] -= h;
-                        double numeric = (law.predict(up, p, i) - law.predict(down, p, i)) / (2 * h);
-                        assertEquals(numeric, g[k], 1e-5 * Math.max(1, Math.abs(numeric)), law.name() + " d/d" + law.coordinateNames().get(k) + " at " + run);
-                    }
-                }
-            }
-        }
-    }
-
     static List<ScheduleStudy.RunData> generated(String size) {
         Map<String, List<double[]>> byRun = new LinkedHashMap<>();
         for (ScheduleArchive.Row r : ScheduleArchive.runs(5, false)) {
@@ -187,7 +162,7 @@ class ScheduleLawTest {
                 null, 0.999, null, Map.of("wsd_10pct", new ScheduleShape("wsd", 3e-4, 1000, 20000, 3e-5, 18000, "linear", null)));
         Map<String, LrSchedule> book = book();
         book.put("wsd_10pct", settings.candidates().get("wsd_10pct").toSchedule());
-        List<ScheduleLaw> laws = settings.laws(book);
+        List<ScheduleLaw> laws = dev.lawfit.catalog.LawCatalog.scheduleLaws(settings, book);
         ScheduleStudy.Result result = ScheduleStudy.run(generated("s"), laws, null, settings, FitSettings.DEFAULT);
 
         Map<String, double[]> unseen = ScheduleStudy.summary(result.quality(), ScheduleStudy.UNSEEN, 1.0, ScheduleStudy.UNSEEN);

@@ -79,7 +79,7 @@ public final class ScheduleStage {
         } catch (IllegalArgumentException e) {
             throw new LawfitException("schedule: " + e.getMessage(), e);
         }
-        List<ScheduleLaw> laws = settings.laws(book);
+        List<ScheduleLaw> laws = dev.lawfit.catalog.LawCatalog.scheduleLaws(settings, book);
         Dataset<Row> rows = accepted.withColumn(GroupFitting.X, column(CheckpointContract.STEP)
                 .divide(max(column(CheckpointContract.STEP)).over(Window.partitionBy(column(CheckpointContract.RUN_ID)))));
         Dataset<Row> fitRows = settings.fitRuns().isEmpty() ? rows : rows.where(column(CheckpointContract.RUN_ID).isin(settings.fitRuns().toArray()));
