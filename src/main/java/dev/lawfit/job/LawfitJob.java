@@ -11,29 +11,19 @@ import dev.lawfit.job.publish.CatalogPublisher;
 import dev.lawfit.job.publish.OutputLock;
 import dev.lawfit.job.publish.OutputPublisher;
 import dev.lawfit.job.publish.RunHistory;
-import dev.lawfit.job.stages.ComparisonTable;
-import dev.lawfit.job.stages.CurveStage;
-import dev.lawfit.job.stages.DownstreamStage;
-import dev.lawfit.job.stages.FitProgress;
+import dev.lawfit.job.families.Families;
+import dev.lawfit.job.families.FamilyRun;
+import dev.lawfit.job.families.FamilyStage;
 import dev.lawfit.job.stages.ForecastIntervals;
-import dev.lawfit.job.stages.GroupFitting;
-import dev.lawfit.job.stages.LawStage;
-import dev.lawfit.job.stages.SelectionStage;
-import dev.lawfit.job.stages.LossToLossStage;
-import dev.lawfit.job.stages.TemporalStage;
-import dev.lawfit.job.stages.ScheduleStage;
 
 import dev.lawfit.LawfitException;
-import dev.lawfit.catalog.LawCatalog;
 import dev.lawfit.fit.FitSettings;
-import dev.lawfit.law.Law;
 import dev.lawfit.LawfitVersion;
 import dev.lawfit.spec.JobSpec;
 import dev.lawfit.spec.SpecHashes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +53,14 @@ public final class LawfitJob {
     private LawfitJob() {
     }
 
-    /** Group-level rows and temporal (per-run) rows in one table; columns one side lacks are null there. */
+    /** One shared table's fresh rows of every family (null when none has any). */
+    private static Dataset<Row> unionOf(List<FamilyStage.Fitted> fitted, java.util.function.Function<FamilyStage.Fitted, Dataset<Row>> table) {
+        Dataset<Row> out = null;
+        for (FamilyStage.Fitted f : fitted) out = union(out, table.apply(f));
+        return out;
+    }
+
+    /** Rows of two families in one table; columns one side lacks are null there. */
     private static Dataset<Row> union(Dataset<Row> group, Dataset<Row> temporal) {
         if (temporal == null) return group;
         if (group == null) return temporal;
@@ -131,7 +128,7 @@ public final class LawfitJob {
 
     /** A table's fresh rows with the reused ones of the previous version; the fresh rows alone when nothing is planned. */
     private static Dataset<Row> combine(IncrementalPlan plan, String table, Dataset<Row> fresh, String... stages) {
-        return plan == null ? fresh : plan.combine(table, fresh, stages);
+        return plan == null || stages.length == 0 ? fresh : plan.combine(table, fresh, stages);
     }
 
     private static RunSummary fitAndPublish(SparkSession spark, JobSpec spec, RunOptions options, OutputPublisher publisher,
@@ -173,17 +170,16 @@ public final class LawfitJob {
 
         int partitions = Math.max(1, spark.sparkContext().defaultParallelism() * 4);
         FitSettings settings = spec.toSettings();
-        boolean groupLaws = !spec.laws().isEmpty();
-        // group laws and temporal runs are per group: those groups are planned (reused or refitted) and counted
+        List<FamilyStage> families = Families.of(spec);
+        String[] plannedStages = Families.plannedStages(families);
+        // the families planned per group (compute laws, temporal runs, schedules): their groups are reused or refitted, and counted
         Map<String, String> stageHashes = SpecHashes.stageHashes(spec, LawfitVersion.get());
-        IncrementalPlan plan = groupLaws || spec.temporal() != null
-                ? IncrementalPlan.make(spark, validated.accepted(), spec.groupBy(), stageHashes, previous, options.full(),
+        IncrementalPlan plan = plannedStages.length > 0
+                ? IncrementalPlan.make(spark, validated.accepted(), spec.groupBy(), stageHashes, Families.stageFamilies(), previous, options.full(),
                         options.keepStale(), publisher.version())
                 : null;
         IncrementalPlan.Counts changes = plan == null ? new IncrementalPlan.Counts(0, 0, 0, 0, 0) : plan.counts();
         long groupCount = changes.groups();
-        Dataset<Row> computeRows = plan == null || !groupLaws ? null : plan.toFit(validated.accepted(), SpecHashes.COMPUTE);
-        Dataset<Row> runRows = plan == null || spec.temporal() == null ? null : plan.toFit(validated.accepted(), SpecHashes.RUNS);
         LOG.info("groups: {}", changes.toMap());
         phases.end("plan");
         if (plan != null) {
@@ -191,99 +187,35 @@ public final class LawfitJob {
             for (String stage : stageHashes.keySet()) byStage.put(stage, plan.fits(stage));
             record.put("groups_fitted_by_stage", byStage);
         }
-        long computeFits = groupLaws ? plan.fits(SpecHashes.COMPUTE) : 0, runFits = spec.temporal() != null ? plan.fits(SpecHashes.RUNS) : 0;
-        FitProgress progress = FitProgress.start(spark.sparkContext(), "groups", computeFits);
-        List<Law> computeLaws = spec.laws().stream().map(LawCatalog::byName).toList();
-        // no more fitting tasks than groups to fit: an empty task still costs its scheduling, and a small job is mostly such costs
-        int computePartitions = (int) Math.max(1, Math.min(partitions, computeFits));
-        LawStage.Tables compute = groupLaws
-                ? LawStage.run(computeRows.withColumn(GroupFitting.X, column(CheckpointContract.UNIQUE_TOKENS)), spec.groupBy(), computeLaws,
-                        settings, computePartitions, progress, computeFits == 0) : null;
-        // the runs' curve laws: a progress line of their own (a temporal archive can hold thousands of runs, each bootstrapped)
-        FitProgress runProgress = spec.temporal() == null ? null : FitProgress.start(spark.sparkContext(), "runs",
-                runFits == 0 ? 0 : runRows.select(CurveStage.runKeys(spec.groupBy()).stream().map(InputReader::column)
-                        .toArray(org.apache.spark.sql.Column[]::new)).distinct().count());
-        LawStage.Tables curves = spec.temporal() == null ? null : CurveStage.fit(runRows, spec, settings, partitions, runProgress, runFits == 0);
-        TemporalStage.Tables temporal = null;
-        ScheduleStage.Tables schedule = null;
         RunSummary published;
-        List<Runnable> released = new java.util.ArrayList<>();
+        FamilyRun run = new FamilyRun(spark, spec, settings, validated, plan, partitions, publisher, new java.util.ArrayList<>());
+        List<FamilyStage.Fitted> fitted = new java.util.ArrayList<>();
         try {
-            temporal = spec.temporal() == null ? null
-                    : TemporalStage.fit(runRows, spec.groupBy(), spec.temporal().toSettings(), partitions);
-            // the schedule family is refitted on every run (its groups are not planned incrementally)
-            schedule = spec.schedule() == null ? null
-                    : ScheduleStage.fit(validated.accepted(), spec.groupBy(), spec.schedule().toSettings(), settings, partitions, null);
-            Dataset<Row> curveLaws = curves == null ? null : spec.schedule() == null ? CurveStage.withoutSchedule(curves.laws()) : curves.laws();
-            Dataset<Row> resamples = union(union(compute == null ? null : compute.resamples(), curves == null ? null : curves.resamples()),
-                    schedule == null ? null : schedule.laws().resamples());
-            Dataset<Row> freshLaws = union(union(union(compute == null ? null : compute.laws(), curveLaws),
-                    temporal == null ? null : temporal.laws()), schedule == null ? null : schedule.laws().laws());
-            Dataset<Row> calibrated = freshLaws == null ? null
-                    : ForecastIntervals.apply(combine(plan, "laws", freshLaws, SpecHashes.COMPUTE, SpecHashes.RUNS));
+            // every family's fit, in the registry's order; each gives its rows of the shared tables
+            for (FamilyStage family : families) fitted.add(family.fit(run));
+            Dataset<Row> freshLaws = unionOf(fitted, FamilyStage.Fitted::laws);
+            Dataset<Row> calibrated = freshLaws == null ? null : ForecastIntervals.apply(combine(plan, "laws", freshLaws, plannedStages));
             phases.end("fit");
             if (freshLaws != null) {
                 // every forecast's interval recalibrated by the folds of all the groups now published, reused ones included
                 publisher.write("laws", calibrated);
-                publisher.write("predictions", combine(plan, "predictions", union(union(union(compute == null ? null : compute.predictions(),
-                        curves == null ? null : curves.predictions()), temporal == null ? null : temporal.predictions()),
-                        schedule == null ? null : schedule.laws().predictions()), SpecHashes.COMPUTE, SpecHashes.RUNS));
+                publisher.write("predictions", combine(plan, "predictions", unionOf(fitted, FamilyStage.Fitted::predictions), plannedStages));
             }
-            // tables built across groups read the complete laws and frontier tables just written
+            // tables built across groups read the complete laws and folds just written
             Dataset<Row> allLaws = freshLaws == null ? null : publisher.read(spark, "laws");
             if (allLaws != null) publisher.write("parameters", dev.lawfit.job.tables.ParametersTable.build(allLaws));
-            if (compute != null || curves != null || schedule != null) {
-                publisher.write("backtest", combine(plan, "backtest", union(union(compute == null ? null : compute.backtest(),
-                        curves == null ? null : curves.backtest()), schedule == null ? null : schedule.laws().backtest()), SpecHashes.COMPUTE, SpecHashes.RUNS));
-            }
-            Dataset<Row> folds = union(union(compute == null ? null : compute.folds(), curves == null ? null : curves.folds()),
-                    schedule == null ? null : schedule.laws().folds());
+            Dataset<Row> backtest = combine(plan, "backtest", unionOf(fitted, FamilyStage.Fitted::backtest), plannedStages);
+            if (backtest != null) publisher.write("backtest", backtest);
             // the group-level families' folds (fresh and reused), which the law selection ranks on
-            Dataset<Row> groupFolds = combine(plan, FOLDS, folds, SpecHashes.COMPUTE, SpecHashes.RUNS);
+            Dataset<Row> groupFolds = combine(plan, FOLDS, unionOf(fitted, FamilyStage.Fitted::folds), plannedStages);
             if (groupFolds != null) publisher.write(FOLDS, groupFolds);
-            Dataset<Row> allFolds = groupFolds == null ? null : publisher.read(spark, FOLDS);
-            if (schedule != null) {
-                publisher.write("schedule_quality", schedule.quality());
-                publisher.write("schedule_predictions", schedule.predictions());
-                publisher.write("schedule_ranking", schedule.ranking());
-            }
-            if (groupLaws) {
-                publisher.write("frontier", plan.combine("frontier", GroupFitting.frontierTable(compute.fitted(), spec.groupBy()), SpecHashes.COMPUTE));
-                Dataset<Row> frontier = publisher.read(spark, "frontier");
-                publisher.write("forecasts", SelectionStage.forecasts(spark, allLaws, spec.groupBy(), settings));
-                publisher.write("law_selection", SelectionStage.lawSelection(allLaws, allFolds, spec.groupBy(), settings));
-                if (spec.laws().contains("chinchilla")) {
-                    publisher.write("comparison", ComparisonTable.build(allLaws, frontier, spec.groupBy()));
-                }
-                if (spec.downstream() != null) {
-                    DownstreamStage.Tables downstream = DownstreamStage.stage(validated.accepted(), allLaws, spec.groupBy(), spec.downstream(),
-                            spec.laws(), settings, partitions);
-                    publisher.write("downstream", ForecastIntervals.apply(downstream.table()));
-                    publisher.write("downstream_folds", downstream.stage().folds());
-                    publisher.write("downstream_predictions", downstream.stage().predictions());
-                    publisher.write("downstream_backtest", downstream.stage().backtest());
-                    released.add(downstream.stage()::release);
-                    resamples = union(resamples, downstream.stage().resamples());
-                }
-            }
-            if (spec.lossToLoss() != null) {
-                LossToLossStage.Tables l2l = LossToLossStage.fit(validated.accepted(), spec.lossToLoss(), spec.groupBy(), settings, partitions);
-                publisher.write("loss_to_loss", ForecastIntervals.apply(l2l.lines()));
-                publisher.write("loss_to_loss_folds", l2l.stage().folds());
-                publisher.write("line_factors", l2l.factors());
-                publisher.write("loss_to_loss_predictions", l2l.predictions());
-                publisher.write("loss_to_loss_backtest", l2l.backtest());
-                released.add(l2l::release);
-                resamples = union(resamples, l2l.stage().resamples());
-            }
+            FamilyStage.Shared shared = new FamilyStage.Shared(allLaws, groupFolds == null ? null : publisher.read(spark, FOLDS));
+            // each family's own tables; some add resamples of their own
+            Dataset<Row> resamples = unionOf(fitted, FamilyStage.Fitted::resamples);
+            for (FamilyStage.Fitted f : fitted) resamples = union(resamples, f.publisher().publish(run, shared));
             // every family's published resamples in one table (the reused groups' from the previous version)
-            Dataset<Row> allResamples = combine(plan, RESAMPLES, resamples, SpecHashes.COMPUTE, SpecHashes.RUNS);
+            Dataset<Row> allResamples = combine(plan, RESAMPLES, resamples, plannedStages);
             if (allResamples != null) publisher.write(RESAMPLES, allResamples);
-            if (temporal != null) {
-                publisher.write("temporal_points", plan.combine("temporal_points", temporal.points(), SpecHashes.RUNS));
-                publisher.write("temporal_quality", plan.combine("temporal_quality", temporal.quality(), SpecHashes.RUNS));
-                publisher.write("temporal_ranking", plan.combine("temporal_ranking", temporal.ranking(), SpecHashes.RUNS));
-            }
             if (plan != null) publisher.write(IncrementalPlan.GROUPS, plan.groupsTable());
             publisher.write("rejects", validated.rejects().orderBy(column(CheckpointContract.SOURCE_FILE), column(CheckpointContract.REJECT_REASON)));
 
@@ -329,13 +261,8 @@ public final class LawfitJob {
                     + LawfitException.firstLine(e), e);
         } finally {
             publisher.awaitQuietly(); // no write still reading what is released here
-            released.forEach(Runnable::run);
-            progress.close();
-            if (runProgress != null) runProgress.close();
-            if (temporal != null) temporal.release();
-            if (schedule != null) schedule.release();
-            if (compute != null) compute.release();
-            if (curves != null) curves.release();
+            run.releases().forEach(Runnable::run);
+            fitted.forEach(f -> f.release().run());
             if (plan != null) plan.release();
             validated.cached().unpersist();
         }

@@ -38,6 +38,8 @@ public final class SpecHashes {
     public static final String COMPUTE = "compute";
     /** The stage of the per-run families of a temporal section (families curve and temporal). */
     public static final String RUNS = "runs";
+    /** The stage of the schedule-aware laws and their study, per group (family schedule). */
+    public static final String SCHEDULE = "schedule";
 
     public static String fitSettingsHash(JobSpec spec, String lawfitVersion) {
         Map<String, Object> decisive = new LinkedHashMap<>();
@@ -85,6 +87,17 @@ public final class SpecHashes {
             runs.put("bootstrap", spec.bootstrap());
             runs.put("fit_fraction", spec.backtest().fitFraction());
             out.put(RUNS, Fingerprint.ofText(json(runs)));
+        }
+        if (spec.schedule() != null) {
+            Map<String, Object> schedule = new LinkedHashMap<>();
+            schedule.put("lawfit_version", lawfitVersion);
+            schedule.put("tables_layout", TABLES_LAYOUT);
+            schedule.put("group_by", spec.groupBy());
+            schedule.put("schedule", spec.schedule());
+            schedule.put("fit", spec.fit());
+            schedule.put("bootstrap", spec.bootstrap());
+            schedule.put("fit_fraction", spec.backtest().fitFraction());
+            out.put(SCHEDULE, Fingerprint.ofText(json(schedule)));
         }
         return out;
     }

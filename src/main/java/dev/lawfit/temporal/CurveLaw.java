@@ -32,7 +32,7 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
     public CurveLaw(TrajectoryForm form, double warmup) {
         this.form = form;
         this.warmup = warmup;
-        this.coordinates = List.of("p0", "p1", "theta").subList(0, form.parameterCount());
+        this.coordinates = List.copyOf(List.of("p0", "p1", "theta").subList(0, form.parameterCount()));
         double low = form.decays() ? 0 : -1e6;
         this.lower = java.util.Arrays.copyOf(new double[] {low, low, form.hasTheta() ? form.thetaLow() : 0}, form.parameterCount());
         this.upper = java.util.Arrays.copyOf(new double[] {1e6, 1e6, form.hasTheta() ? form.thetaHigh() : 0}, form.parameterCount());

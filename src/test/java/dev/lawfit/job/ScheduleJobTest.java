@@ -110,6 +110,17 @@ class ScheduleJobTest {
         String text = assertDoesNotThrowRead(html);
         assertTrue(text.contains("Learning-rate schedules") && text.contains("alt=\"schedule curves\"") && text.contains("alt=\"schedules\"")
                 && text.contains("alt=\"rest of runs\"") && text.contains("alt=\"ranking parity\""), "the schedule pictures");
+
+        // the schedule family is planned like the others: a rerun with nothing changed refits no group and copies every row
+        RunSummary rerun = LawfitJob.run(TestSpark.session(), JobSpecReader.parse(spec(out, schedule), "test"));
+        Row record = dev.lawfit.job.publish.RunHistory.table(TestSpark.session(), out)
+                .orderBy(org.apache.spark.sql.functions.col("started").desc()).first();
+        java.util.Map<String, Long> byStage = record.getJavaMap(record.fieldIndex("groups_fitted_by_stage"));
+        assertEquals(0L, (long) byStage.get("schedule"), byStage.toString());
+        assertEquals(2, rerun.groupChanges().reused(), "both sizes reused");
+        for (String table : List.of("laws", "schedule_quality", "schedule_predictions", "schedule_ranking", "resamples")) {
+            assertEquals(0, Tables.differingRows(Tables.of(summary.versionPath(), table), Tables.of(rerun.versionPath(), table)), table + " copied");
+        }
     }
 
     private static String assertDoesNotThrowRead(java.nio.file.Path p) {

@@ -84,21 +84,19 @@ public final class IncrementalPlan {
         }
     }
 
-    /** The families whose rows each stage writes into the shared tables (laws, predictions, backtest). */
-    private static final Map<String, List<String>> FAMILIES = Map.of(
-            dev.lawfit.spec.SpecHashes.COMPUTE, List.of("compute"),
-            dev.lawfit.spec.SpecHashes.RUNS, List.of("curve", "temporal"));
-
     private final SparkSession spark;
     private final List<String> keys;
     private final Path previousVersion;
     private final Dataset<Row> groups;
     private final Counts counts;
     private final Map<String, Long> stageFits;
+    /** The families whose rows each stage writes into the shared tables (laws, predictions, backtest, ...). */
+    private final Map<String, List<String>> stageFamilies;
 
     private IncrementalPlan(SparkSession spark, List<String> keys, Path previousVersion, Dataset<Row> groups, Counts counts,
-                            Map<String, Long> stageFits) {
+                            Map<String, Long> stageFits, Map<String, List<String>> stageFamilies) {
         this.spark = spark;
+        this.stageFamilies = Map.copyOf(stageFamilies);
         this.keys = keys;
         this.previousVersion = previousVersion;
         this.groups = groups;
@@ -111,7 +109,7 @@ public final class IncrementalPlan {
      * version without a {@code groups} table (written before lawfit kept one) counts as none.
      */
     public static IncrementalPlan make(SparkSession spark, Dataset<Row> accepted, List<String> keys, Map<String, String> stageHashes,
-                                       Path previousVersion, boolean full, boolean keepStale, String version) {
+                                       Map<String, List<String>> stageFamilies, Path previousVersion, boolean full, boolean keepStale, String version) {
         Column[] keyColumns = keys.stream().map(InputReader::column).toArray(Column[]::new);
         Column[] rowColumns = Arrays.stream(accepted.columns()).filter(c -> !c.equals(CheckpointContract.SOURCE_FILE))
                 .map(InputReader::column).toArray(Column[]::new);
@@ -191,7 +189,7 @@ public final class IncrementalPlan {
         for (String stage : stages) stageFits.putIfAbsent(stage, 0L);
         Counts counts = new Counts(byStatus.getOrDefault(ADDED, 0L), byStatus.getOrDefault(REFITTED, 0L),
                 byStatus.getOrDefault(REUSED, 0L), removed, byStatus.getOrDefault(STALE, 0L));
-        return new IncrementalPlan(spark, keys, havePrevious ? previousVersion : null, table, counts, stageFits);
+        return new IncrementalPlan(spark, keys, havePrevious ? previousVersion : null, table, counts, stageFits, stageFamilies);
     }
 
     /** Groups this run fits in a stage (the others' rows of that stage are copied). */
@@ -233,7 +231,7 @@ public final class IncrementalPlan {
             for (String stage : stages) {
                 Dataset<Row> copied = groups.where(array_contains(column("reused_stages"), stage)).select(keys.stream().map(InputReader::column).toArray(Column[]::new));
                 Dataset<Row> rows = old.join(copied, scala.jdk.javaapi.CollectionConverters.asScala(keys).toSeq(), "left_semi");
-                if (shared) rows = rows.where(column("family").isin(FAMILIES.get(stage).toArray()));
+                if (shared) rows = rows.where(column("family").isin(stageFamilies.getOrDefault(stage, List.of()).toArray()));
                 kept = kept == null ? rows : kept.unionByName(rows, true);
             }
         }
