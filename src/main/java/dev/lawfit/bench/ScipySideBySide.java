@@ -46,7 +46,7 @@ final class ScipySideBySide {
             emit.accept(new BenchmarkCase().put("case", "scipy_side_by_side").put("skipped", missing));
             return;
         }
-        Law law = LawCatalog.byName("chinchilla");
+        Law law = LawCatalog.byName(dev.lawfit.law.ChinchillaLaw.NAME);
         List<Points> sample = GroupedArchive.byModel(SyntheticArchive.manyGroups(groups, 40, 53));
         GroupFitter fitter = new GroupFitter(List.of(law), SETTINGS);
         for (int i = 0; i < 3; i++) fitter.fitOne(law, sample.get(i % sample.size())); // warm-up, as scipy's imports are not timed

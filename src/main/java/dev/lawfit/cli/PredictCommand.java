@@ -71,7 +71,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         File specFile = new File(versionDir, OutputPublisher.SPEC);
         LawCatalog.Options options = specFile.isFile() ? JobSpecReader.read(specFile.toPath()).lawOptions() : LawCatalog.Options.DEFAULT;
-        String table = line ? "loss_to_loss" : "laws";
+        String table = line ? dev.lawfit.law.Family.LOSS_TO_LOSS.label() : "laws";
         List<String> columns = VersionReader.columns(versionDir, table);
         if (columns == null) throw new LawfitException("predict: version " + versionDir.getName() + " has no " + table + " table");
         List<String> keys = dev.lawfit.changes.VersionTables.keysOf(table, columns);

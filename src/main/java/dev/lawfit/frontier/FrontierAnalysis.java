@@ -89,8 +89,11 @@ public final class FrontierAnalysis {
                     budgets, fit.derived()));
         }
         if (!any) {
-            out.add(withPredictions(Frontier.failed("chinchilla", "no law with a compute-optimal allocation in this job (list chinchilla, kaplan or overtraining in laws)"),
-                    budgets, null));
+            // the catalog's laws with an allocation, whatever it holds (a hand-written list here once missed data_constrained)
+            List<String> allocating = dev.lawfit.catalog.LawCatalog.names(dev.lawfit.law.Family.COMPUTE).stream()
+                    .filter(n -> dev.lawfit.catalog.LawCatalog.byName(n) instanceof ComputeOptimal).toList();
+            out.add(withPredictions(Frontier.failed(dev.lawfit.law.ChinchillaLaw.NAME, "no law with a compute-optimal allocation in this job (list one of "
+                    + String.join(", ", allocating) + " in laws)"), budgets, null));
         }
         return flagDisagreement(out, java.util.Arrays.stream(points.flops()).max().orElse(Double.NaN));
     }

@@ -12,9 +12,12 @@ public final class ChinchillaLaw extends SizeTokenLaw {
 
     private static final long serialVersionUID = 1L;
 
+    /** The catalog's name of the law. */
+    public static final String NAME = "chinchilla";
+
     @Override
     public String name() {
-        return "chinchilla";
+        return NAME;
     }
 
     @Override

@@ -9,9 +9,12 @@ public final class PowerComputeLaw implements Law {
 
     private static final List<String> COORDINATES = List.of("e", "a", "alpha");
 
+    /** The catalog's name of the law. */
+    public static final String NAME = "power_compute";
+
     @Override
     public String name() {
-        return "power_compute";
+        return NAME;
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.lawfit.law.ComputeOptimal;
 import dev.lawfit.law.Family;
 import dev.lawfit.law.Law;
 import dev.lawfit.law.Points;
-import dev.lawfit.schedule.MultiPowerLaw;
 import dev.lawfit.schedule.ScheduleStudy;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -973,10 +972,11 @@ public final class ReportWriter {
         how.put(table, section.contains("<img") ? "picture" : otherwise);
     }
 
-    /** The schedule-aware laws' law to draw: the Multi-Power Law when fitted, else the first law of the quality table. */
+    /** The schedule-aware law to draw: the first of the catalog's schedule laws (the Multi-Power Law first) the quality table scores. */
     private static String scheduleLaw(List<Row> quality) {
-        for (Row q : quality) if (MultiPowerLaw.NAME.equals(q.getAs("law"))) return MultiPowerLaw.NAME;
-        for (Row q : quality) if (!ScheduleStudy.RUN_POWER.equals(q.getAs("law")) && !ScheduleStudy.SAME_SCHEDULE.equals(q.getAs("law"))) return q.getAs("law");
+        java.util.Set<Object> scored = new java.util.HashSet<>();
+        for (Row q : quality) scored.add(q.getAs("law"));
+        for (String law : LawCatalog.names(Family.SCHEDULE)) if (scored.contains(law)) return law;
         return null;
     }
 

@@ -53,7 +53,7 @@ public record ScheduleShape(String shape, double peakLr, int warmupSteps, int to
     }
 
     public LrSchedule toSchedule() {
-        check("schedule");
+        check(dev.lawfit.law.Family.SCHEDULE.label()); // the spec section of the family, in the message
         double[] lr = new double[totalSteps + 1];
         for (int t = 1; t <= totalSteps; t++) lr[t] = at(t);
         return LrSchedule.of(this, lr);

@@ -33,7 +33,7 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
     }
 
     public static final List<String> DEFAULT_GROUP_BY = List.of("model", "dataset", "tokenizer", "eval_dataset");
-    public static final List<String> DEFAULT_LAWS = List.of("chinchilla", "power_compute");
+    public static final List<String> DEFAULT_LAWS = List.of(dev.lawfit.law.ChinchillaLaw.NAME, dev.lawfit.law.PowerComputeLaw.NAME);
 
     public JobSpec {
         name = name == null ? "lawfit" : name;
@@ -126,10 +126,14 @@ public record JobSpec(String name, Input input, Sample sample, Flops flops, List
 
     /** A synthetic archive written to the first input path when that path does not exist yet. */
     public record Sample(String preset, Long seed, Integer badRows, List<String> downstreamTasks) {
+        /** The sample archives lawfit can write: the linear-complexity sweep, and one per family that needs data of its own. */
+        public static final List<String> PRESETS = List.of("linear_complexity", dev.lawfit.law.Family.TEMPORAL.label(),
+                dev.lawfit.law.Family.LOSS_TO_LOSS.label(), "schedules");
+
         public Sample {
             downstreamTasks = downstreamTasks == null ? List.of() : List.copyOf(downstreamTasks);
             preset = preset == null ? "linear_complexity" : preset;
-            if (!List.of("linear_complexity", "temporal", "loss_to_loss", "schedules").contains(preset)) {
+            if (!PRESETS.contains(preset)) {
                 throw new IllegalArgumentException("sample.preset must be linear_complexity, temporal, loss_to_loss or schedules, got '" + preset + "'");
             }
             seed = seed == null ? 42L : seed;

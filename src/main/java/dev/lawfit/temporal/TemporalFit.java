@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public final class TemporalFit {
 
-    public static final String TEMPORAL = "temporal";
+    /** The temporal law's name: its family's. */
+    public static final String TEMPORAL = dev.lawfit.law.Family.TEMPORAL.label();
 
     /** The hyperbolic law at one checkpoint: L_i = a0/(1 + a1 i) + a2. */
     public record CheckpointLaw(double tokens, double step, double progress, double a0, double a1, double a2, double rmse,

@@ -90,7 +90,7 @@ public final class ArchiveWriter {
         } catch (IOException e) {
             throw new LawfitException("cannot check sample path " + path + ": " + e.getMessage(), e);
         }
-        if (spec.sample().preset().equals("temporal")) {
+        if (spec.sample().preset().equals(dev.lawfit.law.Family.TEMPORAL.label())) {
             writeTemporal(spark, TemporalArchive.sweep(spec.sample().seed(), TemporalArchive.LEARNING_RATES.length, 40, 128), path);
             return true;
         }
@@ -98,7 +98,7 @@ public final class ArchiveWriter {
             writeSchedules(spark, dev.lawfit.generate.ScheduleArchive.runs(spec.sample().seed(), spec.sample().badRows() > 0), path);
             return true;
         }
-        if (spec.sample().preset().equals("loss_to_loss")) {
+        if (spec.sample().preset().equals(dev.lawfit.law.Family.LOSS_TO_LOSS.label())) {
             write(spark, dev.lawfit.generate.LossToLossArchive.families(spec.sample().seed(), "dataset"), path, 1);
             return true;
         }

@@ -21,7 +21,7 @@ import static org.apache.spark.sql.functions.first;
 public final class ComparisonTable {
 
     private static final List<String> PARAMETERS = List.of("E", "A", "B", "alpha", "beta");
-    private static final List<String> APPROACHES = List.of("chinchilla", "isoflop", "envelope");
+    private static final List<String> APPROACHES = List.of(dev.lawfit.law.ChinchillaLaw.NAME, "isoflop", "envelope");
 
     private ComparisonTable() {
     }
