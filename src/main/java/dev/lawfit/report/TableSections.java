@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static dev.lawfit.report.ReportWriter.esc;
+import static dev.lawfit.report.Page.esc;
+import static dev.lawfit.report.Page.img;
 
 /**
  * Report sections for the tables that are not one family's fits: the compute-optimal frontier, every family's
@@ -19,12 +20,8 @@ final class TableSections {
     private TableSections() {
     }
 
-    private static String img(String base64, String alt) {
-        return ReportWriter.img(base64, alt);
-    }
-
     private static String group(Row r, List<String> keys) {
-        return ReportWriter.groupName(r, keys);
+        return Page.groupName(r, keys);
     }
 
     private static double number(Row r, String column) {
@@ -35,7 +32,24 @@ final class TableSections {
     private static String num(double v) {
         if (Double.isNaN(v)) return "";
         double a = Math.abs(v);
+        if (v == Math.rint(v) && a < 1e9) return String.format("%d", (long) v); // a rank, a count: 1, not 1.000
         return a != 0 && (a >= 1e5 || a < 1e-3) ? String.format("%.3g", v) : String.format("%.3f", v);
+    }
+
+    /** A cell for people: numbers rounded, maps as {@code name = value} pairs, lists comma-separated (not {@code Map(...)}). */
+    static String cell(Object v) {
+        if (v == null) return "";
+        if (v instanceof Double d) return num(d);
+        if (v instanceof Float f) return num(f);
+        if (v instanceof scala.collection.Map<?, ?> m) v = scala.jdk.javaapi.CollectionConverters.asJava(m);
+        if (v instanceof scala.collection.Seq<?> q) v = scala.jdk.javaapi.CollectionConverters.asJava(q);
+        if (v instanceof java.util.Map<?, ?> m) {
+            List<String> parts = new java.util.ArrayList<>();
+            new TreeMap<Object, Object>(m).forEach((k, x) -> parts.add(k + " = " + cell(x)));
+            return String.join(", ", parts);
+        }
+        if (v instanceof java.util.List<?> l) return String.join(", ", l.stream().map(TableSections::cell).toList());
+        return String.valueOf(v);
     }
 
     /** N_opt (solid) and D_opt (dashed) against the compute budget, one colour per approach, exponents with intervals in the legend. */
@@ -55,8 +69,8 @@ final class TableSections {
                             .append(esc(r.getAs("message"))).append("</li>");
                     continue;
                 }
-                if (!ReportWriter.flags(r).isEmpty() && failed.indexOf(r.<String>getAs("message")) < 0) {
-                    failed.append("<li class=\"bad\">").append(esc(String.join(", ", ReportWriter.flags(r)))).append(": ").append(esc(r.getAs("message")))
+                if (!Page.flags(r).isEmpty() && failed.indexOf(r.<String>getAs("message")) < 0) {
+                    failed.append("<li class=\"bad\">").append(esc(String.join(", ", Page.flags(r)))).append(": ").append(esc(r.getAs("message")))
                             .append("</li>");
                 }
                 Map<String, Double> n = r.isNullAt(r.fieldIndex("n_opt")) ? Map.of() : new TreeMap<>(r.getJavaMap(r.fieldIndex("n_opt")));
@@ -235,7 +249,7 @@ final class TableSections {
             html.append("<tr>");
             for (int i = 0; i < r.size(); i++) {
                 Object v = r.get(i);
-                String text = v == null ? "" : v instanceof Double d ? num(d) : String.valueOf(v);
+                String text = cell(v);
                 if (text.length() > 120) text = text.substring(0, 119) + "\u2026";
                 html.append(v instanceof Number ? "<td>" : "<td class=\"k\">").append(esc(text)).append("</td>");
             }

@@ -64,7 +64,7 @@ class ReportChartsTest {
                 + "<h2 class=\"family\" id=\"family-compute\">Laws</h2><details class=\"group\" id=\"compute-0\" open><summary><h3>a / b</h3></summary></details>"
                 + "<details class=\"group\" id=\"compute-1\"><summary><h3>c / d</h3></summary></details>"
                 + "<section class=\"table\" id=\"table-rejects\"><h2>Rejects</h2></section></body></html>";
-        String withContents = ReportWriter.withContents(page);
+        String withContents = Page.withContents(page);
         String nav = withContents.substring(withContents.indexOf("<nav id=\"contents\">"), withContents.indexOf("</nav>"));
         List<String> links = new ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"#([^\"]+)\"").matcher(nav);
