@@ -79,6 +79,7 @@ final class Page {
         toc.append("</ul><p><button onclick=\"for(const d of document.querySelectorAll('details.group'))d.open=true\">open every section</button> "
                 + "<button onclick=\"for(const d of document.querySelectorAll('details.group'))d.open=false\">close every section</button></p></nav>");
         int at = page.indexOf("<section id=\"overview\">");
+        if (at < 0) at = page.indexOf("<section");
         if (at < 0) at = page.indexOf("<h2");
         return at < 0 ? page : page.substring(0, at) + toc + page.substring(at);
     }

@@ -289,7 +289,7 @@ public final class ReportWriter {
         html.append("</body></html>");
         try {
             if (target.getParent() != null) Files.createDirectories(target.getParent());
-            java.nio.file.Files.writeString(target, html);
+            java.nio.file.Files.writeString(target, withContents(html.toString()));
         } catch (java.io.IOException e) {
             throw new LawfitException("cannot write the report " + target + ": " + e.getMessage(), e);
         }
