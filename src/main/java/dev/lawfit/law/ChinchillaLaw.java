@@ -15,29 +15,16 @@ public final class ChinchillaLaw extends SizeTokenLaw {
     /** The catalog's name of the law. */
     public static final String NAME = "chinchilla";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
+    private static final LawDescription DESCRIPTION = describe(NAME, "L(N,D) = E + A/N^alpha + B/D^beta",
+            new double[] {-10, -10, -10, 0, 0}, new double[] {5, 60, 60, 3, 3}, grid());
 
     @Override
-    public String formula() {
-        return "L(N,D) = E + A/N^alpha + B/D^beta";
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {-10, -10, -10, 0, 0};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {5, 60, 60, 3, 3};
+    public LawDescription description() {
+        return DESCRIPTION;
     }
 
     /** Hoffmann's grid as Epoch used it: 5 x 6 x 6 x 5 x 5 = 4,500 starts. */
-    @Override
-    public StartingGrid defaultGrid() {
+    private static StartingGrid grid() {
         double[] exponents = {0, 0.5, 1, 1.5, 2};
         return StartingGrid.of(
                 "e", new double[] {-1, -0.5, 0, 0.5, 1},

@@ -16,63 +16,31 @@ import java.util.Map;
  * count (x NaN) a point has fresh data: D' = D. Its compute-optimal allocation is the one with unlimited unique data
  * (Chinchilla's formula on E, A, B, alpha, beta).
  */
-public final class DataConstrainedLaw implements ComputeOptimal {
+public final class DataConstrainedLaw implements ComputeOptimal, DescribedLaw {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta", "log_rd", "log_rn");
+
     /** Tokens per parameter that make a size compute-optimal for its unique data (U_N = U_D / 20). */
     public static final double OPTIMAL_RATIO = 20;
     /** Muennighoff et al.'s fitted R*_N, where a group cannot determine it (no run has excess parameters). */
     public static final double PUBLISHED_RN = 5.309;
-    private static final ChinchillaLaw FRESH = new ChinchillaLaw();
 
-    @Override
-    public String name() {
-        return "data_constrained";
-    }
-
-    @Override
-    public String formula() {
-        return "L(N,D) = E + A/N'^alpha + B/D'^beta, D' = U_D(1 + R*_D(1 - exp(-R_D/R*_D))), N' likewise";
-    }
-
-    @Override
-    public String covariates() {
-        return "N, D, U_D (unique_tokens)";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return COORDINATES;
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("alpha", "beta", "log_rd");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {-10, -10, -10, 0, 0, Math.log(0.1), Math.log(0.1)};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {5, 60, 60, 3, 3, Math.log(1e4), Math.log(1e4)};
-    }
-
-    /** 3 x 6 x 6 x 3 x 3 x 3 x 1 = 2,916 starts (R*_N from Muennighoff et al.'s 5.3: it matters only for over-sized runs). */
-    @Override
-    public StartingGrid defaultGrid() {
-        return StartingGrid.of("e", new double[] {-1, 0, 1}, "a", StartingGrid.range(0, 25, 5), "b", StartingGrid.range(0, 25, 5),
+    private static final LawDescription DESCRIPTION = LawDescription.of("data_constrained", "L(N,D) = E + A/N'^alpha + B/D'^beta, D' = U_D(1 + R*_D(1 - exp(-R_D/R*_D))), N' likewise")
+            .withCovariates("N, D, U_D (unique_tokens)")
+            .withCoordinates(COORDINATES, new double[] {-10, -10, -10, 0, 0, Math.log(0.1), Math.log(0.1)}, new double[] {5, 60, 60, 3, 3, Math.log(1e4), Math.log(1e4)})
+            // 3 x 6 x 6 x 3 x 3 x 3 x 1 = 2,916 starts (R*_N from Muennighoff et al.'s 5.3: it matters only for over-sized runs).
+            .withGrid(StartingGrid.of("e", new double[] {-1, 0, 1}, "a", StartingGrid.range(0, 25, 5), "b", StartingGrid.range(0, 25, 5),
                 "alpha", new double[] {0.2, 0.35, 0.5}, "beta", new double[] {0.2, 0.35, 0.5},
-                "log_rd", new double[] {Math.log(3), Math.log(15), Math.log(60)}, "log_rn", new double[] {Math.log(PUBLISHED_RN)});
-    }
+                "log_rd", new double[] {Math.log(3), Math.log(15), Math.log(60)}, "log_rn", new double[] {Math.log(PUBLISHED_RN)}))
+            .withShape(List.of("alpha", "beta", "log_rd"))
+            .withMinPoints(9);
 
     @Override
-    public int minPoints() {
-        return 9;
+    public LawDescription description() {
+        return DESCRIPTION;
     }
+    private static final ChinchillaLaw FRESH = new ChinchillaLaw();
 
     @Override
     public String unidentifiable(Points points) {

@@ -14,29 +14,16 @@ public final class KaplanLaw extends SizeTokenLaw {
 
     private static final long serialVersionUID = 1L;
 
-    @Override
-    public String name() {
-        return "kaplan";
-    }
+    private static final LawDescription DESCRIPTION = describe("kaplan", "L(N,D) = E + ((A/N)^(alpha/beta) + B/D)^beta",
+            new double[] {-10, -10, -10, 0.005, 0.005}, new double[] {5, 80, 80, 3, 3}, grid());
 
     @Override
-    public String formula() {
-        return "L(N,D) = E + ((A/N)^(alpha/beta) + B/D)^beta";
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {-10, -10, -10, 0.005, 0.005};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {5, 80, 80, 3, 3};
+    public LawDescription description() {
+        return DESCRIPTION;
     }
 
     /** 3 x 5 x 5 x 4 x 4 = 1,200 starts; Kaplan's fit (N_c = 8.8e13, D_c = 5.4e13) has a, b near 32. */
-    @Override
-    public StartingGrid defaultGrid() {
+    private static StartingGrid grid() {
         double[] exponents = {0.05, 0.15, 0.4, 0.8};
         return StartingGrid.of(
                 "e", new double[] {-1, 0, 1},

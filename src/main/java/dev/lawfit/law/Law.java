@@ -39,6 +39,15 @@ public interface Law extends java.io.Serializable {
         }
     }
 
+    /**
+     * The law's fixed description as one value ({@link LawDescription}): assembled here from the getters below; a
+     * {@link DescribedLaw} gives the value instead and its getters read it.
+     */
+    default LawDescription description() {
+        return new LawDescription(name(), family(), formula(), target(), covariates(), coordinateNames(), lowerBounds(), upperBounds(),
+                defaultGrid(), shapeCoordinates(), holdOut(), minPoints());
+    }
+
     /** The name used in job specs and output tables, e.g. {@code chinchilla}. */
     String name();
 

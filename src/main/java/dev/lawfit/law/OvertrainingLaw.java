@@ -10,58 +10,25 @@ import java.util.Map;
  * log L = LSE(e, LSE(log a + eta log M, log b - eta log M) - eta log C). At a compute budget the loss is least
  * at M* = (b/a)^(1/(2 eta)), so under C = 6ND the allocation has a = b = 1/2: N_opt = (C / (6 M*))^(1/2).
  */
-public final class OvertrainingLaw implements ComputeOptimal {
+public final class OvertrainingLaw implements ComputeOptimal, DescribedLaw {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "log_a", "log_b", "eta");
+
+    private static final LawDescription DESCRIPTION = LawDescription.of("overtraining", "L(C,M) = E + (a*M^eta + b*M^-eta)*C^-eta, M = D/N")
+            .withCovariates("C, M = D/N")
+            .withCoordinates(COORDINATES, new double[] {-10, -10, -10, 0.005}, new double[] {5, 40, 40, 2})
+            // 3 x 4 x 4 x 4 = 192 starts.
+            .withGrid(StartingGrid.of("e", new double[] {-1, 0, 1}, "log_a", StartingGrid.range(0, 15, 5), "log_b", StartingGrid.range(0, 15, 5),
+                "eta", new double[] {0.05, 0.1, 0.2, 0.4}))
+            .withShape(List.of("eta"))
+            .withMinPoints(6);
+
+    @Override
+    public LawDescription description() {
+        return DESCRIPTION;
+    }
     private static final double LOG_6 = Math.log(6);
-
-    @Override
-    public String name() {
-        return "overtraining";
-    }
-
-    @Override
-    public String formula() {
-        return "L(C,M) = E + (a*M^eta + b*M^-eta)*C^-eta, M = D/N";
-    }
-
-    @Override
-    public String covariates() {
-        return "C, M = D/N";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return COORDINATES;
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("eta");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {-10, -10, -10, 0.005};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {5, 40, 40, 2};
-    }
-
-    /** 3 x 4 x 4 x 4 = 192 starts. */
-    @Override
-    public StartingGrid defaultGrid() {
-        return StartingGrid.of("e", new double[] {-1, 0, 1}, "log_a", StartingGrid.range(0, 15, 5), "log_b", StartingGrid.range(0, 15, 5),
-                "eta", new double[] {0.05, 0.1, 0.2, 0.4});
-    }
-
-    @Override
-    public int minPoints() {
-        return 6;
-    }
 
     /** The ratio M and the compute must each take 3 values, or eta and the coefficients trade off. */
     @Override

@@ -5,60 +5,27 @@ import java.util.List;
 import java.util.Map;
 
 /** Loss against training compute: L(C) = E + A * C^-alpha, fitted as log L = LSE(a - alpha log C, e). */
-public final class PowerComputeLaw implements Law {
+public final class PowerComputeLaw implements DescribedLaw {
 
     private static final List<String> COORDINATES = List.of("e", "a", "alpha");
 
     /** The catalog's name of the law. */
     public static final String NAME = "power_compute";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String formula() {
-        return "L(C) = E + A*C^-alpha";
-    }
-
-    @Override
-    public String covariates() {
-        return "C";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return COORDINATES;
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("alpha");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {-10, -10, 0};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {5, 60, 3};
-    }
-
-    /** Compute exponents are small (0.03 to 0.3 in the literature) and log C is 40 to 60: a fine grid there. */
-    @Override
-    public StartingGrid defaultGrid() {
-        return StartingGrid.of(
+    private static final LawDescription DESCRIPTION = LawDescription.of(NAME, "L(C) = E + A*C^-alpha")
+            .withCovariates("C")
+            .withCoordinates(COORDINATES, new double[] {-10, -10, 0}, new double[] {5, 60, 3})
+            // Compute exponents are small (0.03 to 0.3 in the literature) and log C is 40 to 60: a fine grid there.
+            .withGrid(StartingGrid.of(
                 "e", new double[] {-1, -0.5, 0, 0.5, 1},
                 "a", StartingGrid.range(0, 30, 2.5),
-                "alpha", new double[] {0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0});
-    }
+                "alpha", new double[] {0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0}))
+            .withShape(List.of("alpha"))
+            .withMinPoints(5);
 
     @Override
-    public int minPoints() {
-        return 5;
+    public LawDescription description() {
+        return DESCRIPTION;
     }
 
     @Override

@@ -10,29 +10,15 @@ import java.util.Map;
  * beta; the exponents set the shape; at least 7 points and 3 values each of N and D (with fewer, an exponent and
  * its coefficient, or E, trade off freely); a compute-optimal allocation under C = 6ND.
  */
-public abstract class SizeTokenLaw implements ComputeOptimal {
+public abstract class SizeTokenLaw implements ComputeOptimal, DescribedLaw {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta");
 
-    @Override
-    public String covariates() {
-        return "N, D";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return COORDINATES;
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("alpha", "beta");
-    }
-
-    @Override
-    public int minPoints() {
-        return 7;
+    /** A law in (N, D) over these coordinates: its description from its name, formula, bounds and grid. */
+    protected static LawDescription describe(String name, String formula, double[] lower, double[] upper, StartingGrid grid) {
+        return LawDescription.of(name, formula).withCovariates("N, D").withCoordinates(COORDINATES, lower, upper).withGrid(grid)
+                .withShape(List.of("alpha", "beta")).withMinPoints(7);
     }
 
     @Override

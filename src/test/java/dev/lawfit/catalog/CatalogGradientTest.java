@@ -99,4 +99,25 @@ class CatalogGradientTest {
         expected.addAll(forecasts.values());
         for (int k = 0; k < row.length; k++) assertEquals(expected.get(k), row[k], 0.0, name + " estimate " + k);
     }
+
+    /** A law's description as one value says what its getters say, part by part (a described law's getters read it). */
+    @ParameterizedTest
+    @MethodSource("laws")
+    void theDescriptionIsTheGetters(String name) {
+        Law law = CatalogCases.law(name);
+        dev.lawfit.law.LawDescription d = law.description();
+        assertEquals(name, d.name());
+        assertEquals(law.family(), d.family());
+        assertEquals(law.formula(), d.formula());
+        assertEquals(law.target(), d.target());
+        assertEquals(law.covariates(), d.covariates());
+        assertEquals(law.coordinateNames(), d.coordinates());
+        assertEquals(java.util.Arrays.toString(law.lowerBounds()), java.util.Arrays.toString(d.lowerBounds()));
+        assertEquals(java.util.Arrays.toString(law.upperBounds()), java.util.Arrays.toString(d.upperBounds()));
+        assertEquals(law.defaultGrid().axes().keySet(), d.grid().axes().keySet());
+        assertEquals(law.shapeCoordinates(), d.shapeCoordinates());
+        assertEquals(law.holdOut(), d.holdOut());
+        assertEquals(law.minPoints(), d.minPoints());
+        assertEquals(law.dimension(), d.coordinates().size());
+    }
 }
