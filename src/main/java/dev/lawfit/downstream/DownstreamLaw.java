@@ -22,73 +22,35 @@ public final class DownstreamLaw implements DirectLaw, SolvedLaw {
 
     private static final long serialVersionUID = 1L;
 
+    /** Built on first use (not serialised: an executor builds its own). */
+    private transient dev.lawfit.law.LawDescription description;
+
+    @Override
+    public dev.lawfit.law.LawDescription description() {
+        if (description == null) {
+            description = dev.lawfit.law.LawDescription.of("downstream_" + form.label(), form.formula())
+                    .withFamily(dev.lawfit.law.Family.DOWNSTREAM, "error")
+                    .withCovariates("L = the reference eval's loss")
+                    .withCoordinates(form.parameterNames(), form == DownstreamForm.EXPONENTIAL ? new double[] {-10, 0, 1e-4} : new double[] {0, 0, 1e-4, -100}, form == DownstreamForm.EXPONENTIAL ? new double[] {10, 1e6, 50} : new double[] {1, 1, 100, 100})
+                    .withGrid(form == DownstreamForm.EXPONENTIAL
+                ? StartingGrid.of("epsilon", new double[] {0.5, 1}, "k", new double[] {1, 10}, "gamma", new double[] {0.5, 1, 2})
+                : StartingGrid.of("floor", new double[] {0, 0.2}, "ceiling", new double[] {0.8, 1}, "s", new double[] {1, 4}, "l0", new double[] {2, 3}))
+                    .withShape(form == DownstreamForm.EXPONENTIAL ? List.of("gamma") : List.of("s"))
+                    .withMinPoints(DownstreamFit.MIN_POINTS);
+        }
+        return description;
+    }
+
     private final DownstreamForm form;
 
     public DownstreamLaw(DownstreamForm form) {
         this.form = form;
     }
 
-    @Override
-    public String name() {
-        return "downstream_" + form.label();
-    }
-
-    @Override
-    public dev.lawfit.law.Family family() {
-        return dev.lawfit.law.Family.DOWNSTREAM;
-    }
-
-    @Override
-    public String target() {
-        return "error";
-    }
-
-    @Override
-    public String covariates() {
-        return "L = the reference eval's loss";
-    }
-
-    @Override
-    public String formula() {
-        return form.formula();
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return form.parameterNames();
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return form == DownstreamForm.EXPONENTIAL ? new double[] {-10, 0, 1e-4} : new double[] {0, 0, 1e-4, -100};
-    }
-
     /** The sigmoid's floor and ceiling are error rates: 0 and 1 are where they may rightly sit. */
     @Override
     public boolean naturalBound(int k, boolean lower) {
         return form != DownstreamForm.EXPONENTIAL && k <= 1;
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return form == DownstreamForm.EXPONENTIAL ? new double[] {10, 1e6, 50} : new double[] {1, 1, 100, 100};
-    }
-
-    @Override
-    public StartingGrid defaultGrid() {
-        return form == DownstreamForm.EXPONENTIAL
-                ? StartingGrid.of("epsilon", new double[] {0.5, 1}, "k", new double[] {1, 10}, "gamma", new double[] {0.5, 1, 2})
-                : StartingGrid.of("floor", new double[] {0, 0.2}, "ceiling", new double[] {0.8, 1}, "s", new double[] {1, 4}, "l0", new double[] {2, 3});
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return form == DownstreamForm.EXPONENTIAL ? List.of("gamma") : List.of("s");
-    }
-
-    @Override
-    public int minPoints() {
-        return DownstreamFit.MIN_POINTS;
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.Map;
  * Well below the break C_b the loss falls with exponent alpha, well above it with alpha + delta; f sets how sharp the
  * bend is. Fitted in logs, log L = LSE(e, a - alpha log C - delta f softplus((log C - log C_b) / f)).
  */
-public final class BrokenPowerLaw implements DescribedLaw {
+public final class BrokenPowerLaw implements Law {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "a", "alpha", "delta", "log_cb", "f");

@@ -16,7 +16,7 @@ import java.util.Map;
  * count (x NaN) a point has fresh data: D' = D. Its compute-optimal allocation is the one with unlimited unique data
  * (Chinchilla's formula on E, A, B, alpha, beta).
  */
-public final class DataConstrainedLaw implements ComputeOptimal, DescribedLaw {
+public final class DataConstrainedLaw implements ComputeOptimal {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta", "log_rd", "log_rn");

@@ -40,35 +40,35 @@ public interface Law extends java.io.Serializable {
     }
 
     /**
-     * The law's fixed description as one value ({@link LawDescription}): assembled here from the getters below; a
-     * {@link DescribedLaw} gives the value instead and its getters read it.
+     * The law's fixed description as one value ({@link LawDescription}: name, family, formula, target, covariates, coordinates
+     * with bounds and starting grid, shape coordinates, held-out split, fewest points). A law gives this and its mathematics;
+     * the getters below read it.
      */
-    default LawDescription description() {
-        return new LawDescription(name(), family(), formula(), target(), covariates(), coordinateNames(), lowerBounds(), upperBounds(),
-                defaultGrid(), shapeCoordinates(), holdOut(), minPoints());
-    }
+    LawDescription description();
 
     /** The name used in job specs and output tables, e.g. {@code chinchilla}. */
-    String name();
+    default String name() {
+        return description().name();
+    }
 
     /** The family the law belongs to, as the {@code family} column of the output tables says it. */
     default Family family() {
-        return Family.COMPUTE;
+        return description().family();
     }
 
     /** What the law predicts, e.g. {@code loss}, {@code loss_y}, {@code error}. */
     default String target() {
-        return "loss";
+        return description().target();
     }
 
     /** The covariates it reads, e.g. {@code N, D}. */
     default String covariates() {
-        return "N, D, C";
+        return description().covariates();
     }
 
     /** The natural held-out split of the law's data. */
     default HoldOut holdOut() {
-        return HoldOut.LARGEST_SIZES;
+        return description().holdOut();
     }
 
     /**
@@ -103,24 +103,36 @@ public interface Law extends java.io.Serializable {
     }
 
     /** The law in one line, for the README and the output. */
-    String formula();
+    default String formula() {
+        return description().formula();
+    }
 
     /** Names of the coordinates the optimiser works in (e.g. log-coefficients). */
-    List<String> coordinateNames();
+    default List<String> coordinateNames() {
+        return description().coordinates();
+    }
 
-    double[] lowerBounds();
+    default double[] lowerBounds() {
+        return description().lowerBounds().clone();
+    }
 
-    double[] upperBounds();
+    default double[] upperBounds() {
+        return description().upperBounds().clone();
+    }
 
     /** The default grid of starting points in optimiser coordinates. */
-    StartingGrid defaultGrid();
+    default StartingGrid defaultGrid() {
+        return description().grid();
+    }
 
     /**
      * The coordinates that set the law's shape (its exponents). The search polishes the best start of
      * each distinct combination of their starting values, so it cannot spend every polish on one
      * plateau where a term has vanished.
      */
-    List<String> shapeCoordinates();
+    default List<String> shapeCoordinates() {
+        return description().shapeCoordinates();
+    }
 
     /**
      * Whether the screened grid search polishes its starts by Levenberg-Marquardt (true) or by L-BFGS-B. A law whose
@@ -131,7 +143,9 @@ public interface Law extends java.io.Serializable {
     }
 
     /** Fewer points than this and the law is not fitted (status too_few_points). */
-    int minPoints();
+    default int minPoints() {
+        return description().minPoints();
+    }
 
     /**
      * Why these points cannot determine the law's parameters (e.g. a single model size for an exponent in

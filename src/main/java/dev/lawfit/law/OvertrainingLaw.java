@@ -10,7 +10,7 @@ import java.util.Map;
  * log L = LSE(e, LSE(log a + eta log M, log b - eta log M) - eta log C). At a compute budget the loss is least
  * at M* = (b/a)^(1/(2 eta)), so under C = 6ND the allocation has a = b = 1/2: N_opt = (C / (6 M*))^(1/2).
  */
-public final class OvertrainingLaw implements ComputeOptimal, DescribedLaw {
+public final class OvertrainingLaw implements ComputeOptimal {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "log_a", "log_b", "eta");

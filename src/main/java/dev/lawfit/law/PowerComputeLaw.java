@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Loss against training compute: L(C) = E + A * C^-alpha, fitted as log L = LSE(a - alpha log C, e). */
-public final class PowerComputeLaw implements DescribedLaw {
+public final class PowerComputeLaw implements Law {
 
     private static final List<String> COORDINATES = List.of("e", "a", "alpha");
 

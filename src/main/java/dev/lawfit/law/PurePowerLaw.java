@@ -11,6 +11,22 @@ import java.util.Map;
  */
 public final class PurePowerLaw implements Law {
 
+    /** Built on first use (not serialised: an executor builds its own). */
+    private transient dev.lawfit.law.LawDescription description;
+
+    @Override
+    public dev.lawfit.law.LawDescription description() {
+        if (description == null) {
+            description = dev.lawfit.law.LawDescription.of(variable.lawName, variable.formula)
+                    .withCovariates(variable == Variable.PARAMS ? "N" : variable == Variable.TOKENS ? "D" : "C")
+                    .withCoordinates(COORDINATES, new double[] {-50, -3}, new double[] {50, 3})
+                    .withGrid(grid())
+                    .withShape(List.of("alpha"))
+                    .withMinPoints(3);
+        }
+        return description;
+    }
+
     /** The variable the law is in. */
     public enum Variable {
         PARAMS("pure_params", "L(N) = k * N^-alpha"),
@@ -35,49 +51,8 @@ public final class PurePowerLaw implements Law {
         this.variable = variable;
     }
 
-    @Override
-    public String name() {
-        return variable.lawName;
-    }
-
-    @Override
-    public String formula() {
-        return variable.formula;
-    }
-
-    @Override
-    public String covariates() {
-        return variable == Variable.PARAMS ? "N" : variable == Variable.TOKENS ? "D" : "C";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return COORDINATES;
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("alpha");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {-50, -3};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {50, 3};
-    }
-
-    @Override
-    public StartingGrid defaultGrid() {
+    private StartingGrid grid() {
         return StartingGrid.of("log_k", new double[] {0, 1, 2, 4, 8}, "alpha", new double[] {0.5, 0.2, 0.1, 0.05, 0});
-    }
-
-    @Override
-    public int minPoints() {
-        return 3;
     }
 
     @Override

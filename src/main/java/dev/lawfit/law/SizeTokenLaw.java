@@ -10,7 +10,7 @@ import java.util.Map;
  * beta; the exponents set the shape; at least 7 points and 3 values each of N and D (with fewer, an exponent and
  * its coefficient, or E, trade off freely); a compute-optimal allocation under C = 6ND.
  */
-public abstract class SizeTokenLaw implements ComputeOptimal, DescribedLaw {
+public abstract class SizeTokenLaw implements ComputeOptimal {
 
     private static final long serialVersionUID = 1L;
     private static final List<String> COORDINATES = List.of("e", "a", "b", "alpha", "beta");

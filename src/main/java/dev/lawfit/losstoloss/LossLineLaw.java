@@ -24,6 +24,24 @@ import java.util.Map;
 public final class LossLineLaw implements DirectLaw, SolvedLaw {
 
     private static final long serialVersionUID = 1L;
+
+    /** Built on first use (not serialised: an executor builds its own). */
+    private transient dev.lawfit.law.LawDescription description;
+
+    @Override
+    public dev.lawfit.law.LawDescription description() {
+        if (description == null) {
+            description = dev.lawfit.law.LawDescription.of(NAME, "L_y = K * (L_x - E_x)^kappa + E_y")
+                    .withFamily(dev.lawfit.law.Family.LOSS_TO_LOSS, "loss_y")
+                    .withCovariates("L_x (N, D for the irreducible losses)")
+                    .withCoordinates(List.of("K", "kappa", "E_x", "E_y"), new double[] {1e-6, 0.01, 0, 0}, new double[] {1e3, 10, 20, 20})
+                    .withGrid(StartingGrid.of("K", new double[] {0.5, 1, 2}, "kappa", new double[] {0.5, 1, 2}, "E_x", new double[] {0, 1},
+                "E_y", new double[] {0, 1}))
+                    .withShape(List.of("kappa"))
+                    .withMinPoints(4);
+        }
+        return description;
+    }
     public static final String NAME = "loss_line";
     /** Bootstrap resamples re-estimate E_x and E_y with this many polished starts (the full fit uses the settings'). */
     static final int RESAMPLE_POLISH_STARTS = 4;
@@ -72,62 +90,6 @@ public final class LossLineLaw implements DirectLaw, SolvedLaw {
         Map<String, Double> out = new LinkedHashMap<>();
         for (double x : predictX) out.put("L_x=" + x, dev.lawfit.law.Law.outside(fit.x(), x));
         return out;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public dev.lawfit.law.Family family() {
-        return dev.lawfit.law.Family.LOSS_TO_LOSS;
-    }
-
-    @Override
-    public String target() {
-        return "loss_y";
-    }
-
-    @Override
-    public String covariates() {
-        return "L_x (N, D for the irreducible losses)";
-    }
-
-    @Override
-    public String formula() {
-        return "L_y = K * (L_x - E_x)^kappa + E_y";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return List.of("K", "kappa", "E_x", "E_y");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {1e-6, 0.01, 0, 0};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {1e3, 10, 20, 20};
-    }
-
-    @Override
-    public StartingGrid defaultGrid() {
-        return StartingGrid.of("K", new double[] {0.5, 1, 2}, "kappa", new double[] {0.5, 1, 2}, "E_x", new double[] {0, 1},
-                "E_y", new double[] {0, 1});
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("kappa");
-    }
-
-    @Override
-    public int minPoints() {
-        return 4;
     }
 
     @Override

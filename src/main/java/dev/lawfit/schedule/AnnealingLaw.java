@@ -16,6 +16,21 @@ import java.util.Map;
 public final class AnnealingLaw extends ScheduleLaw {
 
     private static final long serialVersionUID = 1L;
+
+    /** Built on first use (not serialised: an executor builds its own). */
+    private transient dev.lawfit.law.LawDescription description;
+
+    @Override
+    public dev.lawfit.law.LawDescription description() {
+        if (description == null) {
+            description = describe(NAME, "L(s) = L0 + A S1(s)^-alpha - C S2(s), S2 = sum_i m_i, m_i = " + decay + " m_{i-1} + (lr_{i-1} - lr_i)")
+                    .withCoordinates(List.of("L0", "log_A", "alpha", "log_C"), new double[] {0, Math.log(1e-6), 0.01, Math.log(1e-6)}, new double[] {20, Math.log(1e4), 3, Math.log(1e6)})
+                    .withGrid(StartingGrid.of("L0", new double[] {2, 3}, "log_A", new double[] {Math.log(0.3), Math.log(1)},
+                "alpha", new double[] {0.2, 0.5, 0.8}, "log_C", new double[] {Math.log(0.1), Math.log(1), Math.log(10)}))
+                    .withMinPoints(6);
+        }
+        return description;
+    }
     public static final String NAME = "lr_annealing";
     public static final double DEFAULT_DECAY = 0.999;
 
@@ -30,42 +45,6 @@ public final class AnnealingLaw extends ScheduleLaw {
         super(schedules, candidates);
         if (!(decay >= 0 && decay < 1)) throw new IllegalArgumentException("schedule.annealing_decay must be in [0, 1), got " + decay);
         this.decay = decay;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String formula() {
-        return "L(s) = L0 + A S1(s)^-alpha - C S2(s), S2 = sum_i m_i, m_i = " + decay + " m_{i-1} + (lr_{i-1} - lr_i)";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return List.of("L0", "log_A", "alpha", "log_C");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {0, Math.log(1e-6), 0.01, Math.log(1e-6)};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {20, Math.log(1e4), 3, Math.log(1e6)};
-    }
-
-    @Override
-    public StartingGrid defaultGrid() {
-        return StartingGrid.of("L0", new double[] {2, 3}, "log_A", new double[] {Math.log(0.3), Math.log(1)},
-                "alpha", new double[] {0.2, 0.5, 0.8}, "log_C", new double[] {Math.log(0.1), Math.log(1), Math.log(10)});
-    }
-
-    @Override
-    public int minPoints() {
-        return 6;
     }
 
     /** S2 at every step of a schedule. */

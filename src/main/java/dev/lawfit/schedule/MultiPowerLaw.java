@@ -21,6 +21,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MultiPowerLaw extends ScheduleLaw {
 
     private static final long serialVersionUID = 1L;
+
+    /** Built on first use (not serialised: an executor builds its own). */
+    private transient dev.lawfit.law.LawDescription description;
+
+    @Override
+    public dev.lawfit.law.LawDescription description() {
+        if (description == null) {
+            description = describe(NAME, "L(t) = L0 + A (S1(t) + S_W)^-alpha - B sum_k (lr_{k-1} - lr_k) (1 - (C lr_k^-gamma S_k(t) + 1)^-beta)")
+                    .withCoordinates(List.of("L0", "log_A", "alpha", "log_B", "log_C", "beta", "gamma"), new double[] {0, Math.log(1e-6), 0.01, Math.log(1e-3), Math.log(1e-8), 0.01, 0}, new double[] {20, Math.log(1e4), 3, Math.log(1e6), Math.log(1e6), 5, 3})
+                    .withGrid(StartingGrid.of("L0", new double[] {2, 3}, "log_A", new double[] {Math.log(0.3), Math.log(1)},
+                "alpha", new double[] {0.3, 0.6}, "log_B", new double[] {Math.log(100), Math.log(500)},
+                "log_C", new double[] {Math.log(0.5), Math.log(2), Math.log(8)}, "beta", new double[] {0.3, 0.6, 1.0},
+                "gamma", new double[] {0.3, 0.65}))
+                    .withMinPoints(10);
+        }
+        return description;
+    }
     public static final String NAME = "multi_power";
     /** Largest block of drops summed as one. */
     public static final int MAX_BLOCK = 128;
@@ -40,44 +57,6 @@ public final class MultiPowerLaw extends ScheduleLaw {
     public MultiPowerLaw(Map<String, LrSchedule> schedules, java.util.Set<String> candidates, int maxBlock) {
         super(schedules, candidates);
         this.maxBlock = maxBlock;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String formula() {
-        return "L(t) = L0 + A (S1(t) + S_W)^-alpha - B sum_k (lr_{k-1} - lr_k) (1 - (C lr_k^-gamma S_k(t) + 1)^-beta)";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return List.of("L0", "log_A", "alpha", "log_B", "log_C", "beta", "gamma");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {0, Math.log(1e-6), 0.01, Math.log(1e-3), Math.log(1e-8), 0.01, 0};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {20, Math.log(1e4), 3, Math.log(1e6), Math.log(1e6), 5, 3};
-    }
-
-    @Override
-    public StartingGrid defaultGrid() {
-        return StartingGrid.of("L0", new double[] {2, 3}, "log_A", new double[] {Math.log(0.3), Math.log(1)},
-                "alpha", new double[] {0.3, 0.6}, "log_B", new double[] {Math.log(100), Math.log(500)},
-                "log_C", new double[] {Math.log(0.5), Math.log(2), Math.log(8)}, "beta", new double[] {0.3, 0.6, 1.0},
-                "gamma", new double[] {0.3, 0.65});
-    }
-
-    @Override
-    public int minPoints() {
-        return 10;
     }
 
     @Override

@@ -18,6 +18,12 @@ public abstract class ScheduleLaw implements DirectLaw {
 
     private static final long serialVersionUID = 1L;
 
+    /** A schedule law's description, from its name and formula; each law adds its coordinates, grid and fewest points. */
+    protected static dev.lawfit.law.LawDescription describe(String name, String formula) {
+        return dev.lawfit.law.LawDescription.of(name, formula).withFamily(dev.lawfit.law.Family.SCHEDULE, "loss").withCovariates("step, lr schedule")
+                .withHoldOut(HoldOut.LATE_PROGRESS).withShape(List.of("alpha"));
+    }
+
     protected final Map<String, LrSchedule> schedules;
     private final List<String> candidates;
 
@@ -60,11 +66,6 @@ public abstract class ScheduleLaw implements DirectLaw {
         return schedules;
     }
 
-    @Override
-    public dev.lawfit.law.Family family() {
-        return dev.lawfit.law.Family.SCHEDULE;
-    }
-
     /**
      * The schedule laws keep L-BFGS-B's search: Levenberg-Marquardt's found other optima on the Multi-Power Law's 100M runs
      * fitted on their first 30%, which predicted the rest worse (mean 0.20%, worst 3.8%, against 0.12% and 0.70%).
@@ -74,20 +75,10 @@ public abstract class ScheduleLaw implements DirectLaw {
         return false;
     }
 
-    @Override
-    public String covariates() {
-        return "step, lr schedule";
-    }
-
     /** Steps past the last fitted step, ln(step / step_max), over the group's runs. */
     @Override
     public double distance(Points fit, Points at, int i) {
         return Math.max(0, dev.lawfit.law.Law.outside(fit.steps(), at.steps()[i]));
-    }
-
-    @Override
-    public HoldOut holdOut() {
-        return HoldOut.LATE_PROGRESS;
     }
 
     @Override
@@ -137,8 +128,4 @@ public abstract class ScheduleLaw implements DirectLaw {
         return coordinateNames().stream().mapToDouble(n -> n.startsWith("log_") ? Math.log(parameters.get(n.substring(4))) : parameters.get(n)).toArray();
     }
 
-    @Override
-    public List<String> shapeCoordinates() {
-        return List.of("alpha");
-    }
 }

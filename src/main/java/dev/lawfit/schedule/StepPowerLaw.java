@@ -14,6 +14,22 @@ import java.util.Map;
 public final class StepPowerLaw extends ScheduleLaw {
 
     private static final long serialVersionUID = 1L;
+
+    /** Built on first use (not serialised: an executor builds its own). */
+    private transient dev.lawfit.law.LawDescription description;
+
+    @Override
+    public dev.lawfit.law.LawDescription description() {
+        if (description == null) {
+            description = describe(NAME, "L(t) = L0 + A t^-alpha")
+                    .withCovariates("step")
+                    .withCoordinates(List.of("L0", "log_A", "alpha"), new double[] {0, Math.log(1e-6), 0.01}, new double[] {20, Math.log(1e6), 3})
+                    .withGrid(StartingGrid.of("L0", new double[] {1, 2, 3}, "log_A", new double[] {Math.log(1), Math.log(10), Math.log(100)},
+                "alpha", new double[] {0.1, 0.3, 0.6}))
+                    .withMinPoints(4);
+        }
+        return description;
+    }
     public static final String NAME = "step_power";
 
     public StepPowerLaw(Map<String, LrSchedule> schedules) {
@@ -22,47 +38,6 @@ public final class StepPowerLaw extends ScheduleLaw {
 
     public StepPowerLaw(Map<String, LrSchedule> schedules, java.util.Set<String> candidates) {
         super(schedules, candidates);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String covariates() {
-        return "step";
-    }
-
-    @Override
-    public String formula() {
-        return "L(t) = L0 + A t^-alpha";
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return List.of("L0", "log_A", "alpha");
-    }
-
-    @Override
-    public double[] lowerBounds() {
-        return new double[] {0, Math.log(1e-6), 0.01};
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return new double[] {20, Math.log(1e6), 3};
-    }
-
-    @Override
-    public StartingGrid defaultGrid() {
-        return StartingGrid.of("L0", new double[] {1, 2, 3}, "log_A", new double[] {Math.log(1), Math.log(10), Math.log(100)},
-                "alpha", new double[] {0.1, 0.3, 0.6});
-    }
-
-    @Override
-    public int minPoints() {
-        return 4;
     }
 
     @Override

@@ -29,6 +29,24 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
     private final List<String> coordinates;
     private final double[] lower, upper;
 
+    /** Built on first use (not serialised: an executor builds its own). */
+    private transient dev.lawfit.law.LawDescription description;
+
+    @Override
+    public dev.lawfit.law.LawDescription description() {
+        if (description == null) {
+            description = dev.lawfit.law.LawDescription.of("curve_" + form.label(), "L(x) = " + form.formula())
+                    .withFamily(dev.lawfit.law.Family.CURVE, "loss")
+                    .withCovariates("x = tokens / total_tokens")
+                    .withCoordinates(coordinates, lower.clone(), upper.clone())
+                    .withGrid(grid())
+                    .withShape(form.hasTheta() ? List.of("theta") : List.of())
+                    .withMinPoints(Math.max(3, form.parameterCount()))
+                    .withHoldOut(HoldOut.LATE_PROGRESS);
+        }
+        return description;
+    }
+
     public CurveLaw(TrajectoryForm form, double warmup) {
         this.form = form;
         this.warmup = warmup;
@@ -42,26 +60,6 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
         return form;
     }
 
-    @Override
-    public String name() {
-        return "curve_" + form.label();
-    }
-
-    @Override
-    public dev.lawfit.law.Family family() {
-        return dev.lawfit.law.Family.CURVE;
-    }
-
-    @Override
-    public String covariates() {
-        return "x = tokens / total_tokens";
-    }
-
-    @Override
-    public String formula() {
-        return "L(x) = " + form.formula();
-    }
-
     /** A run's later checkpoints: how far past the last fitted progress, ln(x / x_max). */
     @Override
     public double distance(Points fit, Points at, int i) {
@@ -69,46 +67,15 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
     }
 
     @Override
-    public HoldOut holdOut() {
-        return HoldOut.LATE_PROGRESS;
-    }
-
-    @Override
-    public List<String> coordinateNames() {
-        return coordinates;
-    }
-
-    @Override
     public int dimension() {
         return form.parameterCount();
     }
 
-    @Override
-    public double[] lowerBounds() {
-        return lower.clone();
-    }
-
-    @Override
-    public double[] upperBounds() {
-        return upper.clone();
-    }
-
-    @Override
-    public StartingGrid defaultGrid() {
+    private StartingGrid grid() {
         StartingGrid grid = StartingGrid.of("p0", new double[] {1, 2, 3}, "p1", new double[] {0.1, 1}, "theta", new double[] {0.1, 0.5, 1});
         LinkedHashMap<String, double[]> axes = new LinkedHashMap<>();
-        for (String name : coordinateNames()) axes.put(name, grid.axes().get(name));
+        for (String name : coordinates) axes.put(name, grid.axes().get(name));
         return new StartingGrid(axes);
-    }
-
-    @Override
-    public List<String> shapeCoordinates() {
-        return form.hasTheta() ? List.of("theta") : List.of();
-    }
-
-    @Override
-    public int minPoints() {
-        return Math.max(3, form.parameterCount());
     }
 
     @Override
