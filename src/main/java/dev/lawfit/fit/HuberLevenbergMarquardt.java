@@ -129,9 +129,9 @@ public final class HuberLevenbergMarquardt {
                     r[i] = 0;
                     continue;
                 }
-                double ri = r[i], a = Math.abs(ri);
+                double ri = r[i];
                 if (!Double.isFinite(ri)) return Double.NaN;
-                total += weight * (a <= delta ? 0.5 * ri * ri : delta * (a - 0.5 * delta));
+                total += weight * HuberLogObjective.huber(ri, delta);
             }
             return total;
         }
@@ -279,8 +279,7 @@ public final class HuberLevenbergMarquardt {
                 if (every) continue; // the start's evaluation goes on: a point a resample leaves out may be the non-finite one
                 return Double.NaN;
             }
-            double a = Math.abs(ri);
-            total += weight * (a <= delta ? 0.5 * ri * ri : delta * (a - 0.5 * delta));
+            total += weight * HuberLogObjective.huber(ri, delta);
         }
         return total;
     }

@@ -81,6 +81,11 @@ public final class HuberLogObjective implements DifferentiableObjective {
     }
 
     private double huber(double r) {
+        return huber(r, delta);
+    }
+
+    /** The Huber loss of one residual: quadratic within {@code delta}, linear beyond. */
+    static double huber(double r, double delta) {
         double abs = Math.abs(r);
         return abs <= delta ? 0.5 * r * r : delta * (abs - 0.5 * delta);
     }

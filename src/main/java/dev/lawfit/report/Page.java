@@ -229,10 +229,18 @@ final class Page {
     }
 
     static String num(Double v) {
-        if (v == null || v.isNaN()) return "";
+        return v == null ? "" : number(v, 4);
+    }
+
+    /**
+     * A number for people: empty for NaN, a whole number as one (a rank, a count: 1, not 1.0000), else {@code digits}
+     * decimals, or significant digits when very large or small.
+     */
+    static String number(double v, int digits) {
+        if (Double.isNaN(v)) return "";
         double a = Math.abs(v);
-        if (v == Math.rint(v) && a < 1e9) return String.format("%d", v.longValue()); // a rank, a count: 1, not 1.0000
-        return a != 0 && (a >= 1e5 || a < 1e-3) ? String.format("%.4g", v) : String.format("%.4f", v);
+        if (v == Math.rint(v) && a < 1e9) return String.format("%d", (long) v);
+        return String.format(a != 0 && (a >= 1e5 || a < 1e-3) ? "%." + digits + "g" : "%." + digits + "f", v);
     }
 
     static String percent(Double v) {

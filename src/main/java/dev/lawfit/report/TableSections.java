@@ -30,10 +30,7 @@ final class TableSections {
     }
 
     private static String num(double v) {
-        if (Double.isNaN(v)) return "";
-        double a = Math.abs(v);
-        if (v == Math.rint(v) && a < 1e9) return String.format("%d", (long) v); // a rank, a count: 1, not 1.000
-        return a != 0 && (a >= 1e5 || a < 1e-3) ? String.format("%.3g", v) : String.format("%.3f", v);
+        return Page.number(v, 3);
     }
 
     /** A cell for people: numbers rounded, maps as {@code name = value} pairs, lists comma-separated (not {@code Map(...)}). */

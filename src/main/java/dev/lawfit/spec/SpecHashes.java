@@ -65,10 +65,7 @@ public final class SpecHashes {
     public static Map<String, String> stageHashes(JobSpec spec, String lawfitVersion) {
         Map<String, String> out = new LinkedHashMap<>();
         if (!spec.laws().isEmpty()) {
-            Map<String, Object> compute = new LinkedHashMap<>();
-            compute.put("lawfit_version", lawfitVersion);
-            compute.put("tables_layout", TABLES_LAYOUT);
-            compute.put("group_by", spec.groupBy());
+            Map<String, Object> compute = stage(spec, lawfitVersion);
             compute.put("laws", spec.laws());
             compute.put("flops", spec.flops());
             compute.put("fit", spec.fit());
@@ -79,26 +76,29 @@ public final class SpecHashes {
             out.put(COMPUTE, Fingerprint.ofText(json(compute)));
         }
         if (spec.temporal() != null) {
-            Map<String, Object> runs = new LinkedHashMap<>();
-            runs.put("lawfit_version", lawfitVersion);
-            runs.put("tables_layout", TABLES_LAYOUT);
-            runs.put("group_by", spec.groupBy());
+            Map<String, Object> runs = stage(spec, lawfitVersion);
             runs.put("temporal", spec.temporal());
             runs.put("bootstrap", spec.bootstrap());
             runs.put("fit_fraction", spec.backtest().fitFraction());
             out.put(RUNS, Fingerprint.ofText(json(runs)));
         }
         if (spec.schedule() != null) {
-            Map<String, Object> schedule = new LinkedHashMap<>();
-            schedule.put("lawfit_version", lawfitVersion);
-            schedule.put("tables_layout", TABLES_LAYOUT);
-            schedule.put("group_by", spec.groupBy());
+            Map<String, Object> schedule = stage(spec, lawfitVersion);
             schedule.put("schedule", spec.schedule());
             schedule.put("fit", spec.fit());
             schedule.put("bootstrap", spec.bootstrap());
             schedule.put("fit_fraction", spec.backtest().fitFraction());
             out.put(SCHEDULE, Fingerprint.ofText(json(schedule)));
         }
+        return out;
+    }
+
+    /** What every stage's hash starts with: lawfit's version, the tables' layout, the group keys. */
+    private static Map<String, Object> stage(JobSpec spec, String lawfitVersion) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lawfit_version", lawfitVersion);
+        out.put("tables_layout", TABLES_LAYOUT);
+        out.put("group_by", spec.groupBy());
         return out;
     }
 
