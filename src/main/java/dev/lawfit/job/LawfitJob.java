@@ -139,6 +139,17 @@ public final class LawfitJob {
         record.put("inputs", InputFiles.sizes(spec.input().paths(), read.files()));
         record.put("bad_files", read.badFiles().stream().map(f -> Map.of("path", f.path(), "error", f.error())).toList());
         for (InputFiles.Footer bad : read.badFiles()) LOG.warn("left out {}: {}", bad.path(), bad.error());
+        Runnable restoreCodegen = SmallInputs.apply(spark, read.files().stream().mapToLong(InputFiles.InputFile::bytes).sum());
+        try {
+            return validateAndFit(spark, spec, options, publisher, previous, record, read, phases, started);
+        } finally {
+            restoreCodegen.run();
+        }
+    }
+
+    private static RunSummary validateAndFit(SparkSession spark, JobSpec spec, RunOptions options, OutputPublisher publisher,
+                                             org.apache.hadoop.fs.Path previous, Map<String, Object> record, InputReader.Read read,
+                                             Phases phases, long started) {
         java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(spec.groupBy());
         if (spec.lossToLoss() != null) keys.addAll(spec.lossToLoss().keyColumns(spec.groupBy()));
         CheckpointValidator.Validated validated = CheckpointValidator.validate(read.rows(), java.util.List.copyOf(keys), spec.input().paths(),

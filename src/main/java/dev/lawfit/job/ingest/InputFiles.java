@@ -92,9 +92,16 @@ public final class InputFiles {
         return out;
     }
 
-    /** Reads every file's footer in parallel on the cluster. */
+    /** Up to this many files, the driver reads the footers itself: a Spark job would cost more than the reads. */
+    static final int DRIVER_FOOTERS = 16;
+
+    /** Reads every file's footer: on the driver for a few files, in parallel on the cluster for more. */
     public static List<Footer> footers(SparkSession spark, List<InputFile> files) {
         if (files.isEmpty()) return List.of();
+        if (files.size() <= DRIVER_FOOTERS) {
+            Configuration local = spark.sparkContext().hadoopConfiguration();
+            return files.stream().map(f -> footer(local, f.path())).toList();
+        }
         SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
         List<String> paths = files.stream().map(InputFile::path).toList();
         int slices = Math.max(1, Math.min(paths.size(), spark.sparkContext().defaultParallelism() * 4));

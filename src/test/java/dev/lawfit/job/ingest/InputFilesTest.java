@@ -23,4 +23,23 @@ class InputFilesTest {
             Files.deleteIfExists(bare);
         }
     }
+
+    @Test
+    void aFewFootersAreReadOnTheDriverAndManyOnTheClusterWithTheSameAnswer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        org.apache.spark.sql.SparkSession spark = dev.lawfit.testing.TestSpark.session();
+        Path archive = dir.resolve("archive");
+        spark.range(0, 400).selectExpr("id", "cast(id as double) * 0.5 as loss").repartition(InputFiles.DRIVER_FOOTERS + 4)
+                .write().parquet(archive.toString());
+        Files.writeString(archive.resolve("part-99999-broken.parquet"), "not parquet\n");
+        java.util.List<InputFiles.InputFile> files = InputFiles.list(spark.sparkContext().hadoopConfiguration(), java.util.List.of(archive.toString()));
+        assertEquals(InputFiles.DRIVER_FOOTERS + 5, files.size(), files.toString());
+        java.util.List<InputFiles.Footer> onCluster = InputFiles.footers(spark, files);
+        java.util.List<InputFiles.Footer> onDriver = new java.util.ArrayList<>();
+        for (int from = 0; from < files.size(); from += InputFiles.DRIVER_FOOTERS) {
+            onDriver.addAll(InputFiles.footers(spark, files.subList(from, Math.min(files.size(), from + InputFiles.DRIVER_FOOTERS))));
+        }
+        assertEquals(onCluster, onDriver);
+        assertEquals(400, onCluster.stream().filter(InputFiles.Footer::ok).mapToLong(InputFiles.Footer::rows).sum());
+        assertEquals(1, onCluster.stream().filter(f -> !f.ok()).count(), "the broken file, with its error");
+    }
 }
