@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Spark's code generation left out for a small archive, unless someone chose otherwise. Spark compiles a Java class
- * for each query stage (Janino) and the JVM then compiles those classes again; on a few thousand rows that work is
- * most of a query's cost and the interpreted evaluation it replaces takes milliseconds. On the quickstart (1,382
+ * Spark's code generation and adaptive execution left out for a small archive, unless someone chose otherwise. Spark
+ * compiles a Java class for each query stage (Janino) and the JVM then compiles those classes again; on a few thousand
+ * rows that work is most of a query's cost and the interpreted evaluation it replaces takes milliseconds. On the quickstart (1,382
  * rows, about 30 queries) this saved about 4 s of 20 (docs/performance.md). Applies to inputs of at most
  * {@link #MOST_BYTES}; a setting given in the spec's spark.conf, on spark-submit's command line or on the session
  * is left as it is.
@@ -21,7 +21,10 @@ final class SmallInputs {
 
     static final Map<String, String> SETTINGS = Map.of(
             "spark.sql.codegen.wholeStage", "false",
-            "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+            "spark.sql.codegen.factoryMode", "NO_CODEGEN",
+            // adaptive execution runs a query's shuffle stages as separate jobs and plans again between them: on a small
+            // input there is nothing to coalesce or split, and the quickstart took about 3 s less without it
+            "spark.sql.adaptive.enabled", "false");
 
     private SmallInputs() {
     }

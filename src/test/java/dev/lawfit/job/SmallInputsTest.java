@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SmallInputsTest {
 
-    private static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage", FACTORY = "spark.sql.codegen.factoryMode";
+    private static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage", FACTORY = "spark.sql.codegen.factoryMode",
+            ADAPTIVE = "spark.sql.adaptive.enabled";
 
     @Test
     void aSmallInputRunsInterpretedAndTheSessionGetsItsSettingsBack() {
@@ -20,6 +21,7 @@ class SmallInputsTest {
         try {
             assertEquals("false", spark.conf().get(WHOLE_STAGE));
             assertEquals("NO_CODEGEN", spark.conf().get(FACTORY));
+            assertEquals("false", spark.conf().get(ADAPTIVE));
             // a query still answers, interpreted
             assertEquals(10, spark.range(10).selectExpr("id * 2 as x").where("x >= 0").count());
         } finally {
@@ -27,7 +29,9 @@ class SmallInputsTest {
         }
         assertFalse(spark.sessionState().conf().contains(WHOLE_STAGE));
         assertFalse(spark.sessionState().conf().contains(FACTORY));
+        assertFalse(spark.sessionState().conf().contains(ADAPTIVE));
         assertEquals("true", spark.conf().get(WHOLE_STAGE));
+        assertEquals("true", spark.conf().get(ADAPTIVE), "Spark's own default back");
     }
 
     @Test

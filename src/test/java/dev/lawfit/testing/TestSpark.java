@@ -15,10 +15,9 @@ public final class TestSpark {
 
     public static synchronized SparkSession session() {
         if (session == null) {
-            // no shuffle partitions given: each job sizes its own, as a user's embedded run does
-            session = SparkSessions.start("local[2]", Map.of(
-                    "spark.default.parallelism", "2",
-                    "spark.sql.adaptive.enabled", "true"));
+            // no shuffle partitions, code generation or adaptive execution given: each job chooses them for its input, as a
+            // user's embedded run does
+            session = SparkSessions.start("local[2]", Map.of("spark.default.parallelism", "2"));
             Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
         }
         return session;
