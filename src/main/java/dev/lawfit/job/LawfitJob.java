@@ -234,8 +234,8 @@ public final class LawfitJob {
             phases.end("tables");
             // what moved since the version this run started from, read back from the tables just written
             List<dev.lawfit.changes.Changes.Change> moved = previous == null ? List.of()
-                    : dev.lawfit.changes.Changes.between(dev.lawfit.job.results.VersionReader.spark(spark, previous),
-                            dev.lawfit.job.results.VersionReader.spark(spark, publisher.versionDir()));
+                    : dev.lawfit.changes.Changes.between(dev.lawfit.job.results.VersionReader.either(spark, previous),
+                            dev.lawfit.job.results.VersionReader.either(spark, publisher.versionDir()));
             publisher.write(CHANGES, spark.createDataFrame(dev.lawfit.job.tables.ChangesTable.rows(moved,
                     previous == null ? null : previous.getName(), publisher.version()), dev.lawfit.job.tables.ChangesTable.SCHEMA).coalesce(1));
             record.put("changes", dev.lawfit.changes.Changes.counts(moved));

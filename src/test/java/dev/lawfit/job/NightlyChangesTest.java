@@ -120,6 +120,22 @@ class NightlyChangesTest {
     }
 
     @Test
+    void duckDbAndSparkReadTheSameChanges() {
+        // the job reads a local output with DuckDB, an output elsewhere with Spark: both must find the same changes
+        org.apache.hadoop.fs.Path versions = new org.apache.hadoop.fs.Path(output, "versions");
+        var spark = TestSpark.session();
+        List<dev.lawfit.changes.Changes.Change> bySpark = dev.lawfit.changes.Changes.between(
+                dev.lawfit.job.results.VersionReader.spark(spark, new org.apache.hadoop.fs.Path(versions, first)),
+                dev.lawfit.job.results.VersionReader.spark(spark, new org.apache.hadoop.fs.Path(versions, second)));
+        List<dev.lawfit.changes.Changes.Change> byDuckDb = dev.lawfit.changes.Changes.between(
+                dev.lawfit.job.results.VersionReader.either(spark, new org.apache.hadoop.fs.Path(versions, first)),
+                dev.lawfit.job.results.VersionReader.either(spark, new org.apache.hadoop.fs.Path(versions, second)));
+        assertFalse(bySpark.isEmpty());
+        assertEquals(bySpark, byDuckDb);
+        assertEquals(Tables.current(output, "changes").count(), byDuckDb.size(), "what the run published");
+    }
+
+    @Test
     void aRunAndADiffExit3OnTheKindsAskedFor() throws Exception {
         assertEquals(3, night2Exit, night2Err);
         assertTrue(night2Err.contains("changes since " + first + ": "), night2Err);
