@@ -139,11 +139,11 @@ public final class LawfitJob {
         record.put("inputs", InputFiles.sizes(spec.input().paths(), read.files()));
         record.put("bad_files", read.badFiles().stream().map(f -> Map.of("path", f.path(), "error", f.error())).toList());
         for (InputFiles.Footer bad : read.badFiles()) LOG.warn("left out {}: {}", bad.path(), bad.error());
-        Runnable restoreCodegen = SmallInputs.apply(spark, read.files().stream().mapToLong(InputFiles.InputFile::bytes).sum());
+        Runnable restoreSettings = SmallInputs.apply(spark, read.files().stream().mapToLong(InputFiles.InputFile::bytes).sum());
         try {
             return validateAndFit(spark, spec, options, publisher, previous, record, read, phases, started);
         } finally {
-            restoreCodegen.run();
+            restoreSettings.run();
         }
     }
 

@@ -9,9 +9,9 @@ import java.util.Map;
 /**
  * Spark's code generation and adaptive execution left out for a small archive, unless someone chose otherwise. Spark
  * compiles a Java class for each query stage (Janino) and the JVM then compiles those classes again; on a few thousand
- * rows that work is most of a query's cost and the interpreted evaluation it replaces takes milliseconds. On the quickstart (1,382
- * rows, about 30 queries) this saved about 4 s of 20 (docs/performance.md). Applies to inputs of at most
- * {@link #MOST_BYTES}; a setting given in the spec's spark.conf, on spark-submit's command line or on the session
+ * rows that work is most of a query's cost and the interpreted evaluation it replaces takes milliseconds. On the
+ * quickstart (1,382 rows, about 30 queries) this saved about 4 s of 20 (docs/performance.md). Applies to inputs of at
+ * most {@link #MOST_BYTES}; a setting given in the spec's spark.conf, on spark-submit's command line or on the session
  * is left as it is.
  */
 final class SmallInputs {
@@ -29,7 +29,7 @@ final class SmallInputs {
     private SmallInputs() {
     }
 
-    /** Turns code generation off for this run when its input is small; the returned action turns it back. */
+    /** Applies {@link #SETTINGS} nobody chose for this run when its input is small; the returned action unsets them. */
     static Runnable apply(SparkSession spark, long inputBytes) {
         if (inputBytes > MOST_BYTES) return () -> { };
         List<String> set = new ArrayList<>();

@@ -268,7 +268,13 @@ public final class OutputPublisher {
     }
 
     private static java.io.File localRoot(String outputPath) {
-        java.net.URI uri = new Path(outputPath).toUri();
+        return local(new Path(outputPath));
+    }
+
+    /** A path on this machine as a file; null when it is elsewhere (HDFS, S3) or null. */
+    public static java.io.File local(Path path) {
+        if (path == null) return null;
+        java.net.URI uri = path.toUri();
         if (uri.getScheme() != null && !uri.getScheme().equals("file")) return null;
         return new java.io.File(uri.getPath()).getAbsoluteFile();
     }

@@ -50,16 +50,8 @@ public final class VersionReader {
      * second, where Spark's queries over the same tables took about 4 s of a small job), by Spark anywhere else.
      */
     public static VersionTables either(SparkSession spark, Path versionDir) {
-        File local = local(versionDir);
+        File local = dev.lawfit.job.publish.OutputPublisher.local(versionDir);
         return local != null ? duckDb(local) : spark(spark, versionDir);
-    }
-
-    /** The directory as a local file, or null when it is elsewhere (HDFS, S3) or null. */
-    static File local(Path dir) {
-        if (dir == null) return null;
-        java.net.URI uri = dir.toUri();
-        if (uri.getScheme() != null && !uri.getScheme().equals("file")) return null;
-        return new File(uri.getPath()).getAbsoluteFile();
     }
 
     /** The columns of one table of a local version, or null when it has no such table. */
