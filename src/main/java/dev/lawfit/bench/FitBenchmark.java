@@ -62,6 +62,9 @@ public final class FitBenchmark implements Runnable {
     @Option(names = "--trust-groups", defaultValue = "20", description = "groups of 40 points for the cost of folds and bootstrap (0: skip)")
     int trustGroups;
 
+    @Option(names = "--trust-passes", defaultValue = "5", description = "measured passes over the trust groups (the median pass is reported)")
+    int trustPasses;
+
     @Option(names = "--trust-laws", split = ",", defaultValue = "loss_line,curve_power",
             description = "laws of the other families whose folds and bootstrap are costed too (with --laws' compute laws)")
     List<String> trustLaws;
@@ -162,37 +165,73 @@ public final class FitBenchmark implements Runnable {
         FitSettings folded = base.withBacktestHoldOutSizes(1);
         FitSettings resampled = base.withBootstrap(dev.lawfit.fit.BootstrapSettings.DEFAULT.withResamples(1000));
         // the point fit without backtest and folds (a curve law backtests whatever the hold-out setting), then with them
-        // warm-up over the whole sample (the first law measured would otherwise pay the JIT's compilation in its figures)
-        for (Points p : sample) {
-            LawFit f = dev.lawfit.fit.Fitter.fit(law, p, folded, true);
-            dev.lawfit.fit.Fitter.fit(law, p, base, false);
-            if (f.theta() != null) dev.lawfit.fit.Bootstrap.resample(law, p, resampled, f.theta(), 7L, 0, 200);
-        }
-        long pointNanos = 0, foldNanos = 0, bootNanos = 0, folds = 0, foldErrors = 0;
+        // warm-up over the whole sample, pass after pass for at least 3 s: the JIT's compilation would otherwise land in the
+        // figures (a curve law's 20 point fits are a few milliseconds; after one warm-up pass its ratio ranged 2.5-21x over
+        // five passes)
+        long warmUntil = System.nanoTime() + 3_000_000_000L;
+        do {
+            for (Points p : sample) {
+                LawFit f = dev.lawfit.fit.Fitter.fit(law, p, folded, true);
+                dev.lawfit.fit.Fitter.fit(law, p, base, false);
+                if (f.theta() != null) dev.lawfit.fit.Bootstrap.resample(law, p, resampled, f.theta(), 7L, 0, 200);
+            }
+        } while (System.nanoTime() < warmUntil);
+        // measured passes, each over the whole sample; the figures are the median pass's (one pass of 20 curve groups is a few
+        // milliseconds of point fits, where a JIT compilation or a collection landing in it moved the ratio by half)
+        double[] pointMs = new double[trustPasses], foldMs = new double[trustPasses], bootMs = new double[trustPasses];
+        double[] bootX = new double[trustPasses], foldsX = new double[trustPasses];
+        long folds = 0, foldErrors = 0;
         int fitted = 0;
-        for (Points p : sample) {
-            long t0 = System.nanoTime();
-            LawFit fit = dev.lawfit.fit.Fitter.fit(law, p, base, false);
-            long t1 = System.nanoTime();
-            LawFit withF = dev.lawfit.fit.Fitter.fit(law, p, folded, true);
-            long t2 = System.nanoTime();
-            if (fit.theta() == null) continue;
-            dev.lawfit.fit.Bootstrap.resample(law, p, resampled, fit.theta(), 11L, 0, 1000);
-            long t3 = System.nanoTime();
-            pointNanos += t1 - t0;
-            foldNanos += t2 - t1;
-            bootNanos += t3 - t2;
-            folds += withF.folds().cuts();
-            foldErrors += withF.folds().errors().size();
-            fitted++;
+        for (int pass = 0; pass < trustPasses; pass++) {
+            long pointNanos = 0, foldNanos = 0, bootNanos = 0;
+            folds = 0;
+            foldErrors = 0;
+            fitted = 0;
+            for (Points p : sample) {
+                long t0 = System.nanoTime();
+                LawFit fit = dev.lawfit.fit.Fitter.fit(law, p, base, false);
+                long t1 = System.nanoTime();
+                LawFit withF = dev.lawfit.fit.Fitter.fit(law, p, folded, true);
+                long t2 = System.nanoTime();
+                if (fit.theta() == null) continue;
+                dev.lawfit.fit.Bootstrap.resample(law, p, resampled, fit.theta(), 11L, 0, 1000);
+                long t3 = System.nanoTime();
+                pointNanos += t1 - t0;
+                foldNanos += t2 - t1;
+                bootNanos += t3 - t2;
+                folds += withF.folds().cuts();
+                foldErrors += withF.folds().errors().size();
+                fitted++;
+            }
+            pointMs[pass] = pointNanos / 1e6 / fitted;
+            foldMs[pass] = foldNanos / 1e6 / fitted;
+            bootMs[pass] = bootNanos / 1e6 / fitted;
+            bootX[pass] = bootMs[pass] / pointMs[pass];
+            foldsX[pass] = (foldMs[pass] - pointMs[pass]) / pointMs[pass];
         }
-        double pointMs = pointNanos / 1e6 / fitted, foldMs = foldNanos / 1e6 / fitted, bootMs = bootNanos / 1e6 / fitted;
+        double boot = median(bootMs);
         emit(new BenchmarkCase().put("case", "trust_cost").put("law", law.name()).put("family", law.family().label()).put("groups", fitted)
-                .put("points_per_group", sample.get(0).size())
-                .put("point_fit_ms", pointMs).put("fit_with_folds_ms", foldMs).put("folds_per_group", (double) folds / fitted)
-                .put("fold_points_per_group", (double) foldErrors / fitted).put("folds_cost_x_point_fit", (foldMs - pointMs) / pointMs)
-                .put("bootstrap_1000_ms", bootMs).put("bootstrap_1000_x_point_fit", bootMs / pointMs)
-                .put("resamples_per_second", 1000 / (bootMs / 1000)));
+                .put("points_per_group", sample.get(0).size()).put("passes", trustPasses)
+                .put("point_fit_ms", median(pointMs)).put("fit_with_folds_ms", median(foldMs)).put("folds_per_group", (double) folds / fitted)
+                .put("fold_points_per_group", (double) foldErrors / fitted).put("folds_cost_x_point_fit", median(foldsX))
+                .put("bootstrap_1000_ms", boot).put("bootstrap_1000_x_point_fit", median(bootX))
+                .put("bootstrap_1000_x_point_fit_range", String.format(java.util.Locale.ROOT, "%.1f-%.1f", min(bootX), max(bootX)))
+                .put("resamples_per_second", 1000 / (boot / 1000)));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return java.util.Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     /** The screened search against L-BFGS-B from every grid point: same optimum, at what cost. */

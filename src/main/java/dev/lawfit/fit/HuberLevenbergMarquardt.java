@@ -12,7 +12,9 @@ import dev.lawfit.law.Points;
  * slope; a step is kept only if the true objective falls, else lambda grows. It stops
  * when the objective no longer falls (relative change below 1e-14 twice) or the projected gradient vanishes; a run that
  * does not get there within its iterations is reported as not converged, and the caller falls back to L-BFGS-B.
- * Allocation-free after its {@link Workspace} is made: one per thread, reused across resamples.
+ * Allocation-free after its {@link Workspace} is made: one per thread, reused across resamples. A run works on the points of
+ * nonzero weight only, listed once each with their weight (a resample's ~63% distinct points): its loops neither visit
+ * the points a resample left out nor branch on them.
  */
 public final class HuberLevenbergMarquardt {
 
@@ -44,14 +46,26 @@ public final class HuberLevenbergMarquardt {
 
     /** This thread's workspace for laws of {@code dimension} parameters (each run grows it to its points): one per thread, reused. */
     public static Workspace workspace(int dimension, int points) {
-        return WORKSPACES.get().computeIfAbsent(dimension, k -> new Workspace(dimension, points));
+        // no computeIfAbsent: its capturing lambda was an allocation per resample
+        java.util.Map<Integer, Workspace> mine = WORKSPACES.get();
+        Workspace workspace = mine.get(dimension);
+        if (workspace == null) {
+            workspace = new Workspace(dimension, points);
+            mine.put(dimension, workspace);
+        }
+        return workspace;
     }
 
     /** Arrays one run needs, sized for a law's dimension and a data set's points; reused by the next run of the same size. */
     public static final class Workspace {
         final int p;
         int n;
-        double[] r, jacobian, trialR, trialJacobian, trial, step, gradient, normal, factor, point, x;
+        // the points this run sees (nonzero weight): m of them, point index[k] with its weight[k] and its target[k] (the log
+        // loss for log residuals, 1 / loss for relative ones); residuals and gradients are held in that order, k = 0..m)
+        int m;
+        int[] index, all;
+        double[] weight, target;
+        double[] r, jacobian, trialR, trialJacobian, trial, step, gradient, normal, factor, inverseDiagonal, point, x;
         boolean[] free;
         // every point's residual and gradient at the last run's start: a bootstrap starts its thousand resamples of a group
         // from the same point (the full fit's optimum), where only the weights differ, so that evaluation is made once
@@ -83,6 +97,7 @@ public final class HuberLevenbergMarquardt {
             gradient = new double[p];
             normal = new double[p * p];
             factor = new double[p * p];
+            inverseDiagonal = new double[p];
             point = new double[p];
             step = new double[p];
             trial = new double[p];
@@ -100,13 +115,49 @@ public final class HuberLevenbergMarquardt {
             jacobian = new double[points * p];
             trialR = new double[points];
             trialJacobian = new double[points * p];
+            index = new int[points];
+            weight = new double[points];
+            target = new double[points];
+            all = new int[points];
+            for (int i = 0; i < points; i++) all[i] = i;
+        }
+
+        /** Lists the points of nonzero weight (weights null: every point, weight 1) with their targets. */
+        void select(Points points, double[] weights, Residual kind) {
+            double[] targets = targets(points, kind);
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                double wi = weights == null ? 1 : weights[i];
+                // written for every point, kept (count moves on) for the drawn ones: no branch on a random draw
+                index[count] = i;
+                weight[count] = wi;
+                target[count] = targets[i];
+                count += wi != 0 ? 1 : 0;
+            }
+            m = count;
+        }
+
+        // every point's target for the last points and kind seen (a bootstrap selects from the same points a thousand times)
+        private Points targetsOf;
+        private Residual targetsKind;
+        private double[] targets;
+
+        private double[] targets(Points points, Residual kind) {
+            if (points != targetsOf || kind != targetsKind) {
+                targets = new double[points.size()];
+                double[] logLoss = points.logLoss(), loss = points.loss();
+                for (int i = 0; i < targets.length; i++) targets[i] = kind == Residual.LOG ? logLoss[i] : 1 / loss[i];
+                targetsOf = points;
+                targetsKind = kind;
+            }
+            return targets;
         }
 
         /**
          * The summed Huber loss at {@code x} with these weights, and its residuals and gradients in {@link #r} and
          * {@link #jacobian}: copied from the start's evaluation when the last run started at the same point of the same data.
          */
-        double start(Law law, Points points, double[] weights, double delta, double[] x, Residual kind) {
+        double start(Law law, Points points, double delta, double[] x, Residual kind) {
             boolean same = law == startLaw && points == startPoints && kind == startKind && java.util.Arrays.equals(x, startX);
             if (!same) {
                 startLaw = null;
@@ -114,24 +165,33 @@ public final class HuberLevenbergMarquardt {
                     startR = new double[n];
                     startJacobian = new double[n * p];
                 }
-                residuals(law, points, null, delta, x, this, kind, startR, startJacobian, true);
+                // every point, whatever this run's weights: the next resample draws others (a non-finite residual is kept,
+                // since a point a resample leaves out may be the non-finite one)
+                boolean log = kind == Residual.LOG;
+                law.predictions(x, points, all, n, log, startR, startJacobian, point);
+                double[] logLoss = points.logLoss(), loss = points.loss();
+                for (int i = 0; i < n; i++) {
+                    if (log) {
+                        startR[i] -= logLoss[i];
+                    } else {
+                        double scale = 1 / loss[i];
+                        startR[i] = startR[i] * scale - 1;
+                        for (int j = i * p; j < i * p + p; j++) startJacobian[j] *= scale;
+                    }
+                }
                 startX = x.clone();
                 startLaw = law;
                 startPoints = points;
                 startKind = kind;
             }
-            System.arraycopy(startR, 0, r, 0, n);
-            System.arraycopy(startJacobian, 0, jacobian, 0, n * p);
             double total = 0;
-            for (int i = 0; i < n; i++) {
-                double weight = weights == null ? 1 : weights[i];
-                if (weight == 0) {
-                    r[i] = 0;
-                    continue;
-                }
-                double ri = r[i];
+            for (int k = 0; k < m; k++) {
+                int i = index[k];
+                double ri = startR[i];
+                r[k] = ri;
+                System.arraycopy(startJacobian, i * p, jacobian, k * p, p);
                 if (!Double.isFinite(ri)) return Double.NaN;
-                total += weight * HuberLogObjective.huber(ri, delta);
+                total += weight[k] * HuberLogObjective.huber(ri, delta);
             }
             return total;
         }
@@ -148,56 +208,80 @@ public final class HuberLevenbergMarquardt {
     }
 
     /**
-     * Minimises from {@code start} (clamped into the bounds) with the given point weights (null: all 1). {@code workspace}
-     * may be null (one is made).
+     * How one run goes: at most {@code maxIterations} steps; {@code reweighted}: residuals beyond delta get the curvature
+     * delta / |r| (iteratively reweighted least squares: slower near an optimum, but it moves from a start far from one,
+     * where nearly every residual is beyond delta and Gauss-Newton's curvature would be nearly zero); {@code kind} of
+     * residual; stop once a step lowers the objective (or Gauss-Newton's model expects it to) by less than
+     * {@code relativeDecrease} of it, twice or at once respectively; {@code initialDamping}: the first step's lambda.
+     */
+    public record Options(int maxIterations, boolean reweighted, Residual kind, double relativeDecrease, double initialDamping) {
+        /** A fit's run: log residuals, Gauss-Newton's curvature, the fit's stop, damping for a start that may be far away. */
+        public static final Options FIT = new Options(MAX_ITERATIONS, false, Residual.LOG, RELATIVE_DECREASE, COLD_DAMPING);
+
+        public Options withMaxIterations(int value) {
+            return new Options(value, reweighted, kind, relativeDecrease, initialDamping);
+        }
+
+        public Options withReweighted(boolean value) {
+            return new Options(maxIterations, value, kind, relativeDecrease, initialDamping);
+        }
+
+        public Options withKind(Residual value) {
+            return new Options(maxIterations, reweighted, value, relativeDecrease, initialDamping);
+        }
+
+        public Options withRelativeDecrease(double value) {
+            return new Options(maxIterations, reweighted, kind, value, initialDamping);
+        }
+
+        /** A run from the full fit's optimum (a bootstrap resample): its first step nearly undamped. */
+        public Options warm() {
+            return new Options(maxIterations, reweighted, kind, relativeDecrease, WARM_DAMPING);
+        }
+    }
+
+    /** The first step's damping from a start that may be far from an optimum (a grid point). */
+    public static final double COLD_DAMPING = 1e-3;
+
+    /**
+     * The first step's damping from the full fit's optimum, which a resample's optimum lies next to. Marquardt's damping
+     * (lambda times the diagonal) holds a step back most along the directions the data pin down least, where a law's
+     * coordinates trade off (a curve's p0, p1 and exponent): at 1e-3 a curve resample took 4.4 steps to its stop, at 1e-6
+     * 3.1, with no more rejected steps (1e-8 and below: a few more); a Chinchilla resample 9.2 and 7.2.
+     */
+    public static final double WARM_DAMPING = 1e-6;
+
+    /**
+     * Minimises from {@code start} (clamped into the bounds) with the given point weights (null: all 1), as a fit's run
+     * ({@link Options#FIT}). {@code workspace} may be null (one is made).
      */
     public static Outcome minimize(Law law, Points points, double[] weights, double delta, double[] start, Workspace workspace) {
-        return minimize(law, points, weights, delta, start, workspace, MAX_ITERATIONS);
+        return minimize(law, points, weights, delta, start, workspace, Options.FIT);
     }
 
-    /** As {@link #minimize(Law, Points, double[], double, double[], Workspace)}, for at most {@code maxIterations} steps. */
+    /** As {@link #minimize(Law, Points, double[], double, double[], Workspace)}, run as {@code options} say. */
     public static Outcome minimize(Law law, Points points, double[] weights, double delta, double[] start, Workspace workspace,
-                                   int maxIterations) {
-        return minimize(law, points, weights, delta, start, workspace, maxIterations, false);
-    }
-
-    /**
-     * With {@code reweighted}, residuals beyond delta get the curvature delta / |r| (iteratively reweighted least squares):
-     * slower near an optimum, but it moves from a start far from one, where nearly every residual is beyond delta and
-     * Gauss-Newton's curvature would be nearly zero.
-     */
-    public static Outcome minimize(Law law, Points points, double[] weights, double delta, double[] start, Workspace workspace,
-                                   int maxIterations, boolean reweighted) {
-        return minimize(law, points, weights, delta, start, workspace, maxIterations, reweighted, Residual.LOG);
-    }
-
-    /** As above, with residuals of the given kind. */
-    public static Outcome minimize(Law law, Points points, double[] weights, double delta, double[] start, Workspace workspace,
-                                   int maxIterations, boolean reweighted, Residual kind) {
-        return minimize(law, points, weights, delta, start, workspace, maxIterations, reweighted, kind, RELATIVE_DECREASE);
-    }
-
-    /**
-     * As above, stopping once a step lowers the objective (or Gauss-Newton's model expects it to) by less than
-     * {@code relativeDecrease} of it, twice or at once respectively.
-     */
-    public static Outcome minimize(Law law, Points points, double[] weights, double delta, double[] start, Workspace workspace,
-                                   int maxIterations, boolean reweighted, Residual kind, double relativeDecrease) {
+                                   Options options) {
+        int maxIterations = options.maxIterations();
+        boolean reweighted = options.reweighted();
+        Residual kind = options.kind();
+        double relativeDecrease = options.relativeDecrease();
         int p = law.dimension(), n = points.size();
         Workspace w = workspace != null && workspace.p == p ? workspace : new Workspace(p, n);
         w.resize(n);
+        w.select(points, weights, kind);
         double[] lower = w.lower(law), upper = w.upper(law);
         double[] x = w.x;
         for (int k = 0; k < p; k++) x[k] = Math.min(upper[k], Math.max(lower[k], start[k]));
-        double f = w.start(law, points, weights, delta, x, kind);
+        double f = w.start(law, points, delta, x, kind);
         int evaluations = 1, iterations = 0, stalls = 0;
-        double lambda = 1e-3;
+        double lambda = options.initialDamping();
         boolean converged = false;
         if (!Double.isFinite(f)) return new Outcome(x.clone(), f, 0, evaluations, false);
         boolean irls = reweighted;
         while (iterations < maxIterations) {
             iterations++;
-            double gradientNorm = normalEquations(law, points, weights, delta, w, lower, upper, irls);
+            double gradientNorm = normalEquations(delta, w, lower, upper, irls);
             if (gradientNorm <= 1e-13 * Math.max(1, f)) {
                 converged = true;
                 break;
@@ -216,7 +300,7 @@ public final class HuberLevenbergMarquardt {
                     break;
                 }
                 for (int k = 0; k < p; k++) w.trial[k] = Math.min(upper[k], Math.max(lower[k], x[k] + w.step[k]));
-                double trial = residuals(law, points, weights, delta, w.trial, w, kind, w.trialR, w.trialJacobian, false);
+                double trial = residuals(law, points, delta, w.trial, w, kind, w.trialR, w.trialJacobian);
                 evaluations++;
                 if (Double.isFinite(trial) && trial <= f) {
                     double decrease = f - trial;
@@ -250,36 +334,28 @@ public final class HuberLevenbergMarquardt {
     }
 
     /**
-     * The summed Huber loss at {@code x}, each point's residual into {@code r} and its gradient into {@code jacobian}; NaN at the
-     * first non-finite residual, unless {@code every} point is wanted.
+     * The summed Huber loss at {@code x} over the run's points, the k-th one's residual into {@code r[k]} and its gradient into
+     * {@code jacobian}; NaN at the first non-finite residual.
      */
-    private static double residuals(Law law, Points points, double[] weights, double delta, double[] x, Workspace w, Residual kind,
-                                    double[] r, double[] jacobian, boolean every) {
-        double[] logLoss = points.logLoss(), loss = points.loss();
+    private static double residuals(Law law, Points points, double delta, double[] x, Workspace w, Residual kind, double[] r,
+                                    double[] jacobian) {
         boolean log = kind == Residual.LOG;
-        law.predictions(x, points, weights, log, r, jacobian, w.point);
+        law.predictions(x, points, w.index, w.m, log, r, jacobian, w.point);
+        double[] target = w.target, weight = w.weight;
         double total = 0;
         int p = w.p;
-        for (int i = 0; i < w.n; i++) {
-            double weight = weights == null ? 1 : weights[i];
-            if (weight == 0) {
-                r[i] = 0;
-                continue;
-            }
-            double ri;
+        for (int k = 0, m = w.m; k < m; k++) {
+            double rk;
             if (log) {
-                ri = r[i] - logLoss[i];
+                rk = r[k] - target[k];
             } else {
-                double scale = 1 / loss[i];
-                ri = r[i] * scale - 1;
-                for (int k = i * p; k < i * p + p; k++) jacobian[k] *= scale;
+                double scale = target[k];
+                rk = r[k] * scale - 1;
+                for (int j = k * p; j < k * p + p; j++) jacobian[j] *= scale;
             }
-            r[i] = ri;
-            if (!Double.isFinite(ri)) {
-                if (every) continue; // the start's evaluation goes on: a point a resample leaves out may be the non-finite one
-                return Double.NaN;
-            }
-            total += weight * HuberLogObjective.huber(ri, delta);
+            r[k] = rk;
+            if (!Double.isFinite(rk)) return Double.NaN;
+            total += weight[k] * HuberLogObjective.huber(rk, delta);
         }
         return total;
     }
@@ -299,16 +375,14 @@ public final class HuberLevenbergMarquardt {
      * Builds J'WJ and the gradient J' psi(r) at the current point, marks the coordinates held at a bound (the gradient
      * pushes them out), and returns the largest projected gradient component.
      */
-    private static double normalEquations(Law law, Points points, double[] weights, double delta, Workspace w, double[] lower, double[] upper,
-                                          boolean reweighted) {
+    private static double normalEquations(double delta, Workspace w, double[] lower, double[] upper, boolean reweighted) {
         int p = w.p;
         java.util.Arrays.fill(w.normal, 0);
         java.util.Arrays.fill(w.gradient, 0);
         if (p == 3) {
-            normalEquations3(weights, delta, w, reweighted);
-        } else for (int i = 0; i < w.n; i++) {
-            double weight = weights == null ? 1 : weights[i];
-            if (weight == 0) continue;
+            normalEquations3(delta, w, reweighted);
+        } else for (int i = 0; i < w.m; i++) {
+            double weight = w.weight[i];
             double r = w.r[i], a = Math.abs(r);
             double psi = a <= delta ? r : Math.copySign(delta, r);
             // Gauss-Newton's curvature of the Huber loss: 1 inside delta, none on its linear arms (reweighting them by
@@ -336,12 +410,11 @@ public final class HuberLevenbergMarquardt {
      * {@link #normalEquations}'s sums for three coordinates (the curve laws, the loss-to-loss line), held in registers: the
      * general loop's array updates were a third of a resample's time.
      */
-    private static void normalEquations3(double[] weights, double delta, Workspace w, boolean reweighted) {
+    private static void normalEquations3(double delta, Workspace w, boolean reweighted) {
         double g0 = 0, g1 = 0, g2 = 0, n00 = 0, n10 = 0, n11 = 0, n20 = 0, n21 = 0, n22 = 0;
-        double[] jacobian = w.jacobian, residuals = w.r;
-        for (int i = 0, n = w.n; i < n; i++) {
-            double weight = weights == null ? 1 : weights[i];
-            if (weight == 0) continue;
+        double[] jacobian = w.jacobian, residuals = w.r, weights = w.weight;
+        for (int i = 0, m = w.m; i < m; i++) {
+            double weight = weights[i];
             double r = residuals[i], a = Math.abs(r);
             double psi = weight * (a <= delta ? r : Math.copySign(delta, r));
             double curvature = a <= delta ? weight : reweighted ? weight * delta / a : 0;
@@ -382,29 +455,32 @@ public final class HuberLevenbergMarquardt {
             }
             if (w.free[k]) a[k * p + k] += lambda * Math.max(w.normal[k * p + k], floor);
         }
-        // Cholesky in place (lower triangle)
+        // Cholesky in place (lower triangle), each diagonal's reciprocal kept (one division per column, not one per entry)
+        double[] inverse = w.inverseDiagonal;
         for (int j = 0; j < p; j++) {
             double d = a[j * p + j];
             for (int k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
             if (!(d > 0) || !Double.isFinite(d)) return false;
             d = Math.sqrt(d);
             a[j * p + j] = d;
+            double invD = 1 / d;
+            inverse[j] = invD;
             for (int i = j + 1; i < p; i++) {
                 double s = a[i * p + j];
                 for (int k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
-                a[i * p + j] = s / d;
+                a[i * p + j] = s * invD;
             }
         }
         double[] y = w.step;
         for (int i = 0; i < p; i++) {
             double s = w.free[i] ? -w.gradient[i] : 0;
             for (int k = 0; k < i; k++) s -= a[i * p + k] * y[k];
-            y[i] = s / a[i * p + i];
+            y[i] = s * inverse[i];
         }
         for (int i = p - 1; i >= 0; i--) {
             double s = y[i];
             for (int k = i + 1; k < p; k++) s -= a[k * p + i] * y[k];
-            y[i] = s / a[i * p + i];
+            y[i] = s * inverse[i];
         }
         for (int k = 0; k < p; k++) if (!w.free[k]) y[k] = 0;
         return true;

@@ -110,7 +110,7 @@ public final class ScreenedGridSearch implements Solver {
         HuberLevenbergMarquardt.Outcome best = null;
         for (int start : starts) {
             HuberLevenbergMarquardt.Outcome run = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), grid[start],
-                    workspace, EXPLORE_MAX_ITERATIONS, true);
+                    workspace, HuberLevenbergMarquardt.Options.FIT.withMaxIterations(EXPLORE_MAX_ITERATIONS).withReweighted(true));
             evaluations += run.evaluations();
             if (Double.isFinite(run.objective()) && (best == null || run.objective() < best.objective())) best = run;
         }
@@ -138,7 +138,8 @@ public final class ScreenedGridSearch implements Solver {
      */
     public static Solution polish(Law law, Points points, FitSettings settings, double[] weights, double[] start) {
         HuberLevenbergMarquardt.Workspace workspace = HuberLevenbergMarquardt.workspace(law.dimension(), points.size());
-        HuberLevenbergMarquardt.Outcome lm = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), start, workspace);
+        HuberLevenbergMarquardt.Outcome lm = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), start, workspace,
+                HuberLevenbergMarquardt.Options.FIT.warm());
         if (lm.converged()) {
             return new Solution(lm.x(), lm.objective(), 0, 1, lm.evaluations(), lm.iterations(), "levenberg-marquardt");
         }
@@ -152,7 +153,7 @@ public final class ScreenedGridSearch implements Solver {
             // L-BFGS-B from the same point, in about 1 ms against 17 (ResampleSolverTest.aFlatValleyIsFollowedNotHandedOver
             // checks that none ends worse)
             HuberLevenbergMarquardt.Outcome along = HuberLevenbergMarquardt.minimize(law, points, weights, settings.huberDelta(), from,
-                    workspace, HuberLevenbergMarquardt.MAX_ITERATIONS, true);
+                    workspace, HuberLevenbergMarquardt.Options.FIT.withReweighted(true));
             evaluations += along.evaluations();
             iterations += along.iterations();
             if (Double.isFinite(along.objective())) {

@@ -87,18 +87,19 @@ public interface Law extends java.io.Serializable {
     }
 
     /**
-     * The prediction (or with {@code log} its log) at every point whose weight is not 0 (weights null: every point) into
-     * {@code values}, and its gradient into {@code jacobian} (point i's at i * dimension); {@code scratch} holds one gradient.
-     * A solver evaluates a law this way, one call per evaluation rather than one per point, so a law whose resamples are
-     * many and cheap can evaluate its points in one loop of its own.
+     * The prediction (or with {@code log} its log) at points {@code index[0..count)} into {@code values[0..count)}, and
+     * their gradients into {@code jacobian} (the k-th listed point's at k * dimension); {@code scratch} holds one gradient.
+     * A solver evaluates a law this way, one call per evaluation rather than one per point, and lists only the points a
+     * resample drew (about 63% of them, each once however often drawn), so a law whose resamples are many and cheap can
+     * evaluate them in one tight loop of its own.
      */
-    default void predictions(double[] theta, Points points, double[] weights, boolean log, double[] values, double[] jacobian,
+    default void predictions(double[] theta, Points points, int[] index, int count, boolean log, double[] values, double[] jacobian,
                              double[] scratch) {
-        int p = scratch.length, n = points.size();
-        for (int i = 0; i < n; i++) {
-            if (weights != null && weights[i] == 0) continue;
-            values[i] = log ? logPredict(theta, points, i, scratch) : predict(theta, points, i, scratch);
-            System.arraycopy(scratch, 0, jacobian, i * p, p);
+        int p = scratch.length;
+        for (int k = 0; k < count; k++) {
+            int i = index[k];
+            values[k] = log ? logPredict(theta, points, i, scratch) : predict(theta, points, i, scratch);
+            System.arraycopy(scratch, 0, jacobian, k * p, p);
         }
     }
 

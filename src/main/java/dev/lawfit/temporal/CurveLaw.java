@@ -110,22 +110,21 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
 
     /** Every point in one loop (the solver's evaluation; a bootstrap makes thousands per run). */
     @Override
-    public void predictions(double[] theta, Points points, double[] weights, boolean log, double[] values, double[] jacobian,
+    public void predictions(double[] theta, Points points, int[] index, int count, boolean log, double[] values, double[] jacobian,
                             double[] scratch) {
-        int p = form.parameterCount(), n = points.size();
+        int p = form.parameterCount();
         if (form != TrajectoryForm.POWER || log) {
-            DirectLaw.super.predictions(theta, points, weights, log, values, jacobian, scratch);
+            DirectLaw.super.predictions(theta, points, index, count, log, values, jacobian, scratch);
             return;
         }
         double p0 = theta[0], p1 = theta[1], t = theta[2];
         double[] logX = points.logX();
-        for (int i = 0; i < n; i++) {
-            if (weights != null && weights[i] == 0) continue;
-            double g = Math.exp(-t * logX[i]);
-            values[i] = p0 + p1 * g;
-            jacobian[i * p] = 1;
-            jacobian[i * p + 1] = g;
-            jacobian[i * p + 2] = -p1 * logX[i] * g;
+        for (int k = 0; k < count; k++) {
+            double l = logX[index[k]], g = Math.exp(-t * l);
+            values[k] = p0 + p1 * g;
+            jacobian[k * p] = 1;
+            jacobian[k * p + 1] = g;
+            jacobian[k * p + 2] = -p1 * l * g;
         }
     }
 
@@ -187,6 +186,12 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
      */
     private final class VariableProjection implements Solver {
         private static final long serialVersionUID = 1L;
+        /** A curve's run: relative residuals, otherwise a fit's. */
+        private static final dev.lawfit.fit.HuberLevenbergMarquardt.Options CURVE_FIT =
+                dev.lawfit.fit.HuberLevenbergMarquardt.Options.FIT.withKind(dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE);
+        /** A curve resample's run: from the full fit's optimum, to the resample's tolerance. */
+        private static final dev.lawfit.fit.HuberLevenbergMarquardt.Options CURVE_RESAMPLE =
+                CURVE_FIT.withRelativeDecrease(dev.lawfit.fit.HuberLevenbergMarquardt.RESAMPLE_DECREASE).warm();
 
         @Override
         public Solution solve(dev.lawfit.law.Law law, Points points, double[] weights, FitSettings settings, double[] start) {
@@ -197,11 +202,10 @@ public final class CurveLaw implements DirectLaw, SolvedLaw {
                 if (c == null || !c.ok()) throw new IllegalStateException(name() + ": the curve could not be determined from " + data.size() + " checkpoints");
                 from = java.util.Arrays.copyOf(new double[] {c.p0(), c.p1(), c.theta()}, form.parameterCount());
             }
+            // a resample's run starts next to its optimum (nearly undamped) and stops at the resample's tolerance
+            dev.lawfit.fit.HuberLevenbergMarquardt.Options run = start == null ? CURVE_FIT : CURVE_RESAMPLE;
             dev.lawfit.fit.HuberLevenbergMarquardt.Outcome polished = dev.lawfit.fit.HuberLevenbergMarquardt.minimize(law, points, weights,
-                    settings.huberDelta(), from, dev.lawfit.fit.HuberLevenbergMarquardt.workspace(law.dimension(), points.size()),
-                    dev.lawfit.fit.HuberLevenbergMarquardt.MAX_ITERATIONS, false,
-                    dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE, start == null ? dev.lawfit.fit.HuberLevenbergMarquardt.RELATIVE_DECREASE
-                            : dev.lawfit.fit.HuberLevenbergMarquardt.RESAMPLE_DECREASE);
+                    settings.huberDelta(), from, dev.lawfit.fit.HuberLevenbergMarquardt.workspace(law.dimension(), points.size()), run);
             if (!Double.isFinite(polished.objective())) throw new IllegalStateException(name() + ": the curve's objective is not finite");
             return new Solution(polished.x(), polished.objective(), start == null ? CurveFit.GRID : 0, 1, polished.evaluations(),
                     polished.iterations(), start == null ? "variable projection, levenberg-marquardt" : "levenberg-marquardt");

@@ -87,8 +87,7 @@ class ResampleSolverTest {
                     Solution fast = Solver.of(law).solve(law, points, weights, settings, full.theta());
                     dev.lawfit.fit.HuberLevenbergMarquardt.Outcome tight = dev.lawfit.fit.HuberLevenbergMarquardt.minimize(law, points, weights,
                             settings.huberDelta(), full.theta(), new dev.lawfit.fit.HuberLevenbergMarquardt.Workspace(law.dimension(), points.size()),
-                            dev.lawfit.fit.HuberLevenbergMarquardt.MAX_ITERATIONS, false, dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE,
-                            dev.lawfit.fit.HuberLevenbergMarquardt.RELATIVE_DECREASE);
+                            dev.lawfit.fit.HuberLevenbergMarquardt.Options.FIT.withKind(dev.lawfit.fit.HuberLevenbergMarquardt.Residual.RELATIVE));
                     double excess = (fast.objective() - tight.objective()) / tight.objective();
                     if (!(excess <= 1e-9)) worse.add(name + " resample " + r + ": " + fast.objective() + " vs " + tight.objective());
                     checked++;
