@@ -189,7 +189,7 @@ public final class HuberLevenbergMarquardt {
                 int i = index[k];
                 double ri = startR[i];
                 r[k] = ri;
-                System.arraycopy(startJacobian, i * p, jacobian, k * p, p);
+                for (int j = 0; j < p; j++) jacobian[k * p + j] = startJacobian[i * p + j]; // (an arraycopy call per row cost more)
                 if (!Double.isFinite(ri)) return Double.NaN;
                 total += weight[k] * HuberLogObjective.huber(ri, delta);
             }
@@ -442,9 +442,45 @@ public final class HuberLevenbergMarquardt {
         m[8] = n22;
     }
 
+    /**
+     * {@link #solve} for three free coordinates (a curve resample's every step), in registers: the same operations in the same
+     * order, so the same step to the bit.
+     */
+    private static boolean solve3(Workspace w, double lambda) {
+        double[] m = w.normal, g = w.gradient, y = w.step;
+        double n00 = m[0], n10 = m[3], n11 = m[4], n20 = m[6], n21 = m[7], n22 = m[8];
+        double scale = Math.max(Math.max(Math.max(0, n00), n11), n22);
+        double floor = Math.max(scale, 1e-300) * 1e-12;
+        double d0 = n00 + lambda * Math.max(n00, floor);
+        if (!(d0 > 0) || !Double.isFinite(d0)) return false;
+        double l00 = Math.sqrt(d0), i0 = 1 / l00;
+        double l10 = n10 * i0, l20 = n20 * i0;
+        double d1 = n11 + lambda * Math.max(n11, floor);
+        d1 -= l10 * l10;
+        if (!(d1 > 0) || !Double.isFinite(d1)) return false;
+        double l11 = Math.sqrt(d1), i1 = 1 / l11;
+        double l21 = (n21 - l20 * l10) * i1;
+        double d2 = n22 + lambda * Math.max(n22, floor);
+        d2 -= l20 * l20;
+        d2 -= l21 * l21;
+        if (!(d2 > 0) || !Double.isFinite(d2)) return false;
+        double l22 = Math.sqrt(d2), i2 = 1 / l22;
+        double y0 = -g[0] * i0;
+        double y1 = (-g[1] - l10 * y0) * i1;
+        double y2 = (-g[2] - l20 * y0 - l21 * y1) * i2;
+        y2 = y2 * i2;
+        y1 = (y1 - l21 * y2) * i1;
+        y0 = (y0 - l10 * y1 - l20 * y2) * i0;
+        y[0] = y0;
+        y[1] = y1;
+        y[2] = y2;
+        return true;
+    }
+
     /** The damped step over the free coordinates, by Cholesky; false when the damped matrix is not positive definite. */
     private static boolean solve(Workspace w, double lambda) {
         int p = w.p;
+        if (p == 3 && w.free[0] && w.free[1] && w.free[2]) return solve3(w, lambda);
         double scale = 0;
         for (int k = 0; k < p; k++) if (w.free[k]) scale = Math.max(scale, w.normal[k * p + k]);
         double floor = Math.max(scale, 1e-300) * 1e-12;
