@@ -234,7 +234,7 @@ public final class HuberLevenbergMarquardt {
             return new Options(maxIterations, reweighted, kind, value, initialDamping);
         }
 
-        /** A run from the full fit's optimum (a bootstrap resample): its first step nearly undamped. */
+        /** A run from the full fit's optimum (a curve law's bootstrap resample): its first step nearly undamped. */
         public Options warm() {
             return new Options(maxIterations, reweighted, kind, relativeDecrease, WARM_DAMPING);
         }
@@ -247,7 +247,8 @@ public final class HuberLevenbergMarquardt {
      * The first step's damping from the full fit's optimum, which a resample's optimum lies next to. Marquardt's damping
      * (lambda times the diagonal) holds a step back most along the directions the data pin down least, where a law's
      * coordinates trade off (a curve's p0, p1 and exponent): at 1e-3 a curve resample took 4.4 steps to its stop, at 1e-6
-     * 3.1, with no more rejected steps (1e-8 and below: a few more); a Chinchilla resample 9.2 and 7.2.
+     * 3.1, with no more rejected steps (1e-8 and below: a few more). Used by the curve laws only: from the optimum of a law
+     * with a flat valley between basins (a schedule law), a nearly undamped first step crossed into another basin.
      */
     public static final double WARM_DAMPING = 1e-6;
 
