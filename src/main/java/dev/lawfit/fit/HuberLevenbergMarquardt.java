@@ -61,7 +61,7 @@ public final class HuberLevenbergMarquardt {
         final int p;
         int n;
         // the points this run sees (nonzero weight): m of them, point index[k] with its weight[k] and its target[k] (the log
-        // loss for log residuals, 1 / loss for relative ones); residuals and gradients are held in that order, k = 0..m)
+        // loss for log residuals, 1 / loss for relative ones); residuals and gradients are held in that order, k = 0..m
         int m;
         int[] index, all;
         double[] weight, target;
