@@ -169,16 +169,8 @@ public final class HuberLevenbergMarquardt {
                 // since a point a resample leaves out may be the non-finite one)
                 boolean log = kind == Residual.LOG;
                 law.predictions(x, points, all, n, log, startR, startJacobian, point);
-                double[] logLoss = points.logLoss(), loss = points.loss();
-                for (int i = 0; i < n; i++) {
-                    if (log) {
-                        startR[i] -= logLoss[i];
-                    } else {
-                        double scale = 1 / loss[i];
-                        startR[i] = startR[i] * scale - 1;
-                        for (int j = i * p; j < i * p + p; j++) startJacobian[j] *= scale;
-                    }
-                }
+                double[] every = targets(points, kind);
+                for (int i = 0; i < n; i++) residual(startR, startJacobian, i, p, every[i], log);
                 startX = x.clone();
                 startLaw = law;
                 startPoints = points;
@@ -346,19 +338,21 @@ public final class HuberLevenbergMarquardt {
         double total = 0;
         int p = w.p;
         for (int k = 0, m = w.m; k < m; k++) {
-            double rk;
-            if (log) {
-                rk = r[k] - target[k];
-            } else {
-                double scale = target[k];
-                rk = r[k] * scale - 1;
-                for (int j = k * p; j < k * p + p; j++) jacobian[j] *= scale;
-            }
-            r[k] = rk;
+            double rk = residual(r, jacobian, k, p, target[k], log);
             if (!Double.isFinite(rk)) return Double.NaN;
             total += weight[k] * HuberLogObjective.huber(rk, delta);
         }
         return total;
+    }
+
+    /**
+     * Turns the k-th prediction (and its gradient row) into its residual against {@code target} (the log loss for a log
+     * residual; 1 / loss for a relative one, whose gradient is scaled by it too), in place; returns the residual.
+     */
+    private static double residual(double[] r, double[] jacobian, int k, int p, double target, boolean log) {
+        if (log) return r[k] -= target;
+        for (int j = k * p; j < k * p + p; j++) jacobian[j] *= target;
+        return r[k] = r[k] * target - 1;
     }
 
     /** The decrease Gauss-Newton's model predicts for the current step: -g.step - step'(J'HJ)step / 2. */
