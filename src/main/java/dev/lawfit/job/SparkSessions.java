@@ -73,7 +73,10 @@ public final class SparkSessions {
                     // Spark's own stage progress bar, when a person is watching
                     .config("spark.ui.showConsoleProgress", String.valueOf(System.console() != null))
                     // running tasks report their counts with each heartbeat: lawfit's progress lines move within seconds
-                    .config("spark.executor.heartbeatInterval", "3s");
+                    .config("spark.executor.heartbeatInterval", "3s")
+                    // the local file system without a chmod or readlink process per file (DirectLocalFileSystem)
+                    .config("spark.hadoop." + DirectLocalFileSystem.FILE_SYSTEM_KEY, DirectLocalFileSystem.class.getName())
+                    .config("spark.hadoop." + DirectLocalFileSystem.FILE_CONTEXT_KEY, DirectLocalFileSystem.Context.class.getName());
             if (!conf.containsKey(SHUFFLE_PARTITIONS)) {
                 // not the user's choice: each run sizes its shuffles to its rows (ShuffleSizing), 8 otherwise
                 builder.config(SHUFFLE_PARTITIONS, "8").config(ShuffleSizing.AUTO, "true");

@@ -33,8 +33,12 @@ public final class InputFiles {
     public record InputFile(String input, String path, long bytes) implements Serializable {
     }
 
-    /** What a file's footer says: its Spark schema (as JSON) and row count, or the error reading it. */
-    public record Footer(String path, String schemaJson, long rows, String error) implements Serializable {
+    /**
+     * What a file's footer says: its Spark schema (as JSON) and row count, or the error reading it. {@code readSchemaJson}: the
+     * schema Spark's own inference would give the file (the Spark schema stored in its metadata, else its Parquet schema
+     * converted under the session's settings), when the footer was read on the driver; null otherwise.
+     */
+    public record Footer(String path, String schemaJson, long rows, String error, String readSchemaJson) implements Serializable {
         public boolean ok() {
             return error == null;
         }
@@ -100,21 +104,49 @@ public final class InputFiles {
         if (files.isEmpty()) return List.of();
         if (files.size() <= DRIVER_FOOTERS) {
             Configuration local = spark.sparkContext().hadoopConfiguration();
-            return files.stream().map(f -> footer(local, f.path())).toList();
+            org.apache.spark.sql.internal.SQLConf session = spark.sessionState().conf();
+            return files.stream().map(f -> footer(local, f.path(), session)).toList();
         }
         SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
         List<String> paths = files.stream().map(InputFile::path).toList();
         int slices = Math.max(1, Math.min(paths.size(), spark.sparkContext().defaultParallelism() * 4));
-        return new JavaSparkContext(spark.sparkContext()).parallelize(paths, slices).map(p -> footer(conf.value(), p)).collect();
+        return new JavaSparkContext(spark.sparkContext()).parallelize(paths, slices).map(p -> footer(conf.value(), p, null)).collect();
     }
 
     public static Footer footer(Configuration conf, String path) {
+        return footer(conf, path, null);
+    }
+
+    /** The metadata key under which Spark stores a file's schema (Spark's ParquetReadSupport.SPARK_METADATA_KEY). */
+    static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
+
+    /** As {@link #footer(Configuration, String)}; with {@code session} settings, also the schema Spark would read the file with. */
+    static Footer footer(Configuration conf, String path, org.apache.spark.sql.internal.SQLConf session) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
-            String schema = new ParquetToSparkSchemaConverter(new org.apache.spark.sql.internal.SQLConf()).convert(reader.getFooter().getFileMetaData().getSchema()).json();
-            return new Footer(path, schema, reader.getRecordCount(), null);
+            org.apache.parquet.hadoop.metadata.FileMetaData meta = reader.getFooter().getFileMetaData();
+            String schema = new ParquetToSparkSchemaConverter(new org.apache.spark.sql.internal.SQLConf()).convert(meta.getSchema()).json();
+            return new Footer(path, schema, reader.getRecordCount(), null, session == null ? null : readSchema(meta, session));
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : LawfitException.firstLine(e);
-            return new Footer(path, null, -1, message);
+            return new Footer(path, null, -1, message, null);
+        }
+    }
+
+    /**
+     * The schema Spark's inference reads from a footer (ParquetFileFormat.readSchemaFromFooter): the Spark schema stored in
+     * the file's metadata when it parses, else the Parquet schema converted under the session's settings (binary as string,
+     * INT96 as timestamp, timestamp without time zone, nanoseconds as long). Null when the stored schema does not parse as
+     * JSON (Spark then tries a legacy format: left to Spark).
+     */
+    static String readSchema(org.apache.parquet.hadoop.metadata.FileMetaData meta, org.apache.spark.sql.internal.SQLConf session) {
+        // a file source's columns are all nullable whatever the file says (Spark's asNullable, at every depth)
+        String stored = meta.getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
+        if (stored == null) return new ParquetToSparkSchemaConverter(session).convert(meta.getSchema()).asNullable().json();
+        try {
+            return org.apache.spark.sql.types.DataType.fromJson(stored) instanceof org.apache.spark.sql.types.StructType struct
+                    ? struct.asNullable().json() : null;
+        } catch (RuntimeException notJson) {
+            return null;
         }
     }
 

@@ -128,7 +128,11 @@ public final class InputReader {
         for (InputFiles.Footer f : footers) if (f.ok()) schemaByFile.put(f.path(), f.schemaJson());
         java.util.Set<String> schemas = new java.util.HashSet<>(schemaByFile.values());
         if (schemas.size() <= 1 && !leftOut) {
-            return spark.read().options(options).parquet(input.paths().toArray(String[]::new));
+            org.apache.spark.sql.DataFrameReader reader = spark.read().options(options);
+            // the schema Spark would infer, known from the footers already read: Spark's inference is a job of its own
+            StructType known = knownSchema(footers, options);
+            if (known != null) reader = reader.schema(known);
+            return reader.parquet(input.paths().toArray(String[]::new));
         }
         if (schemaByFile.isEmpty()) {
             throw new LawfitException("no readable Parquet file is left in " + input.paths() + " after leaving out the bad ones");
@@ -162,6 +166,22 @@ public final class InputReader {
             all = all == null ? part : all.unionByName(part, true);
         }
         return all;
+    }
+
+    /**
+     * The schema Spark's inference would give these files, when the footers tell it for certain: every file read on the
+     * driver with the same read schema, and no schema merging asked for. Null otherwise (Spark infers it, as before).
+     */
+    static StructType knownSchema(List<InputFiles.Footer> footers, Map<String, String> options) {
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            if (option.getKey().equalsIgnoreCase("mergeSchema") && !option.getValue().equalsIgnoreCase("false")) return null;
+        }
+        String json = null;
+        for (InputFiles.Footer footer : footers) {
+            if (!footer.ok() || footer.readSchemaJson() == null || (json != null && !json.equals(footer.readSchemaJson()))) return null;
+            json = footer.readSchemaJson();
+        }
+        return json == null ? null : (StructType) DataType.fromJson(json);
     }
 
     private static Dataset<Row> contractTerms(Dataset<Row> rows, JobSpec.Input input) {
