@@ -65,6 +65,7 @@ public final class OutputPublisher {
      */
     public void write(String table, Dataset<Row> rows) {
         written.add(table);
+        schemas.put(table, rows.schema());
         String path = tablePath(table).toString();
         pending.put(table, writers().submit(() -> {
             long started = System.nanoTime();
@@ -95,10 +96,15 @@ public final class OutputPublisher {
         if (writers != null) writers.shutdown();
     }
 
+    /** Each table's schema as written: a read of it back needs no Spark job to learn it from the files. */
+    private final java.util.Map<String, org.apache.spark.sql.types.StructType> schemas = new java.util.HashMap<>();
+
     /** A table of this version once written: waits for its write (and fails as it did). */
     public Dataset<Row> read(org.apache.spark.sql.SparkSession spark, String table) {
         await(table);
-        return spark.read().parquet(tablePath(table).toString());
+        org.apache.spark.sql.types.StructType schema = schemas.get(table);
+        // as Spark reads it back from the files: every column nullable
+        return (schema == null ? spark.read() : spark.read().schema(schema.asNullable())).parquet(tablePath(table).toString());
     }
 
     private void await(String table) {
