@@ -57,16 +57,18 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
      * ({@code run#2}, ...), so analyses that follow each run's checkpoints see k runs.
      */
     public Points repeatedRuns(double[] weights) {
-        List<Integer> indices = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        int total = 0;
+        for (double w : weights) total += (int) Math.round(w);
+        int[] indices = new int[total];
+        String[] ids = new String[total];
+        int k = 0;
         for (int i = 0; i < weights.length; i++) {
-            for (int c = 0; c < (int) Math.round(weights[i]); c++) {
-                indices.add(i);
-                ids.add(c == 0 ? runIds[i] : runIds[i] + "#" + (c + 1));
+            for (int c = 0, copies = (int) Math.round(weights[i]); c < copies; c++, k++) {
+                indices[k] = i;
+                ids[k] = c == 0 ? runIds[i] : runIds[i] + "#" + (c + 1);
             }
         }
-        Points copy = select(indices.stream().mapToInt(Integer::intValue).toArray());
-        return of(copy.params, copy.tokens, copy.flops, copy.loss, copy.x, ids.toArray(String[]::new), copy.steps);
+        return gather(indices, ids);
     }
 
     private static double[] nans(int n) {
@@ -109,14 +111,25 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
 
     /** The points at the given indices, in that order (indices may repeat, as in a bootstrap resample). */
     public Points select(int[] indices) {
+        return gather(indices, null);
+    }
+
+    /**
+     * The points at {@code indices}, in that order, with run ids {@code ids} (null: each point's own); the logs are gathered
+     * with the values, not computed again (a resample builds hundreds of these).
+     */
+    private Points gather(int[] indices, String[] ids) {
         int n = indices.length;
         double[] p = new double[n], t = new double[n], c = new double[n], l = new double[n], v = new double[n], s = new double[n];
-        String[] r = new String[n];
+        double[] lp = new double[n], lt = new double[n], lc = new double[n], ll = new double[n], lv = new double[n];
+        String[] r = ids != null ? ids : new String[n];
         for (int k = 0; k < n; k++) {
             int i = indices[k];
-            p[k] = params[i]; t[k] = tokens[i]; c[k] = flops[i]; l[k] = loss[i]; v[k] = x[i]; r[k] = runIds[i]; s[k] = steps[i];
+            p[k] = params[i]; t[k] = tokens[i]; c[k] = flops[i]; l[k] = loss[i]; v[k] = x[i]; s[k] = steps[i];
+            lp[k] = logParams[i]; lt[k] = logTokens[i]; lc[k] = logFlops[i]; ll[k] = logLoss[i]; lv[k] = logX[i];
+            if (ids == null) r[k] = runIds[i];
         }
-        return of(p, t, c, l, v, r, s);
+        return new Points(p, t, c, l, v, r, s, lp, lt, lc, ll, lv);
     }
 
     private static double[] logs(double[] values) {
