@@ -1,6 +1,5 @@
 package dev.lawfit.law;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -42,14 +41,7 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
 
     /** A bootstrap weighting (how often each point was drawn) as the points themselves, repeated. */
     public Points repeated(double[] weights) {
-        int total = 0;
-        for (double w : weights) total += (int) Math.round(w);
-        int[] indices = new int[total];
-        int k = 0;
-        for (int i = 0; i < weights.length; i++) {
-            for (int r = 0; r < (int) Math.round(weights[i]); r++) indices[k++] = i;
-        }
-        return select(indices);
+        return select(drawn(weights));
     }
 
     /**
@@ -57,18 +49,26 @@ public record Points(double[] params, double[] tokens, double[] flops, double[] 
      * ({@code run#2}, ...), so analyses that follow each run's checkpoints see k runs.
      */
     public Points repeatedRuns(double[] weights) {
+        int[] indices = drawn(weights);
+        String[] ids = new String[indices.length];
+        for (int k = 0, copy = 0; k < indices.length; k++) {
+            int i = indices[k];
+            copy = k > 0 && indices[k - 1] == i ? copy + 1 : 0; // a point's copies are consecutive
+            ids[k] = copy == 0 ? runIds[i] : runIds[i] + "#" + (copy + 1);
+        }
+        return gather(indices, ids);
+    }
+
+    /** Each point's index as often as its weight (rounded) says, in point order. */
+    private static int[] drawn(double[] weights) {
         int total = 0;
         for (double w : weights) total += (int) Math.round(w);
         int[] indices = new int[total];
-        String[] ids = new String[total];
         int k = 0;
         for (int i = 0; i < weights.length; i++) {
-            for (int c = 0, copies = (int) Math.round(weights[i]); c < copies; c++, k++) {
-                indices[k] = i;
-                ids[k] = c == 0 ? runIds[i] : runIds[i] + "#" + (c + 1);
-            }
+            for (int c = 0, copies = (int) Math.round(weights[i]); c < copies; c++) indices[k++] = i;
         }
-        return gather(indices, ids);
+        return indices;
     }
 
     private static double[] nans(int n) {
