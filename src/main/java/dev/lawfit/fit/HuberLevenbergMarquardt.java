@@ -73,6 +73,13 @@ public final class HuberLevenbergMarquardt {
         private Points startPoints;
         private Residual startKind;
         private double[] startX, startR, startJacobian;
+        // ...and, for Gauss-Newton's curvature at that start, each point's Huber loss and its terms of the first normal
+        // equations, unweighted (psi J, then the lower triangle of J J' inside delta, row by row): a resample's first sums
+        // are then a weighted sum of these (for the start's delta)
+        private double startDelta = Double.NaN;
+        private double[] startHuber, startTerms;
+        // the first normal equations came from the start's terms and r / jacobian have not been copied from the start yet
+        boolean startPending;
         // the last law's bounds (a law makes them afresh on each call)
         private Law boundsOf;
         private double[] lower, upper;
@@ -153,29 +160,34 @@ public final class HuberLevenbergMarquardt {
             return targets;
         }
 
+        /** Every point's residual and gradient at {@code x} into the start's cache. */
+        private void evaluateStart(Law law, Points points, double[] x, Residual kind) {
+            startLaw = null;
+            startDelta = Double.NaN;
+            if (startR == null || startR.length < n) {
+                startR = new double[n];
+                startJacobian = new double[n * p];
+            }
+            // every point, whatever this run's weights: the next resample draws others (a non-finite residual is kept,
+            // since a point a resample leaves out may be the non-finite one)
+            boolean log = kind == Residual.LOG;
+            law.predictions(x, points, all, n, log, startR, startJacobian, point);
+            double[] every = targets(points, kind);
+            for (int i = 0; i < n; i++) residual(startR, startJacobian, i, p, every[i], log);
+            startX = x.clone();
+            startLaw = law;
+            startPoints = points;
+            startKind = kind;
+        }
+
         /**
          * The summed Huber loss at {@code x} with these weights, and its residuals and gradients in {@link #r} and
          * {@link #jacobian}: copied from the start's evaluation when the last run started at the same point of the same data.
          */
         double start(Law law, Points points, double delta, double[] x, Residual kind) {
+            startPending = false;
             boolean same = law == startLaw && points == startPoints && kind == startKind && java.util.Arrays.equals(x, startX);
-            if (!same) {
-                startLaw = null;
-                if (startR == null || startR.length < n) {
-                    startR = new double[n];
-                    startJacobian = new double[n * p];
-                }
-                // every point, whatever this run's weights: the next resample draws others (a non-finite residual is kept,
-                // since a point a resample leaves out may be the non-finite one)
-                boolean log = kind == Residual.LOG;
-                law.predictions(x, points, all, n, log, startR, startJacobian, point);
-                double[] every = targets(points, kind);
-                for (int i = 0; i < n; i++) residual(startR, startJacobian, i, p, every[i], log);
-                startX = x.clone();
-                startLaw = law;
-                startPoints = points;
-                startKind = kind;
-            }
+            if (!same) evaluateStart(law, points, x, kind);
             double total = 0;
             for (int k = 0; k < m; k++) {
                 int i = index[k];
@@ -188,8 +200,96 @@ public final class HuberLevenbergMarquardt {
             return total;
         }
 
+        /** Every point's terms (see startTerms) at the cached start, for {@code delta}. */
+        private void startTerms(double delta) {
+            int terms = p + p * (p + 1) / 2;
+            if (startHuber == null || startHuber.length < n) {
+                startHuber = new double[n];
+                startTerms = new double[n * terms];
+            }
+            for (int i = 0; i < n; i++) {
+                double r = startR[i], a = Math.abs(r);
+                startHuber[i] = HuberLogObjective.huber(r, delta);
+                double psi = a <= delta ? r : Math.copySign(delta, r), curvature = a <= delta ? 1 : 0;
+                int row = i * p, at = i * terms;
+                for (int k = 0; k < p; k++) startTerms[at++] = psi * startJacobian[row + k];
+                for (int k = 0; k < p; k++) {
+                    double ck = curvature * startJacobian[row + k];
+                    for (int l = 0; l <= k; l++) startTerms[at++] = ck * startJacobian[row + l];
+                }
+            }
+            startDelta = delta;
+        }
+
+        /**
+         * As {@link #start}, and the first normal equations (Gauss-Newton's curvature) into {@link #gradient} and {@link #normal}'s
+         * lower triangle, as the weighted sum of the start's per-point terms (made once for the resamples of a group, which start
+         * at the same point); no residual or gradient is copied ({@link #startPending}; {@link #materialize} copies them when a run
+         * needs them at its start after all).
+         */
+        double startSummed(Law law, Points points, double delta, double[] x, Residual kind) {
+            boolean same = law == startLaw && points == startPoints && kind == startKind && java.util.Arrays.equals(x, startX);
+            if (!same) evaluateStart(law, points, x, kind);
+            if (!same || delta != startDelta) startTerms(delta);
+            double total = 0;
+            for (int k = 0; k < m; k++) total += weight[k] * startHuber[index[k]];
+            if (!Double.isFinite(total)) return Double.NaN;
+            double[] t = startTerms;
+            if (p == 3) {
+                double g0 = 0, g1 = 0, g2 = 0, n00 = 0, n10 = 0, n11 = 0, n20 = 0, n21 = 0, n22 = 0;
+                for (int k = 0; k < m; k++) {
+                    double wk = weight[k];
+                    int at = index[k] * 9;
+                    g0 += wk * t[at];
+                    g1 += wk * t[at + 1];
+                    g2 += wk * t[at + 2];
+                    n00 += wk * t[at + 3];
+                    n10 += wk * t[at + 4];
+                    n11 += wk * t[at + 5];
+                    n20 += wk * t[at + 6];
+                    n21 += wk * t[at + 7];
+                    n22 += wk * t[at + 8];
+                }
+                gradient[0] = g0;
+                gradient[1] = g1;
+                gradient[2] = g2;
+                normal[0] = n00;
+                normal[3] = n10;
+                normal[4] = n11;
+                normal[6] = n20;
+                normal[7] = n21;
+                normal[8] = n22;
+            } else {
+                java.util.Arrays.fill(gradient, 0);
+                java.util.Arrays.fill(normal, 0);
+                int terms = p + p * (p + 1) / 2;
+                for (int k = 0; k < m; k++) {
+                    double wk = weight[k];
+                    int at = index[k] * terms;
+                    for (int j = 0; j < p; j++) gradient[j] += wk * t[at++];
+                    for (int j = 0; j < p; j++) {
+                        for (int l = 0; l <= j; l++) normal[j * p + l] += wk * t[at++];
+                    }
+                }
+            }
+            startPending = true;
+            return total;
+        }
+
+        /** Copies the start's residuals and gradients of this run's points into {@link #r} and {@link #jacobian}, if not yet. */
+        void materialize() {
+            if (!startPending) return;
+            for (int k = 0; k < m; k++) {
+                int i = index[k];
+                r[k] = startR[i];
+                for (int j = 0; j < p; j++) jacobian[k * p + j] = startJacobian[i * p + j];
+            }
+            startPending = false;
+        }
+
         /** The trial point's residuals and gradients become the current ones (the buffers swap). */
         void acceptTrial() {
+            startPending = false;
             double[] t = r;
             r = trialR;
             trialR = t;
@@ -266,7 +366,11 @@ public final class HuberLevenbergMarquardt {
         double[] lower = w.lower(law), upper = w.upper(law);
         double[] x = w.x;
         for (int k = 0; k < p; k++) x[k] = Math.min(upper[k], Math.max(lower[k], start[k]));
-        double f = w.start(law, points, delta, x, kind);
+        // a weighted run (a bootstrap resample, which starts where the group's other resamples do) makes Gauss-Newton's first
+        // sums from the start's per-point terms; every weighted run does, whether its start was cached or not, so a resample's
+        // estimates do not depend on which resamples its task fitted before it. Not a reweighted run: its curvature depends on
+        // the residuals' sizes beyond delta
+        double f = reweighted || weights == null ? w.start(law, points, delta, x, kind) : w.startSummed(law, points, delta, x, kind);
         int evaluations = 1, iterations = 0, stalls = 0;
         double lambda = options.initialDamping();
         boolean converged = false;
@@ -274,7 +378,13 @@ public final class HuberLevenbergMarquardt {
         boolean irls = reweighted;
         while (iterations < maxIterations) {
             iterations++;
-            double gradientNorm = normalEquations(delta, w, lower, upper, irls);
+            double gradientNorm;
+            if (w.startPending && !irls) {
+                gradientNorm = projected(w, lower, upper); // the sums were made at the start
+            } else {
+                w.materialize();
+                gradientNorm = normalEquations(delta, w, lower, upper, irls);
+            }
             if (gradientNorm <= 1e-13 * Math.max(1, f)) {
                 converged = true;
                 break;
@@ -337,6 +447,21 @@ public final class HuberLevenbergMarquardt {
         double[] target = w.target, weight = w.weight;
         double total = 0;
         int p = w.p;
+        if (!log && p == 3) {
+            // residual()'s relative case for three coordinates with its gradient row scaled in line: the general loop over the
+            // row was an eighth of a curve resample's time. The same operations, so the same residuals to the bit
+            for (int k = 0, m = w.m; k < m; k++) {
+                double t = target[k];
+                int row = 3 * k;
+                jacobian[row] *= t;
+                jacobian[row + 1] *= t;
+                jacobian[row + 2] *= t;
+                double rk = r[k] = r[k] * t - 1;
+                if (!Double.isFinite(rk)) return Double.NaN;
+                total += weight[k] * HuberLogObjective.huber(rk, delta);
+            }
+            return total;
+        }
         for (int k = 0, m = w.m; k < m; k++) {
             double rk = residual(r, jacobian, k, p, target[k], log);
             if (!Double.isFinite(rk)) return Double.NaN;
@@ -391,6 +516,15 @@ public final class HuberLevenbergMarquardt {
                 for (int l = 0; l <= k; l++) w.normal[k * p + l] += wk * w.jacobian[row + l];
             }
         }
+        return projected(w, lower, upper);
+    }
+
+    /**
+     * Completes the normal equations from their lower triangle, marks the coordinates held at a bound (the gradient pushes
+     * them out), and returns the largest projected gradient component.
+     */
+    private static double projected(Workspace w, double[] lower, double[] upper) {
+        int p = w.p;
         double largest = 0;
         for (int k = 0; k < p; k++) {
             for (int l = 0; l < k; l++) w.normal[l * p + k] = w.normal[k * p + l];
@@ -438,8 +572,10 @@ public final class HuberLevenbergMarquardt {
     }
 
     /**
-     * {@link #solve} for three free coordinates (a curve resample's every step), in registers: the same operations in the same
-     * order, so the same step to the bit.
+     * {@link #solve} for three free coordinates (a curve resample's every step, a loss-to-loss line's), in registers and as
+     * L D L' instead of Cholesky's L L': the same factorisation without its three square roots, which with the divisions
+     * were the longest chain of a resample's step (a sixth of a curve resample's time). The same test of positive
+     * definiteness (each pivot d > 0, the same quantities as Cholesky's); the step equal to {@link #solve}'s to rounding.
      */
     private static boolean solve3(Workspace w, double lambda) {
         double[] m = w.normal, g = w.gradient, y = w.step;
@@ -448,24 +584,23 @@ public final class HuberLevenbergMarquardt {
         double floor = Math.max(scale, 1e-300) * 1e-12;
         double d0 = n00 + lambda * Math.max(n00, floor);
         if (!(d0 > 0) || !Double.isFinite(d0)) return false;
-        double l00 = Math.sqrt(d0), i0 = 1 / l00;
+        double i0 = 1 / d0;
         double l10 = n10 * i0, l20 = n20 * i0;
         double d1 = n11 + lambda * Math.max(n11, floor);
-        d1 -= l10 * l10;
+        d1 -= l10 * n10;
         if (!(d1 > 0) || !Double.isFinite(d1)) return false;
-        double l11 = Math.sqrt(d1), i1 = 1 / l11;
-        double l21 = (n21 - l20 * l10) * i1;
+        double i1 = 1 / d1;
+        double c21 = n21 - l20 * n10, l21 = c21 * i1;
         double d2 = n22 + lambda * Math.max(n22, floor);
-        d2 -= l20 * l20;
-        d2 -= l21 * l21;
+        d2 -= l20 * n20;
+        d2 -= l21 * c21;
         if (!(d2 > 0) || !Double.isFinite(d2)) return false;
-        double l22 = Math.sqrt(d2), i2 = 1 / l22;
-        double y0 = -g[0] * i0;
-        double y1 = (-g[1] - l10 * y0) * i1;
-        double y2 = (-g[2] - l20 * y0 - l21 * y1) * i2;
-        y2 = y2 * i2;
-        y1 = (y1 - l21 * y2) * i1;
-        y0 = (y0 - l10 * y1 - l20 * y2) * i0;
+        double z0 = -g[0];
+        double z1 = -g[1] - l10 * z0;
+        double z2 = -g[2] - l20 * z0 - l21 * z1;
+        double y2 = z2 / d2;
+        double y1 = z1 * i1 - l21 * y2;
+        double y0 = z0 * i0 - l10 * y1 - l20 * y2;
         y[0] = y0;
         y[1] = y1;
         y[2] = y2;
