@@ -250,15 +250,7 @@ public final class HuberLevenbergMarquardt {
                     n21 += wk * t[at + 7];
                     n22 += wk * t[at + 8];
                 }
-                gradient[0] = g0;
-                gradient[1] = g1;
-                gradient[2] = g2;
-                normal[0] = n00;
-                normal[3] = n10;
-                normal[4] = n11;
-                normal[6] = n20;
-                normal[7] = n21;
-                normal[8] = n22;
+                store3(gradient, normal, g0, g1, g2, n00, n10, n11, n20, n21, n22);
             } else {
                 java.util.Arrays.fill(gradient, 0);
                 java.util.Arrays.fill(normal, 0);
@@ -559,7 +551,12 @@ public final class HuberLevenbergMarquardt {
             n21 += c2 * j1;
             n22 += c2 * j2;
         }
-        double[] g = w.gradient, m = w.normal;
+        store3(w.gradient, w.normal, g0, g1, g2, n00, n10, n11, n20, n21, n22);
+    }
+
+    /** Three coordinates' gradient and the lower triangle of their normal matrix, from registers into the workspace's arrays. */
+    private static void store3(double[] g, double[] m, double g0, double g1, double g2, double n00, double n10, double n11, double n20,
+                               double n21, double n22) {
         g[0] = g0;
         g[1] = g1;
         g[2] = g2;
