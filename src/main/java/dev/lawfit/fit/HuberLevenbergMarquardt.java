@@ -160,6 +160,12 @@ public final class HuberLevenbergMarquardt {
             return targets;
         }
 
+        /** Makes the start's cache hold every point's residual and gradient at {@code x} (evaluated unless it already does). */
+        private void cacheStart(Law law, Points points, double[] x, Residual kind) {
+            boolean same = law == startLaw && points == startPoints && kind == startKind && java.util.Arrays.equals(x, startX);
+            if (!same) evaluateStart(law, points, x, kind);
+        }
+
         /** Every point's residual and gradient at {@code x} into the start's cache. */
         private void evaluateStart(Law law, Points points, double[] x, Residual kind) {
             startLaw = null;
@@ -186,23 +192,33 @@ public final class HuberLevenbergMarquardt {
          */
         double start(Law law, Points points, double delta, double[] x, Residual kind) {
             startPending = false;
-            boolean same = law == startLaw && points == startPoints && kind == startKind && java.util.Arrays.equals(x, startX);
-            if (!same) evaluateStart(law, points, x, kind);
+            cacheStart(law, points, x, kind);
+            copyStart();
             double total = 0;
             for (int k = 0; k < m; k++) {
-                int i = index[k];
-                double ri = startR[i];
-                r[k] = ri;
-                for (int j = 0; j < p; j++) jacobian[k * p + j] = startJacobian[i * p + j]; // (an arraycopy call per row cost more)
-                if (!Double.isFinite(ri)) return Double.NaN;
-                total += weight[k] * HuberLogObjective.huber(ri, delta);
+                if (!Double.isFinite(r[k])) return Double.NaN;
+                total += weight[k] * HuberLogObjective.huber(r[k], delta);
             }
             return total;
         }
 
+        /** The start's residuals and gradients of this run's points into {@link #r} and {@link #jacobian}. */
+        private void copyStart() {
+            for (int k = 0; k < m; k++) {
+                int i = index[k];
+                r[k] = startR[i];
+                for (int j = 0; j < p; j++) jacobian[k * p + j] = startJacobian[i * p + j]; // (an arraycopy call per row cost more)
+            }
+        }
+
+        /** Entries per point of {@link #startTerms}: psi J (p), then the lower triangle of J J' (p (p + 1) / 2). */
+        private int termsPerPoint() {
+            return p + p * (p + 1) / 2;
+        }
+
         /** Every point's terms (see startTerms) at the cached start, for {@code delta}. */
         private void startTerms(double delta) {
-            int terms = p + p * (p + 1) / 2;
+            int terms = termsPerPoint();
             if (startHuber == null || startHuber.length < n) {
                 startHuber = new double[n];
                 startTerms = new double[n * terms];
@@ -228,9 +244,9 @@ public final class HuberLevenbergMarquardt {
          * needs them at its start after all).
          */
         double startSummed(Law law, Points points, double delta, double[] x, Residual kind) {
-            boolean same = law == startLaw && points == startPoints && kind == startKind && java.util.Arrays.equals(x, startX);
-            if (!same) evaluateStart(law, points, x, kind);
-            if (!same || delta != startDelta) startTerms(delta);
+            startPending = false;
+            cacheStart(law, points, x, kind);
+            if (delta != startDelta) startTerms(delta); // a new start's delta is NaN (evaluateStart): its terms are made
             double total = 0;
             for (int k = 0; k < m; k++) total += weight[k] * startHuber[index[k]];
             if (!Double.isFinite(total)) return Double.NaN;
@@ -254,7 +270,7 @@ public final class HuberLevenbergMarquardt {
             } else {
                 java.util.Arrays.fill(gradient, 0);
                 java.util.Arrays.fill(normal, 0);
-                int terms = p + p * (p + 1) / 2;
+                int terms = termsPerPoint();
                 for (int k = 0; k < m; k++) {
                     double wk = weight[k];
                     int at = index[k] * terms;
@@ -271,11 +287,7 @@ public final class HuberLevenbergMarquardt {
         /** Copies the start's residuals and gradients of this run's points into {@link #r} and {@link #jacobian}, if not yet. */
         void materialize() {
             if (!startPending) return;
-            for (int k = 0; k < m; k++) {
-                int i = index[k];
-                r[k] = startR[i];
-                for (int j = 0; j < p; j++) jacobian[k * p + j] = startJacobian[i * p + j];
-            }
+            copyStart();
             startPending = false;
         }
 
